@@ -1,0 +1,85 @@
+"""Money as integer minor units with an ISO 4217 currency; never floats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from carriers.errors import UnknownCurrency
+
+# ISO 4217 minor-unit exponents of the currencies glocal trades in (ISO 4217 list one).
+MINOR_UNITS: dict[str, int] = {
+    "EUR": 2,
+    "USD": 2,
+    "GBP": 2,
+    "CNY": 2,
+    "BRL": 2,
+    "RUB": 2,
+    "IDR": 2,
+    "JPY": 0,
+}
+
+
+def minor_units(currency: str) -> int:
+    try:
+        return MINOR_UNITS[currency]
+    except KeyError:
+        raise UnknownCurrency(f"unknown currency {currency!r}") from None
+
+
+def is_currency(code: str) -> bool:
+    return code in MINOR_UNITS
+
+
+@dataclass(frozen=True, order=True)
+class Money:
+    """An amount in minor units (cents) of one currency."""
+
+    amount: int
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, int) or isinstance(self.amount, bool):
+            raise TypeError(f"Money.amount must be int minor units, got {self.amount!r}")
+        minor_units(self.currency)
+
+    @classmethod
+    def of(cls, value: str | Decimal | int, currency: str) -> Money:
+        """Money from a decimal amount in major units ("12.34" EUR -> 1234)."""
+        scaled = Decimal(value) * (10 ** minor_units(currency))
+        return cls(int(scaled.to_integral_value(ROUND_HALF_UP)), currency)
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls(0, currency)
+
+    @property
+    def decimal(self) -> Decimal:
+        return Decimal(self.amount).scaleb(-minor_units(self.currency))
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def times(self, factor: Decimal | int) -> Money:
+        """This amount times a factor, rounded half up to a whole minor unit."""
+        product = Decimal(self.amount) * Decimal(factor)
+        return Money(int(product.to_integral_value(ROUND_HALF_UP)), self.currency)
+
+    def _same(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise ValueError(f"cannot mix {self.currency} and {other.currency}")
+
+    def __str__(self) -> str:
+        return f"{self.decimal:.{minor_units(self.currency)}f} {self.currency}"
+
+
+def total(amounts: list[Money] | tuple[Money, ...], currency: str) -> Money:
+    result = Money.zero(currency)
+    for amount in amounts:
+        result = result + amount
+    return result

@@ -1,0 +1,338 @@
+"""Orders: the validated, unit-normalised input of a quote, a promise or a plan.
+
+`parse_order(data)` takes the JSON contract (see README) and returns an `Order`, or raises
+`InvalidOrder` listing every problem with its field path (`items[1].hs_code`). Weights
+arrive in kg or lb, lengths in cm or in; inside glocal they are kg and cm.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+
+from carriers.errors import InvalidOrder, Problem
+from carriers.model import BatteryClass, GoodsCategory
+from carriers.money import Money, is_currency
+from carriers.places import is_country
+
+LB_KG = Decimal("0.45359237")  # exact, by the international yard and pound agreement
+IN_CM = Decimal("2.54")
+
+
+class Incoterm(StrEnum):
+    DDP = "DDP"  # duties paid by the seller, collected from the buyer at checkout
+    DAP = "DAP"  # duties paid by the buyer on delivery
+
+
+@dataclass(frozen=True)
+class Address:
+    country: str
+    postal_code: str
+    city: str = ""
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True)
+class Parcel:
+    weight_kg: float
+    length_cm: float
+    width_cm: float
+    height_cm: float
+
+    @property
+    def dims_cm(self) -> tuple[float, float, float]:
+        return (self.length_cm, self.width_cm, self.height_cm)
+
+    @property
+    def volume_m3(self) -> float:
+        return self.length_cm * self.width_cm * self.height_cm / 1_000_000
+
+
+@dataclass(frozen=True)
+class Item:
+    description: str
+    hs_code: str
+    category: GoodsCategory
+    quantity: int
+    unit_value: Money
+    battery: BatteryClass = BatteryClass.NONE
+    liquid: bool = False
+
+    @property
+    def value(self) -> Money:
+        return Money(self.unit_value.amount * self.quantity, self.unit_value.currency)
+
+
+@dataclass(frozen=True)
+class Buyer:
+    tax_id: str = ""  # CPF in Brazil, INN in Russia
+    id_number: str = ""  # passport, Chinese resident id
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Seller:
+    ioss_registered: bool = False
+    remessa_conforme: bool = False
+
+
+@dataclass(frozen=True)
+class Order:
+    order_id: str
+    origin: str
+    destination: Address
+    parcels: tuple[Parcel, ...]
+    items: tuple[Item, ...]
+    created_at: datetime
+    buyer: Buyer = Buyer()
+    seller: Seller = Seller()
+    deliver_by: date | None = None
+    incoterm: Incoterm | None = None
+    currency: str | None = None
+    locale: str | None = None
+
+    @property
+    def weight_kg(self) -> float:
+        return sum(p.weight_kg for p in self.parcels)
+
+    @property
+    def battery(self) -> BatteryClass:
+        return max((i.battery for i in self.items), key=lambda b: b.rank, default=BatteryClass.NONE)
+
+    @property
+    def has_liquid(self) -> bool:
+        return any(i.liquid for i in self.items)
+
+    @property
+    def categories(self) -> frozenset[GoodsCategory]:
+        return frozenset(i.category for i in self.items)
+
+    @property
+    def goods_currency(self) -> str:
+        return self.items[0].unit_value.currency
+
+
+class _Reader:
+    """Collects every problem of a JSON document instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def fail(self, path: str, message: str) -> None:
+        self.problems.append(Problem("order", path, message))
+
+    def get(self, obj: Mapping[str, Any], key: str, path: str, required: bool = True) -> Any:
+        if key not in obj or obj[key] is None:
+            if required:
+                self.fail(_join(path, key), "is required")
+            return None
+        return obj[key]
+
+    def text(self, obj: Mapping[str, Any], key: str, path: str, required: bool = True) -> str:
+        value = self.get(obj, key, path, required)
+        if value is None:
+            return ""
+        if not isinstance(value, str) or (required and not value.strip()):
+            self.fail(_join(path, key), "must be a non-empty string")
+            return ""
+        return value.strip()
+
+    def number(self, obj: Mapping[str, Any], key: str, path: str) -> float | None:
+        value = self.get(obj, key, path)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            self.fail(_join(path, key), "must be a number")
+            return None
+        try:
+            number = float(value)
+        except ValueError:
+            self.fail(_join(path, key), f"must be a number, got {value!r}")
+            return None
+        if not number > 0:
+            self.fail(_join(path, key), f"must be > 0, got {value}")
+            return None
+        return number
+
+    def enum(self, kind: type[StrEnum], obj: Mapping[str, Any], key: str, path: str) -> Any:
+        value = obj.get(key)
+        if value is None:
+            return None
+        try:
+            return kind(value)
+        except ValueError:
+            allowed = ", ".join(m.value for m in kind)
+            self.fail(_join(path, key), f"must be one of {allowed}, got {value!r}")
+            return None
+
+    def each(self, obj: Mapping[str, Any], key: str, path: str) -> list[tuple[str, Mapping]]:
+        value = self.get(obj, key, path)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not value:
+            self.fail(_join(path, key), "must be a non-empty list")
+            return []
+        rows = []
+        for i, row in enumerate(value):
+            where = f"{_join(path, key)}[{i}]"
+            if isinstance(row, Mapping):
+                rows.append((where, row))
+            else:
+                self.fail(where, "must be an object")
+        return rows
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _measure(
+    r: _Reader, obj: Mapping[str, Any], path: str, name: str, units: dict[str, Decimal]
+) -> float:
+    """A measure given in any one of `units` (e.g. weight_kg or weight_lb), in the first unit."""
+    given = [u for u in units if obj.get(f"{name}_{u}") is not None]
+    if len(given) != 1:
+        keys = " or ".join(f"{name}_{u}" for u in units)
+        r.fail(_join(path, f"{name}_{next(iter(units))}"), f"give exactly one of {keys}")
+        return 0.0
+    value = r.number(obj, f"{name}_{given[0]}", path)
+    return 0.0 if value is None else float(Decimal(str(value)) * units[given[0]])
+
+
+def _parcel(r: _Reader, path: str, obj: Mapping[str, Any]) -> Parcel:
+    kg = {"kg": Decimal(1), "lb": LB_KG}
+    cm = {"cm": Decimal(1), "in": IN_CM}
+    return Parcel(
+        weight_kg=_measure(r, obj, path, "weight", kg),
+        length_cm=_measure(r, obj, path, "length", cm),
+        width_cm=_measure(r, obj, path, "width", cm),
+        height_cm=_measure(r, obj, path, "height", cm),
+    )
+
+
+def _money(r: _Reader, obj: Mapping[str, Any], path: str) -> Money | None:
+    if not isinstance(obj, Mapping):
+        r.fail(path, "must be an object {amount, currency}")
+        return None
+    currency = obj.get("currency")
+    amount = obj.get("amount")
+    if not isinstance(currency, str) or not is_currency(currency):
+        r.fail(f"{path}.currency", f"unknown currency {currency!r}")
+        return None
+    try:
+        value = Decimal(str(amount))
+    except InvalidOperation:
+        r.fail(f"{path}.amount", f"must be a decimal string, got {amount!r}")
+        return None
+    if not value.is_finite() or value <= 0:
+        r.fail(f"{path}.amount", f"must be > 0, got {amount!r}")
+        return None
+    return Money.of(value, currency)
+
+
+def _item(r: _Reader, path: str, obj: Mapping[str, Any]) -> Item | None:
+    hs_code = str(obj.get("hs_code") or "").replace(".", "")
+    if not (hs_code.isdigit() and 6 <= len(hs_code) <= 10):
+        r.fail(f"{path}.hs_code", "must be 6-10 digits")
+    quantity = obj.get("quantity", 1)
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
+        r.fail(f"{path}.quantity", f"must be a whole number >= 1, got {quantity!r}")
+    category = r.enum(GoodsCategory, obj, "category", path)
+    if obj.get("category") is None:
+        r.fail(f"{path}.category", "is required")
+    battery = r.enum(BatteryClass, obj, "battery", path) or BatteryClass.NONE
+    liquid = obj.get("liquid", False)
+    if not isinstance(liquid, bool):
+        r.fail(f"{path}.liquid", "must be true or false")
+    value = _money(r, obj.get("unit_value") or {}, f"{path}.unit_value")
+    description = r.text(obj, "description", path)
+    if category is None or value is None or not isinstance(quantity, int):
+        return None
+    return Item(description, hs_code, category, quantity, value, battery, bool(liquid))
+
+
+def _address(r: _Reader, obj: Any) -> Address:
+    if not isinstance(obj, Mapping):
+        r.fail("destination", "is required: {country, postal_code}")
+        return Address("", "")
+    country = r.text(obj, "country", "destination").upper()
+    if country and not is_country(country):
+        r.fail("destination.country", f"unknown ISO 3166-1 alpha-2 country {country!r}")
+    postal = r.text(obj, "postal_code", "destination")
+    lat, lon = obj.get("lat"), obj.get("lon")
+    return Address(country, postal, str(obj.get("city") or ""), lat, lon)
+
+
+def _when(r: _Reader, value: Any, path: str, parse: Callable[[str], Any]) -> Any:
+    if value is None:
+        return None
+    try:
+        return parse(str(value))
+    except ValueError:
+        r.fail(path, f"must be an ISO 8601 date/time, got {value!r}")
+        return None
+
+
+def _created_at(r: _Reader, data: Mapping[str, Any]) -> datetime | None:
+    created = _when(r, r.get(data, "created_at", ""), "created_at", datetime.fromisoformat)
+    if created is not None and created.tzinfo is None:
+        r.fail("created_at", "must carry a UTC offset (e.g. 2026-11-26T10:00:00+08:00)")
+        return None
+    return created
+
+
+def _options(r: _Reader, data: Mapping[str, Any]) -> dict[str, Any]:
+    currency = data.get("currency")
+    if currency is not None and not is_currency(str(currency)):
+        r.fail("currency", f"unknown currency {currency!r}")
+    buyer = data.get("buyer") or {}
+    seller = data.get("seller") or {}
+    return {
+        "deliver_by": _when(r, data.get("deliver_by"), "deliver_by", date.fromisoformat),
+        "incoterm": r.enum(Incoterm, data, "incoterm", ""),
+        "currency": currency,
+        "locale": data.get("locale"),
+        "buyer": Buyer(
+            str(buyer.get("tax_id") or ""),
+            str(buyer.get("id_number") or ""),
+            str(buyer.get("name") or ""),
+        ),
+        "seller": Seller(
+            bool(seller.get("ioss_registered", False)),
+            bool(seller.get("remessa_conforme", False)),
+        ),
+    }
+
+
+def parse_order(data: Any) -> Order:
+    """Validate an order document; raises InvalidOrder with every problem found."""
+    if not isinstance(data, Mapping):
+        raise InvalidOrder([Problem("order", "", "must be a JSON object")])
+    r = _Reader()
+    order_id = r.text(data, "order_id", "")
+    origin = r.text(data, "origin", "")
+    destination = _address(r, data.get("destination"))
+    parcels = tuple(_parcel(r, p, o) for p, o in r.each(data, "parcels", ""))
+    items = [_item(r, p, o) for p, o in r.each(data, "items", "")]
+    currencies = {i.unit_value.currency for i in items if i is not None}
+    if len(currencies) > 1:
+        r.fail("items", f"all unit values must be in one currency, got {sorted(currencies)}")
+    created_at = _created_at(r, data)
+    options = _options(r, data)
+    if r.problems:
+        raise InvalidOrder(r.problems)
+    assert created_at is not None
+    return Order(
+        order_id,
+        origin,
+        destination,
+        parcels,
+        tuple(i for i in items if i is not None),
+        created_at,
+        **options,
+    )
