@@ -78,11 +78,12 @@ def load_world(directory: Path) -> World:
     nodes, node_lines = load_nodes(directory / "nodes.csv", problems)
     carriers: list[Carrier] = []
     service_lines: dict[str, tuple[str, int]] = {}
+    broken_nodes = set(node_lines) - set(nodes)
     carrier_files = sorted((directory / "carriers").glob("*.toml"))
     if not carrier_files:
         problems.append(Problem(f"{directory / 'carriers'}:1", "carriers", "no carrier files"))
     for path in carrier_files:
-        carrier = load_carrier(path, nodes, problems, service_lines)
+        carrier = load_carrier(path, nodes, problems, service_lines, broken_nodes)
         if carrier is not None:
             carriers.append(carrier)
     if problems:
@@ -110,16 +111,15 @@ def load_nodes(
             return nodes, lines
         for row in reader:
             line = _csv_line(path, reader.line_num)
+            node_id = (row.get("id") or "").strip()
+            if node_id in lines:
+                first = lines[node_id][1]
+                out.fail(line, "id", f"duplicate node id {node_id!r} (first at line {first})")
+                continue
+            lines[node_id] = (str(path), line)  # kept for broken rows too: no cascades
             node = _node(row, line, out)
-            if node is None:
-                continue
-            if node.id in nodes:
-                out.fail(
-                    line, "id", f"duplicate node id {node.id!r} (first at line {lines[node.id][1]})"
-                )
-                continue
-            nodes[node.id] = node
-            lines[node.id] = (str(path), line)
+            if node is not None:
+                nodes[node.id] = node
     return nodes, lines
 
 
@@ -232,6 +232,7 @@ class CarrierFile:
         self.data = data
         self.index = LineIndex(text)
         self.out = out
+        self.broken_nodes: set[str] = set()  # declared in nodes.csv but invalid: reported there
 
     def fail(self, key: tuple[str | int, ...], message: str) -> None:
         field = ".".join(str(k) for k in key if not isinstance(k, int)) or "file"
@@ -247,6 +248,7 @@ def load_carrier(
     nodes: Mapping[str, Node],
     problems: list[Problem],
     service_lines: dict[str, tuple[str, int]],
+    broken_nodes: set[str] | None = None,
 ) -> Carrier | None:
     out = Collector(path, problems)
     text = path.read_text(encoding="utf-8")
@@ -257,20 +259,23 @@ def load_carrier(
         out.fail(line, "toml", str(exc).split(" (at")[0])
         return None
     f = CarrierFile(path, text, data, out)
+    f.broken_nodes = broken_nodes or set()
     before = len(problems)
     f.unknown_keys(data, CARRIER_KEYS, ())
     header = data.get("carrier")
     if not isinstance(header, dict) or not header.get("id"):
         f.fail(("carrier", "id"), "a [carrier] table with an id is required")
         return None
+    tables = _tables(f, "rate_cards")
     cards = {
         card_id: card
-        for card_id, table in _tables(f, "rate_cards")
+        for card_id, table in tables
         if (card := _rate_card(f, card_id, table)) is not None
     }
+    broken_cards = {card_id for card_id, _ in tables} - set(cards)
     services = []
     for i, table in enumerate(data.get("services") or []):
-        service = _service(f, i, table, str(header["id"]), cards, nodes)
+        service = _service(f, i, table, str(header["id"]), cards, broken_cards, nodes)
         if service is None:
             continue
         if service.id in service_lines:
@@ -455,6 +460,7 @@ def _service(
     t: Any,
     carrier_id: str,
     cards: Mapping[str, RateCard],
+    broken_cards: set[str],
     nodes: Mapping[str, Node],
 ) -> Service | None:
     key: tuple[str | int, ...] = ("services", i)
@@ -464,11 +470,11 @@ def _service(
     before = len(f.out.problems)
     f.unknown_keys(t, SERVICE_KEYS, key)
     for end in ("from", "to"):
-        if t.get(end) not in nodes:
+        if t.get(end) not in nodes and t.get(end) not in f.broken_nodes:
             f.fail((*key, end), f"unknown node {t.get(end)!r}")
     mode = _enum(Mode, t.get("mode"), lambda m: f.fail((*key, "mode"), m))
     card = cards.get(str(t.get("rate_card")))
-    if card is None:
+    if card is None and t.get("rate_card") not in broken_cards:  # a broken card is reported once
         f.fail((*key, "rate_card"), f"unknown rate card {t.get('rate_card')!r}")
     parts = {
         "transit": _transit(f, key, t.get("transit_days")),

@@ -1,0 +1,1 @@
+"""glocal's doors: the `glocal` command and (later) the HTTP API."""

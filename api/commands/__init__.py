@@ -1,0 +1,1 @@
+"""Sub-commands of `glocal`, one Typer app per concern."""

@@ -1,0 +1,82 @@
+"""Builders for test networks made in code (random ones for property tests)."""
+
+from __future__ import annotations
+
+import random
+from datetime import time
+
+from carriers.model import (
+    Coverage,
+    Mode,
+    Node,
+    NodeKind,
+    RateCard,
+    Schedule,
+    Service,
+    TransitTime,
+    WeightBreak,
+)
+from routing.network import Network
+
+DAILY = Schedule(frozenset(range(7)), time(18, 0), moves_weekends=True)
+LAYERS = (
+    NodeKind.WAREHOUSE,
+    NodeKind.CONSOLIDATION_CENTRE,
+    NodeKind.AIRPORT,
+    NodeKind.LAST_MILE_DEPOT,
+    NodeKind.DESTINATION_ZONE,
+)
+
+
+def card(per_kg: int, per_piece: int, currency: str = "EUR") -> RateCard:
+    return RateCard(
+        id=f"c{per_kg}-{per_piece}", currency=currency, breaks=(WeightBreak(70, per_kg, per_piece),)
+    )
+
+
+def random_network(
+    seed: int, width: int = 3, countries: tuple[str, ...] = ("CN", "ES", "PT")
+) -> Network:
+    """A layered network of `width` nodes per layer with random lanes (some skip layers).
+
+    The first two layers are in the first country, the rest spread over the others, so
+    routes cross borders and the no-re-entry rule has work to do.
+    """
+    rng = random.Random(seed)
+    nodes: dict[str, Node] = {}
+    layers: list[list[str]] = []
+    for depth, kind in enumerate(LAYERS):
+        layer = []
+        for i in range(width):
+            country = countries[0] if depth < 2 else rng.choice(countries)
+            node_id = f"{country}-L{depth}N{i}-{kind.value[:3].upper()}"
+            nodes[node_id] = Node(node_id, kind, country, "x", 10.0 * depth, float(i), "UTC")
+            layer.append(node_id)
+        layers.append(layer)
+    services = []
+    for depth in range(len(LAYERS) - 1):
+        for a in layers[depth]:
+            for step in (1, 2):
+                if depth + step >= len(LAYERS):
+                    continue
+                for b in layers[depth + step]:
+                    if rng.random() < 0.45:
+                        services.append(_service(rng, len(services), a, b, nodes[b]))
+    return Network(nodes, tuple(services))
+
+
+def _service(rng: random.Random, n: int, a: str, b: str, to: Node) -> Service:
+    p50 = rng.uniform(1, 10)
+    coverage = (Coverage(to.country, ("",)),) if to.kind is NodeKind.DESTINATION_ZONE else ()
+    return Service(
+        id=f"s{n}",
+        carrier="rand",
+        name=f"s{n}",
+        from_node=a,
+        to_node=b,
+        mode=rng.choice(list(Mode)),
+        rate_card=card(rng.randint(50, 900), rng.randint(0, 500)),
+        transit=TransitTime(p50 * 0.5, p50, p50 * rng.uniform(1.2, 2.0)),
+        schedule=DAILY,
+        coverage=coverage,
+    )

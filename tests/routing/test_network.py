@@ -1,0 +1,115 @@
+"""The network: graph, compiled arrays, route enumeration and the summary."""
+
+from __future__ import annotations
+
+import itertools
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from carriers.model import NodeKind
+from routing.network import Network, load_network, routes_from
+from routing.summary import summarize
+from tests.helpers import random_network
+
+
+def test_tiny_summary_matches_paper(tiny: Network) -> None:
+    """5 nodes, 5 services; Yiwu reaches ES by air+road+postal/courier, PT by air+road."""
+    s = summarize(tiny)
+    assert (s["nodes"], s["services"], s["carriers"]) == (5, 5, 3)
+    assert s["nodes_by_kind"] == {"airport": 1, "destination_zone": 2, "hub": 1, "warehouse": 1}
+    assert s["services_by_mode"] == {"air": 1, "courier": 1, "postal": 1, "road": 2}
+    assert s["origins"] == ["CN-YIW-WH", "ES-MAD-HUB"]
+    assert s["reach"]["CN-YIW-WH"] == {
+        "ES": ["air", "road", "postal", "courier"],
+        "PT": ["air", "road"],
+    }
+    assert s["reach"]["ES-MAD-HUB"] == {"ES": ["postal", "courier"], "PT": ["road"]}
+
+
+def test_tiny_routes_on_paper(tiny: Network) -> None:
+    """Yiwu has exactly three routes: two into Spain (postal, courier) and one to Portugal."""
+    routes = sorted(tuple(s.id for s in r) for r in routes_from(tiny, "CN-YIW-WH"))
+    assert routes == [
+        ("feeder-yiw-pvg", "skyline-pvg-mad", "lastmile-es-courier"),
+        ("feeder-yiw-pvg", "skyline-pvg-mad", "lastmile-es-postal"),
+        ("feeder-yiw-pvg", "skyline-pvg-mad", "lastmile-pt-road"),
+    ]
+
+
+def test_compiled_adjacency_lists_each_service_under_its_from_node(tiny: Network) -> None:
+    """out_start is a CSR over from-nodes: slice i holds exactly the services leaving node i."""
+    c = tiny.compiled
+    for i, node_id in enumerate(c.node_ids):
+        leaving = {c.services[k].id for k in range(c.out_start[i], c.out_start[i + 1])}
+        assert leaving == {s.id for s in tiny.services if s.from_node == node_id}
+    assert c.is_zone.sum() == 2
+    assert np.all(c.distance_km >= 0)
+    # Shanghai to Madrid is about 10,300 km on the geodesic.
+    air = c.service_index["skyline-pvg-mad"]
+    assert 10_000 < c.distance_km[air] < 10_600
+
+
+def legal_paths(network: Network, origin: str) -> set[tuple[str, ...]]:
+    """Brute force: every simple path to a zone that never re-enters a country it left."""
+    g = network.graph()
+    found = set()
+    for zone in network.zones:
+        for path in nx.all_simple_edge_paths(g, origin, zone):
+            countries = [network.nodes[origin].country] + [
+                network.nodes[v].country for _, v, _ in path
+            ]
+            left: set[str] = set()
+            ok = True
+            for here, there in itertools.pairwise(countries):
+                if there != here:
+                    if there in left:
+                        ok = False
+                    left.add(here)
+            if ok:
+                found.add(tuple(key for _, _, key in path))
+    return found
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000))
+def test_routes_from_equals_brute_force(seed: int) -> None:
+    """On random layered networks, routes_from finds exactly the legal simple paths to zones."""
+    network = random_network(seed)
+    for origin in network.origins:
+        ours = {tuple(s.id for s in r) for r in routes_from(network, origin)}
+        assert ours == legal_paths(network, origin)
+
+
+@pytest.fixture(scope="module")
+def world() -> Network:
+    return load_network()
+
+
+def test_every_route_of_the_default_world_ends_in_a_served_zone(world: Network) -> None:
+    """From every origin, each route ends in a destination zone whose last mile covers codes
+    of that zone's country, and never comes back to a country it left."""
+    for origin in world.origins:
+        routes = list(routes_from(world, origin))
+        assert routes, f"{origin} reaches nothing"
+        for route in routes:
+            zone = world.nodes[route[-1].to_node]
+            assert zone.kind is NodeKind.DESTINATION_ZONE
+            assert any(c.country == zone.country for c in route[-1].coverage)
+            assert route[0].from_node == origin
+            for a, b in itertools.pairwise(route):
+                assert a.to_node == b.from_node
+
+
+def test_default_world_summary_meets_the_brief(world: Network) -> None:
+    """At least 5 origins, 10+ destination countries incl. ES BR RU ID US CN, all six modes."""
+    s = summarize(world)
+    assert len(s["origins"]) >= 5
+    assert {"ES", "BR", "RU", "ID", "US", "CN"} <= set(s["destination_countries"])
+    assert len(s["destination_countries"]) >= 10
+    assert set(s["modes"]) == {"air", "sea", "rail", "road", "postal", "courier"}
+    assert "CN" in s["reach"]["ES-MAD-HUB"]
+    assert "CN" not in s["reach"]["CN-YIW-WH"]
