@@ -1,0 +1,173 @@
+"""Per-order lane arithmetic over every service at once: what each lane charges and whether
+it may carry the order.
+
+`LaneTable` is compiled once per network: restriction limits and every rate card's weight
+breaks as flat numpy arrays. Per order, `lane_prices` prices a parcel on all services in a
+few vectorised steps, with the same integer rules as `carriers.pricing.price_parcel`
+(a property test holds the two equal), and `lane_blocks` says which lanes refuse the
+order and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+
+from carriers.model import BatteryClass, GoodsCategory, Service
+from carriers.pricing import NotPriceable, grams, zone_of
+
+CATEGORIES = tuple(GoodsCategory)
+_KEY = 10**10  # grams per (service, zone) block of the break-key space: 10,000 t
+NOT_PRICEABLE = np.iinfo(np.int64).max
+
+
+@dataclass(frozen=True)
+class LaneTable:
+    # restrictions, one entry per service (inf / True where the service sets no limit)
+    max_weight_kg: np.ndarray
+    max_side_cm: np.ndarray
+    max_sum_sides_cm: np.ndarray
+    max_battery: np.ndarray  # int8, BatteryClass.rank
+    liquids: np.ndarray  # bool
+    forbidden: np.ndarray  # int64 bitmask over CATEGORIES
+    # pricing, one entry per service
+    divisor: np.ndarray  # float64, 0 = no volumetric weight
+    step_g: np.ndarray  # int64, rounding step in grams, 0 = none
+    minimum: np.ndarray  # int64 minor units
+    fuel_ppm: np.ndarray  # int64, fuel surcharge in millionths (24.5 % -> 245,000)
+    oversize: np.ndarray  # int64 minor units
+    oversize_side_cm: np.ndarray  # float64, inf = none
+    oversize_weight_kg: np.ndarray  # float64, inf = none
+    zoned: tuple[int, ...]  # services whose card has zones
+    remote: tuple[int, ...]  # services whose card has remote-area prefixes
+    # weight breaks of all cards, sorted by (service, zone, up_to)
+    break_key: np.ndarray  # int64: (service * n_zones + zone) * _KEY + up_to_grams
+    break_per_kg: np.ndarray  # int64
+    break_per_piece: np.ndarray  # int64
+    n_zones: int
+    zone_names: tuple[tuple[str, ...], ...]  # per service, its card's zone names in order
+
+
+def _limit(value: float | None) -> float:
+    return np.inf if value is None else float(value)
+
+
+def compile_lanes(services: Sequence[Service]) -> LaneTable:
+    cards = [s.rate_card for s in services]
+    zone_names = tuple(tuple(dict.fromkeys(b.zone for b in c.breaks)) for c in cards)
+    n_zones = max((len(z) for z in zone_names), default=1) or 1
+    keys, per_kg, per_piece = [], [], []
+    for i, card in enumerate(cards):
+        for brk in card.breaks:
+            block = i * n_zones + zone_names[i].index(brk.zone)
+            keys.append(block * _KEY + grams(brk.up_to_kg))
+            per_kg.append(brk.per_kg)
+            per_piece.append(brk.per_piece)
+    order = np.argsort(np.array(keys, dtype=np.int64), kind="stable")
+    r = [s.restrictions for s in services]
+    return LaneTable(
+        max_weight_kg=np.array([_limit(x.max_weight_kg) for x in r]),
+        max_side_cm=np.array([_limit(x.max_side_cm) for x in r]),
+        max_sum_sides_cm=np.array([_limit(x.max_sum_sides_cm) for x in r]),
+        max_battery=np.array([x.max_battery.rank for x in r], dtype=np.int8),
+        liquids=np.array([x.liquids for x in r], dtype=bool),
+        forbidden=np.array([_category_mask(x.forbidden_categories) for x in r], dtype=np.int64),
+        divisor=np.array([float(c.volumetric_divisor or 0) for c in cards]),
+        step_g=np.array([grams(c.rounding_kg) if c.rounding_kg else 0 for c in cards], np.int64),
+        minimum=np.array([c.minimum_charge for c in cards], dtype=np.int64),
+        fuel_ppm=np.array([int(c.fuel_surcharge_pct * Decimal(10_000)) for c in cards], np.int64),
+        oversize=np.array([c.oversize_surcharge for c in cards], dtype=np.int64),
+        oversize_side_cm=np.array([_limit(c.oversize_side_cm) for c in cards]),
+        oversize_weight_kg=np.array([_limit(c.oversize_weight_kg) for c in cards]),
+        zoned=tuple(i for i, c in enumerate(cards) if c.zones),
+        remote=tuple(i for i, c in enumerate(cards) if c.remote_area_surcharge),
+        break_key=np.array(keys, dtype=np.int64)[order],
+        break_per_kg=np.array(per_kg, dtype=np.int64)[order],
+        break_per_piece=np.array(per_piece, dtype=np.int64)[order],
+        n_zones=n_zones,
+        zone_names=zone_names,
+    )
+
+
+def _category_mask(categories: frozenset[GoodsCategory] | set[GoodsCategory]) -> int:
+    return sum(1 << CATEGORIES.index(c) for c in categories)
+
+
+def lane_prices(
+    table: LaneTable,
+    services: Sequence[Service],
+    weight_kg: float,
+    dims_cm: tuple[float, float, float],
+    country: str,
+    postal_code: str,
+) -> np.ndarray:
+    """Total charge of one parcel on every service, in each card's minor units.
+
+    NOT_PRICEABLE where the card has no tier or zone for the parcel.
+    """
+    n = len(services)
+    actual = grams(weight_kg)
+    volume = dims_cm[0] * dims_cm[1] * dims_cm[2] * 1000
+    with np.errstate(divide="ignore"):
+        vol = np.where(table.divisor > 0, np.ceil(np.round(volume / table.divisor, 6)), 0)
+    billed = np.maximum(vol.astype(np.int64), actual)
+    step = np.maximum(table.step_g, 1)
+    billed = np.where(table.step_g > 0, -(-billed // step) * step, billed)
+    zones = np.zeros(n, dtype=np.int64)
+    for i in table.zoned:
+        try:
+            zones[i] = table.zone_names[i].index(
+                zone_of(services[i].rate_card, country, postal_code)
+            )
+        except NotPriceable:
+            zones[i] = -1
+    block = np.arange(n, dtype=np.int64) * table.n_zones + np.maximum(zones, 0)
+    pos = np.searchsorted(table.break_key, block * _KEY + billed, side="left")
+    pos_ok = pos < len(table.break_key)
+    pos = np.minimum(pos, len(table.break_key) - 1)
+    found = pos_ok & (table.break_key[pos] // _KEY == block) & (zones >= 0)
+    freight = table.break_per_piece[pos] + (table.break_per_kg[pos] * billed + 500) // 1000
+    freight = np.maximum(freight, table.minimum)
+    too_big = (max(dims_cm) > table.oversize_side_cm) | (weight_kg > table.oversize_weight_kg)
+    charge = freight + np.where(too_big, table.oversize, 0)
+    code = postal_code.replace(" ", "").upper()
+    for i in table.remote:
+        card = services[i].rate_card
+        if any(code.startswith(p) for p in card.remote_area_prefixes):
+            charge[i] += card.remote_area_surcharge
+    charge = charge + (charge * table.fuel_ppm * 2 + 1_000_000) // 2_000_000
+    return np.where(found, charge, NOT_PRICEABLE)
+
+
+# Reasons a lane refuses an order: stable codes, in the order they are checked.
+BLOCKS = ("over_weight_limit", "over_size_limit", "battery", "liquid", "category")
+
+
+def lane_blocks(
+    table: LaneTable,
+    weight_kg: float,
+    dims_cm: tuple[float, float, float],
+    battery: BatteryClass,
+    liquid: bool,
+    categories: frozenset[GoodsCategory],
+) -> np.ndarray:
+    """A bitmask per service of the BLOCKS that service raises against one parcel (0 = ok)."""
+    side, total = max(dims_cm), sum(dims_cm)
+    checks = (
+        weight_kg > table.max_weight_kg,
+        (side > table.max_side_cm) | (total > table.max_sum_sides_cm),
+        battery.rank > table.max_battery,
+        np.full(len(table.liquids), liquid) & ~table.liquids,
+        (table.forbidden & _category_mask(set(categories))) != 0,
+    )
+    mask = np.zeros(len(table.liquids), dtype=np.int64)
+    for bit, check in enumerate(checks):
+        mask |= np.asarray(check, dtype=np.int64) << bit
+    return mask
+
+
+def block_codes(mask: int) -> list[str]:
+    return [code for bit, code in enumerate(BLOCKS) if mask >> bit & 1]

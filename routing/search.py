@@ -1,0 +1,133 @@
+"""Multi-criteria route search: the Pareto set of (cost, time) routes from an origin to the
+buyer's destination zone, over the compiled network.
+
+A label-setting search (multi-objective Dijkstra): labels pop in lexicographic (cost,
+days) order, so a popped label is permanent unless a label already settled at its node
+is at least as good on both. Two refinements keep the answer right for cross-border
+routes:
+
+- a label remembers the customs regime group of the service that cleared import; labels
+  of different groups never dominate each other (a cheaper freight under one regime can be
+  dearer landed), so each treatment keeps its own Pareto front;
+- a label remembers the countries its route has left, and never re-enters one (exported
+  goods are not shipped back); a label only dominates another that has left at least the
+  same countries.
+
+Nothing is built per query but the per-order cost, time and permission vectors.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+
+import numpy as np
+
+from routing.network import CompiledNetwork
+
+NO_GROUP = -1
+
+
+@dataclass(frozen=True)
+class Lanes:
+    """What one order makes of every service (arrays indexed like compiled.services)."""
+
+    cost: np.ndarray  # float64 ranking cost, one common currency's minor units
+    days: np.ndarray  # float64 time criterion (P90 transit, handling, departure wait)
+    allowed: np.ndarray  # bool: the lane may carry this order
+    target: np.ndarray  # bool: the lane ends in a zone covering the buyer's postal code
+    group: np.ndarray  # int: customs regime group of a clearing lane, NO_GROUP otherwise
+
+
+@dataclass(frozen=True)
+class Found:
+    services: tuple[int, ...]  # compiled service indices, origin to zone
+    cost: float
+    days: float
+    group: int
+
+
+@dataclass
+class _Label:
+    node: int
+    cost: float
+    days: float
+    group: int
+    left: frozenset[str]
+    parent: _Label | None
+    service: int
+
+    def path(self) -> tuple[int, ...]:
+        out = []
+        label: _Label | None = self
+        while label is not None and label.service >= 0:
+            out.append(label.service)
+            label = label.parent
+        return tuple(reversed(out))
+
+
+def _dominated(cost: float, days: float, group: int, left: frozenset[str], front: list) -> bool:
+    return any(c <= cost and d <= days and g == group and lf <= left for c, d, g, lf in front)
+
+
+def pareto_routes(
+    net: CompiledNetwork, origin: int, lanes: Lanes, limit: int = 10, labels_per_node: int = 24
+) -> list[Found]:
+    """Pareto-optimal routes (within each customs group), cheapest first, at most `limit`."""
+    settled: dict[int, list] = {}
+    results: list[Found] = []
+    fronts: dict[int, list] = {}  # group -> [(cost, days)] of routes found
+    start = _Label(origin, 0.0, 0.0, NO_GROUP, frozenset(), None, -1)
+    heap: list[tuple[float, float, int, _Label]] = [(0.0, 0.0, 0, start)]
+    pushes = 1
+    while heap:
+        cost, days, _, label = heapq.heappop(heap)
+        front = settled.setdefault(label.node, [])
+        if len(front) >= labels_per_node or _dominated(cost, days, label.group, label.left, front):
+            continue
+        # No pruning against routes already found: a later lane may clear import again
+        # (the Canaries after the hub) and move the label into another group.
+        front.append((cost, days, label.group, label.left))
+        here = net.country[label.node]
+        for k in range(net.out_start[label.node], net.out_start[label.node + 1]):
+            if not lanes.allowed[k]:
+                continue
+            group = label.group if lanes.group[k] == NO_GROUP else int(lanes.group[k])
+            c, d = cost + lanes.cost[k], days + lanes.days[k]
+            nxt = int(net.dst[k])
+            there = net.country[nxt]
+            left = label.left | {here} if there != here else label.left
+            if there in left:
+                continue
+            if lanes.target[k]:
+                if not _beaten(fronts.get(group, ()), c, d):
+                    path = (*_Label(nxt, c, d, group, left, label, k).path(),)
+                    results.append(Found(path, c, d, group))
+                    fronts.setdefault(group, []).append((c, d))
+                continue
+            if net.is_zone[nxt]:
+                continue
+            pushes += 1
+            heapq.heappush(heap, (c, d, pushes, _Label(nxt, c, d, group, left, label, k)))
+    return _front(results)[:limit]
+
+
+def _beaten(front: list | tuple, cost: float, days: float) -> bool:
+    return any(c <= cost and d <= days for c, d in front)
+
+
+def _front(found: list[Found]) -> list[Found]:
+    """Keep the routes no other route of the same group beats; cheapest first."""
+    keep = [
+        f
+        for f in found
+        if not any(
+            o is not f
+            and o.group == f.group
+            and o.cost <= f.cost
+            and o.days <= f.days
+            and (o.cost, o.days, o.services) < (f.cost, f.days, f.services)
+            for o in found
+        )
+    ]
+    return sorted(keep, key=lambda f: (f.cost, f.days, f.services))
