@@ -12,7 +12,7 @@ import os
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import networkx as nx
@@ -22,6 +22,7 @@ from geopy.distance import geodesic
 from carriers.errors import InvalidNetwork, Problem, UnknownNode
 from carriers.model import ORIGIN_KINDS, Mode, Node, NodeKind, Service
 from carriers.registry import World, load_world
+from routing.lanes import LaneTable, compile_lanes
 
 DEFAULT_NETWORK = Path(__file__).resolve().parent.parent / "data"
 MODES = tuple(Mode)
@@ -69,8 +70,8 @@ class Network:
         return g
 
     def distance_km(self, service: Service) -> float:
-        a, b = self.nodes[service.from_node], self.nodes[service.to_node]
-        return float(geodesic((a.lat, a.lon), (b.lat, b.lon)).km)
+        """Geodesic length of a lane (WGS 84), computed once per node pair."""
+        return _geodesic_km(self.nodes[service.from_node], self.nodes[service.to_node])
 
     @cached_property
     def compiled(self) -> CompiledNetwork:
@@ -92,11 +93,19 @@ class CompiledNetwork:
     src: np.ndarray  # int32, from-node index per service
     dst: np.ndarray  # int32, to-node index per service
     mode: np.ndarray  # int8, index into MODES
-    distance_km: np.ndarray  # float64, geodesic lane length
     transit_p90_days: np.ndarray  # float64
     out_start: np.ndarray  # int32, n_nodes + 1
     is_zone: np.ndarray  # bool per node
     country: tuple[str, ...]  # per node
+    search_days: np.ndarray  # float64 per service: P90 transit + handling + mean departure wait
+    lanes: LaneTable  # restriction limits and rate-card breaks as arrays
+    last_miles: dict[str, tuple[int, ...]]  # destination country -> services into its zones
+    toward: dict[str, np.ndarray]  # country -> bool per node: some route leads to its zones
+
+
+@lru_cache(maxsize=65536)
+def _geodesic_km(a: Node, b: Node) -> float:
+    return float(geodesic((a.lat, a.lon), (b.lat, b.lon)).km)
 
 
 def compile_network(network: Network) -> CompiledNetwork:
@@ -105,6 +114,7 @@ def compile_network(network: Network) -> CompiledNetwork:
     services = tuple(sorted(network.services, key=lambda s: (node_index[s.from_node], s.id)))
     src = np.array([node_index[s.from_node] for s in services], dtype=np.int32)
     dst = np.array([node_index[s.to_node] for s in services], dtype=np.int32)
+    last_miles = _last_miles(network, services)
     counts = np.bincount(src, minlength=len(node_ids))
     out_start = np.concatenate(([0], np.cumsum(counts))).astype(np.int32)
     return CompiledNetwork(
@@ -115,14 +125,44 @@ def compile_network(network: Network) -> CompiledNetwork:
         src=src,
         dst=dst,
         mode=np.array([MODES.index(s.mode) for s in services], dtype=np.int8),
-        distance_km=np.array([network.distance_km(s) for s in services], dtype=np.float64),
         transit_p90_days=np.array([s.transit.p90_days for s in services], dtype=np.float64),
         out_start=out_start,
         is_zone=np.array(
             [network.nodes[n].kind is NodeKind.DESTINATION_ZONE for n in node_ids], dtype=bool
         ),
         country=tuple(network.nodes[n].country for n in node_ids),
+        search_days=np.array([_search_days(s) for s in services], dtype=np.float64),
+        lanes=compile_lanes(services),
+        last_miles=last_miles,
+        toward={c: _toward(src, dst, len(node_ids), dst[list(ks)]) for c, ks in last_miles.items()},
     )
+
+
+def _toward(src: np.ndarray, dst: np.ndarray, n_nodes: int, zones: np.ndarray) -> np.ndarray:
+    """Nodes from which some path of services reaches one of `zones` (reverse BFS)."""
+    reach = np.zeros(n_nodes, dtype=bool)
+    reach[zones] = True
+    while True:
+        grown = reach.copy()
+        grown[src[reach[dst]]] = True
+        if grown.sum() == reach.sum():
+            return reach
+        reach = grown
+
+
+def _search_days(s: Service) -> float:
+    """The route search's time criterion for one lane: P90 transit, handling, and the mean
+    wait for a departure (half the gap between departures). The promise engine later
+    computes exact dates for the routes the search keeps."""
+    return s.transit.p90_days + s.handling_days + 3.5 / len(s.schedule.weekdays)
+
+
+def _last_miles(network: Network, services: tuple[Service, ...]) -> dict[str, tuple[int, ...]]:
+    found: dict[str, list[int]] = defaultdict(list)
+    for i, s in enumerate(services):
+        if network.nodes[s.to_node].kind is NodeKind.DESTINATION_ZONE:
+            found[network.nodes[s.to_node].country].append(i)
+    return {country: tuple(ks) for country, ks in found.items()}
 
 
 def load_network(directory: str | Path | None = None) -> Network:
