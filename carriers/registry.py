@@ -372,7 +372,9 @@ def _rate_card(f: CarrierFile, card_id: str, t: dict[str, Any]) -> RateCard | No
         volumetric_divisor=divisor,
         fuel_surcharge_pct=Decimal(str(t.get("fuel_surcharge_pct", 0))),
         remote_area_surcharge=amount("remote_area_surcharge"),
-        remote_area_prefixes=tuple(str(p) for p in t.get("remote_area_prefixes", [])),
+        remote_area_prefixes=_prefixes(
+            f, (*key, "remote_area_prefixes"), t, "remote_area_prefixes"
+        ),
         oversize_surcharge=amount("oversize_surcharge"),
         oversize_side_cm=numbers["oversize_side_cm"],
         oversize_weight_kg=numbers["oversize_weight_kg"],
@@ -392,6 +394,17 @@ def _non_negative(f: CarrierFile, key: tuple, value: Any) -> float | None:
     return float(value)
 
 
+def _prefixes(
+    f: CarrierFile, key: tuple, table: dict[str, Any], name: str, default: tuple[str, ...] = ()
+) -> tuple[str, ...]:
+    """Postal-code prefixes must be strings: 07 written as a number would lose its zero."""
+    values = table.get(name, list(default))
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        f.fail(key, f'{name} must be a list of quoted prefixes like ["07", "35"], got {values!r}')
+        return ()
+    return tuple(values)
+
+
 def _zones(f: CarrierFile, key: tuple, rows: list[Any]) -> list[Zone]:
     zones = []
     for i, row in enumerate(rows):
@@ -404,7 +417,7 @@ def _zones(f: CarrierFile, key: tuple, rows: list[Any]) -> list[Zone]:
             Zone(
                 str(row.get("name", "")),
                 country,
-                tuple(str(p) for p in row.get("postal_prefixes", [])),
+                _prefixes(f, (*where, "postal_prefixes"), row, "postal_prefixes"),
             )
         )
     return zones
@@ -604,8 +617,8 @@ def _coverage(f: CarrierFile, key: tuple, rows: list[Any]) -> tuple[Coverage, ..
         found.append(
             Coverage(
                 country,
-                tuple(str(p) for p in row.get("postal_prefixes", [""])),
-                tuple(str(p) for p in row.get("except_prefixes", [])),
+                _prefixes(f, where, row, "postal_prefixes", default=("",)),
+                _prefixes(f, where, row, "except_prefixes"),
             )
         )
     return tuple(found)

@@ -158,3 +158,23 @@ def test_valid_world_loads_whole(tiny_copy: Path) -> None:
         "lastmile-pt-road",
         "skyline-pvg-mad",
     ]
+
+
+def test_numeric_postal_prefix_is_refused(tiny_copy: Path) -> None:
+    """A prefix written as a number (07 -> 7) would silently lose its zero: refused."""
+    break_one(
+        tiny_copy,
+        "carriers/lastmile.toml",
+        'except_prefixes = ["35", "38", "51", "52"]',
+        "except_prefixes = [35, 38]",
+    )
+    with pytest.raises(InvalidNetwork) as caught:
+        load_world(tiny_copy)
+    (problem,) = caught.value.problems
+    assert (
+        str(problem)
+        .replace(f"{tiny_copy}/", "")
+        .startswith(
+            "carriers/lastmile.toml:18: services.coverage: except_prefixes must be a list of quoted"
+        )
+    )
