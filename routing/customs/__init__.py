@@ -1,0 +1,33 @@
+"""Customs: effective-dated rules per country, landed cost, and screening of an order on a
+route. Rules and exchange rates are loaded once (`load_rules`, `routing.fx.load_fx`);
+`landed_cost` and `screen` are pure functions of an order, a route and a date.
+"""
+
+from routing.customs.landed import landed_cost
+from routing.customs.lines import Collection, LandedCost, LandedLine, LineKind
+from routing.customs.loader import DEFAULT_RULES, load_rules, read_rules
+from routing.customs.routes import InvalidRoute, parse_route_id, route_id
+from routing.customs.rules import Confidence, CustomsRules, Rule, Topic
+from routing.customs.screen import Finding, FindingCode, Screening, screen
+
+__all__ = [
+    "DEFAULT_RULES",
+    "Collection",
+    "Confidence",
+    "CustomsRules",
+    "Finding",
+    "FindingCode",
+    "InvalidRoute",
+    "LandedCost",
+    "LandedLine",
+    "LineKind",
+    "Rule",
+    "Screening",
+    "Topic",
+    "landed_cost",
+    "load_rules",
+    "parse_route_id",
+    "read_rules",
+    "route_id",
+    "screen",
+]

@@ -1,0 +1,442 @@
+"""Customs rules as data: jurisdictions, effective-dated rules, and the view in force on a day.
+
+A *jurisdiction* is what one file of `data/customs/` describes: a country (`ES`), a union
+(`EU`, `EAEU`), a special territory (`ES-CN`, the Canary Islands) or the rules of every
+lane (`WORLD`). A *rule* is one fact with a stable `rule_id`, a `topic` saying what the
+calculation does with it, `valid_from` / `valid_to` (both inclusive), a `source` and a
+confidence (H, M, L). Versions of one rule share its `rule_id` and never overlap in time.
+
+What a destination sees is its own rules, the customs rules (duties) of its customs union
+and the tax rules of its VAT area, plus the `WORLD` rules. `CustomsRules.in_force(j, day)`
+returns that set as a `RuleView`, built once per (jurisdiction, day) and cached, so a
+quote's lookups are dictionary reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from functools import cached_property
+
+from carriers.errors import InvalidOrder, InvalidRule, Problem, UnknownCountry
+from carriers.model import BatteryClass, GoodsCategory, Mode
+
+
+class Confidence(StrEnum):
+    HIGH = "H"  # an official text or several consistent reputable sources
+    MEDIUM = "M"  # one reputable secondary source, or secondary sources that agree
+    LOW = "L"  # a blog or vendor page, conflicting reports, or unchecked general knowledge
+
+
+class Valuation(StrEnum):
+    CIF = "CIF"  # goods + freight (+ insurance) to the destination
+    FOB = "FOB"  # goods only, as they leave the seller
+
+
+class Topic(StrEnum):
+    """What a rule is for; each topic has its own required parameters (see loader)."""
+
+    VAT = "vat"  # import consumption tax by goods (VAT, IVA, IGIC, IPSI): rate_pct
+    VAT_EXEMPTION = "vat_exemption"  # no import VAT for consignments up to `limit`
+    IOSS = "ioss"  # EU: VAT collected at checkout for consignments up to `limit`
+    LOW_VALUE_DUTY = "low_value_duty"  # duty of consignments up to `limit`: `treatment`
+    DUTY_TABLE = "duty_table"  # ad valorem duty by HS prefix (`table`), `default_pct` else
+    DUTY_SURCHARGE = "duty_surcharge"  # extra duty by HS prefix for some `origins`
+    DE_MINIMIS = "de_minimis"  # no duty up to `limit`, except for `except_origins`
+    POINT_OF_SALE = "point_of_sale"  # UK: VAT at checkout and no duty up to `limit`
+    IMPORT_TAX_BANDS = "import_tax_bands"  # banded ad valorem tax on the value (BR II, ID)
+    STATE_TAX = "state_tax"  # a state tax by `states` (BR ICMS), `treatment` = por_dentro
+    PARCEL_ALLOWANCE = "parcel_allowance"  # EAEU: value/weight allowance, excess duty
+    FULL_RATE_GOODS = "full_rate_goods"  # ID: goods paying the tariff whatever the value
+    INCOME_TAX = "income_tax"  # ID: PPh on full-rate goods
+    CBEC_LIMITS = "cbec_limits"  # CN: per-transaction `limit` and per-buyer `annual_limit`
+    CBEC_TAX = "cbec_tax"  # CN: VAT (`rate_pct`) and `consumption_pct` of a class of goods
+    CBEC_DISCOUNT = "cbec_discount"  # CN: share of the statutory tax due within the limits
+    POSITIVE_LIST = "positive_list"  # CN: HS prefixes admitted under CBEC
+    FLOOR_PRICE = "floor_price"  # ID: least FOB per unit a cross-border marketplace may sell
+    VALUE_CEILING = "value_ceiling"  # most a simplified regime admits (BR, ID)
+    CLEARANCE_FEE = "clearance_fee"  # the carrier's fee to the buyer when duties are DAP
+    BUYER_ID = "buyer_id"  # an id the buyer must give (`id_type`), maybe only by `modes`
+    PROHIBITED = "prohibited"  # goods (categories, HS prefixes) not admitted
+    BATTERY_BAN = "battery_ban"  # a battery class refused on some `modes`
+    POSTAL_FORM = "postal_form"  # CN22 up to `limit` and `weight_limit_kg`, CN23 above
+
+
+# Topics that belong to a customs union (duties); the rest belong to a VAT area or to the
+# jurisdiction itself.
+CUSTOMS_TOPICS = frozenset(
+    {
+        Topic.LOW_VALUE_DUTY,
+        Topic.DUTY_TABLE,
+        Topic.DUTY_SURCHARGE,
+        Topic.DE_MINIMIS,
+        Topic.PARCEL_ALLOWANCE,
+    }
+)
+
+SCHEMES = frozenset({"vat_import", "br", "eaeu", "id", "us", "cn_cbec", "none"})
+ID_TYPES = frozenset({"cpf", "inn", "passport", "cn_resident_id", "real_name"})
+SELLER_PROGRAMMES = frozenset({"ioss", "remessa_conforme"})
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A money figure of a rule: a decimal in any rate currency (SDR included)."""
+
+    value: Decimal
+    currency: str
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.currency}"
+
+
+@dataclass(frozen=True)
+class TableRow:
+    hs_prefix: str
+    rate: Decimal  # fraction
+    where: str
+
+
+@dataclass(frozen=True)
+class Band:
+    """Values up to `up_to` (None: any) pay `rate`, less `deduction`."""
+
+    up_to: Amount | None
+    rate: Decimal
+    deduction: Amount | None = None
+
+
+@dataclass(frozen=True)
+class Selectors:
+    """Which goods, places and parties a rule is for; None in a dimension means any."""
+
+    categories: frozenset[GoodsCategory] | None = None
+    hs_prefixes: tuple[str, ...] | None = None
+    states: frozenset[str] | None = None
+    origins: frozenset[str] | None = None
+    sellers: frozenset[str] | None = None
+    modes: frozenset[Mode] | None = None
+
+    def matches(self, goods: Goods) -> bool:
+        return (
+            _inside(goods.category, self.categories)
+            and (self.hs_prefixes is None or _hs_match(goods.hs, self.hs_prefixes) > 0)
+            and _inside(goods.state, self.states)
+            and _inside(goods.origin, self.origins)
+            and (self.sellers is None or bool(self.sellers & goods.sellers))
+            and (self.modes is None or bool(self.modes & goods.modes))
+        )
+
+    def specificity(self, goods: Goods) -> tuple[int, ...]:
+        """Longer HS prefixes beat shorter ones, and any explicit list beats `any`."""
+        hs = 0 if self.hs_prefixes is None else _hs_match(goods.hs, self.hs_prefixes)
+        lists = (self.states, self.categories, self.origins, self.sellers, self.modes)
+        return (hs, *(0 if s is None else 1 for s in lists))
+
+    def overlaps(self, other: Selectors) -> bool:
+        """Could one good be matched by both at the same specificity? (a data conflict)"""
+        pairs = (
+            (self.categories, other.categories),
+            (_frozen(self.hs_prefixes), _frozen(other.hs_prefixes)),
+            (self.states, other.states),
+            (self.origins, other.origins),
+            (self.sellers, other.sellers),
+            (self.modes, other.modes),
+        )
+        return all(_same_kind_overlap(a, b) for a, b in pairs)
+
+
+def _frozen(values: tuple[str, ...] | None) -> frozenset[str] | None:
+    return None if values is None else frozenset(values)
+
+
+def _inside(value: object, allowed: frozenset | None) -> bool:
+    return allowed is None or value in allowed
+
+
+def _hs_match(hs: str, prefixes: Iterable[str]) -> int:
+    return max((len(p) for p in prefixes if hs.startswith(p)), default=0)
+
+
+def _same_kind_overlap(a: frozenset | None, b: frozenset | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return bool(a & b)
+
+
+@dataclass(frozen=True)
+class Goods:
+    """What selectors are matched against: one item (or the consignment) on one lane."""
+
+    hs: str = ""
+    category: GoodsCategory | None = None
+    state: str | None = None
+    origin: str | None = None
+    sellers: frozenset[str] = frozenset()
+    modes: frozenset[Mode] = frozenset()
+
+
+@dataclass(frozen=True)
+class Rule:
+    rule_id: str
+    topic: Topic
+    jurisdiction: str
+    valid_from: date
+    valid_to: date | None
+    source: str
+    confidence: Confidence
+    where: str  # path:line of the rule in its file
+    name: str = ""
+    note: str = ""
+    illustrative: bool = False
+    rate: Decimal | None = None  # fraction: 0.21 for 21 %
+    consumption: Decimal | None = None  # fraction (CN consumption tax)
+    amount: Amount | None = None
+    limit: Amount | None = None
+    annual_limit: Amount | None = None
+    weight_limit_kg: Decimal | None = None
+    per_kg: Amount | None = None
+    default_rate: Decimal | None = None
+    table: tuple[TableRow, ...] = ()
+    bands: tuple[Band, ...] = ()
+    treatment: str = ""
+    id_type: str = ""
+    battery: BatteryClass | None = None
+    except_origins: frozenset[str] = frozenset()
+    selectors: Selectors = field(default_factory=Selectors)
+
+    def in_force(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def overlaps_in_time(self, other: Rule) -> bool:
+        end = self.valid_to or date.max
+        other_end = other.valid_to or date.max
+        return self.valid_from <= other_end and other.valid_from <= end
+
+    @property
+    def validity(self) -> str:
+        return f"{self.valid_from} .. {self.valid_to or 'open'}"
+
+    @cached_property
+    def _rows(self) -> dict[str, TableRow]:
+        return {row.hs_prefix: row for row in self.table}
+
+    def table_rate(self, hs: str) -> tuple[Decimal, str]:
+        """The rate of the longest matching HS prefix, else `default_pct`; and which."""
+        rows = self._rows
+        for length in range(len(hs), 1, -1):
+            best = rows.get(hs[:length])
+            if best is not None:
+                return best.rate, f"HS {best.hs_prefix}"
+        if self.default_rate is None:
+            raise InvalidRule(
+                f"{self.where}: {self.rule_id} has no rate for HS {hs} and no default_pct",
+                (Problem(self.where, "table", f"no row for HS {hs} and no default_pct"),),
+            )
+        return self.default_rate, f"HS {hs[:2]} not listed: default rate"
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    id: str
+    name: str
+    kind: str  # country, union, territory, global
+    currency: str
+    scheme: str
+    valuation: Valuation
+    customs_union: str  # whose duties apply (its own id when not in a union)
+    vat_area: str  # whose consumption-tax rules apply
+    source: str
+    where: str
+    country: str = ""  # territories: the ISO country they belong to
+    aliases: tuple[str, ...] = ()  # ISO codes that also mean this place (IC, EA)
+    postal_prefixes: tuple[str, ...] = ()  # territories: postal codes that are in it
+    states_file: str = ""
+    regimes: frozenset[str] = frozenset()  # clearance regimes the rules cover; empty: all
+
+
+@dataclass(frozen=True)
+class StateRange:
+    low: int
+    high: int
+    state: str
+
+
+@dataclass(frozen=True)
+class StateTable:
+    """Postal-code ranges of a country's states (Brazil: CEP -> UF), from a CSV file."""
+
+    path: str
+    digits: int  # every postal code of the country has this many digits
+    ranges: tuple[StateRange, ...]
+
+
+MEMO_LIMIT = 50_000  # selections remembered per view before the memo starts afresh
+
+
+@dataclass(frozen=True)
+class RuleView:
+    """The rules a destination sees on one day, by topic; selections are remembered, so a
+    quote's repeated lookups (the same HS code on every route) are dictionary reads."""
+
+    jurisdiction: Jurisdiction
+    day: date
+    by_topic: dict[Topic, tuple[Rule, ...]]
+    _memo: dict[tuple[Topic, Goods], Rule | None] = field(default_factory=dict, repr=False)
+
+    def all(self, topic: Topic) -> tuple[Rule, ...]:
+        return self.by_topic.get(topic, ())
+
+    def one(self, topic: Topic) -> Rule | None:
+        """The single rule of a topic without selectors; None when none is in force."""
+        return self.select(topic, _ANY)
+
+    def require(self, topic: Topic, goods: Goods | None = None) -> Rule:
+        rule = self.select(topic, goods or Goods())
+        if rule is None:
+            raise InvalidRule(
+                f"no {topic.value!r} rule for {self.jurisdiction.id} is in force on {self.day}"
+                f"{_describe(goods)} (in {self.jurisdiction.where.split(':')[0]} or its unions)"
+            )
+        return rule
+
+    def select(self, topic: Topic, goods: Goods) -> Rule | None:
+        """The most specific rule of a topic matching the goods; ties are data errors."""
+        key = (topic, goods)
+        if key in self._memo:
+            return self._memo[key]
+        found = self._select(topic, goods)
+        if len(self._memo) >= MEMO_LIMIT:
+            self._memo.clear()
+        self._memo[key] = found
+        return found
+
+    def _select(self, topic: Topic, goods: Goods) -> Rule | None:
+        best: list[Rule] = []
+        best_key: tuple[int, ...] = ()
+        for rule in self.by_topic.get(topic, ()):
+            if not rule.selectors.matches(goods):
+                continue
+            key = rule.selectors.specificity(goods)
+            if not best or key > best_key:
+                best, best_key = [rule], key
+            elif key == best_key:
+                best.append(rule)
+        if len(best) > 1:
+            places = ", ".join(f"{r.rule_id} ({r.where})" for r in best)
+            raise InvalidRule(f"ambiguous {topic.value!r} rules on {self.day}: {places}")
+        return best[0] if best else None
+
+
+_ANY = Goods()
+
+
+def _postal(code: str, message: str) -> Problem:
+    return Problem("order", "destination.postal_code", f"{code!r} {message}")
+
+
+def _describe(goods: Goods | None) -> str:
+    if goods is None:
+        return ""
+    parts = [f"HS {goods.hs}" if goods.hs else "", goods.category or "", goods.state or ""]
+    text = ", ".join(p for p in parts if p)
+    return f" for {text}" if text else ""
+
+
+class CustomsRules:
+    """Every jurisdiction and rule of a rules directory; views cached per (place, day)."""
+
+    def __init__(
+        self,
+        jurisdictions: dict[str, Jurisdiction],
+        rules: tuple[Rule, ...],
+        states: dict[str, StateTable],
+        source: str = "",
+    ) -> None:
+        self.jurisdictions = jurisdictions
+        self.rules = rules
+        self.states = states  # jurisdiction id -> postal-code ranges of its states
+        self.source = source
+        self._own: dict[str, tuple[Rule, ...]] = {}
+        for rule in rules:
+            self._own[rule.jurisdiction] = (*self._own.get(rule.jurisdiction, ()), rule)
+        self._global = tuple(
+            r for r in rules if self.jurisdictions[r.jurisdiction].kind == "global"
+        )
+        self._views: dict[tuple[str, date], RuleView] = {}
+        self._places: dict[str, list[Jurisdiction]] = {}
+        for j in jurisdictions.values():
+            if j.kind == "territory":
+                for code in (j.country, *j.aliases):
+                    self._places.setdefault(code, []).append(j)
+
+    def visible(self, jurisdiction_id: str) -> tuple[Rule, ...]:
+        """A destination's rules: its own, its union's duties, its VAT area's taxes, WORLD."""
+        j = self.jurisdictions[jurisdiction_id]
+        seen = list(self._own.get(j.id, ()))
+        if j.customs_union != j.id:
+            seen += [r for r in self._own.get(j.customs_union, ()) if r.topic in CUSTOMS_TOPICS]
+        if j.vat_area != j.id:
+            seen += [r for r in self._own.get(j.vat_area, ()) if r.topic not in CUSTOMS_TOPICS]
+        if j.kind != "global":
+            seen += self._global
+        return tuple(seen)
+
+    def in_force(self, jurisdiction_id: str, day: date) -> RuleView:
+        key = (jurisdiction_id, day)
+        view = self._views.get(key)
+        if view is None:
+            by_topic: dict[Topic, tuple[Rule, ...]] = {}
+            for rule in self.visible(jurisdiction_id):
+                if rule.in_force(day):
+                    by_topic[rule.topic] = (*by_topic.get(rule.topic, ()), rule)
+            view = RuleView(self.jurisdictions[jurisdiction_id], day, by_topic)
+            self._views[key] = view
+        return view
+
+    def destination(self, country: str, postal_code: str) -> Jurisdiction:
+        """The jurisdiction of an address: a special territory by postal code, else the
+        country. A country without customs data raises UnknownCountry."""
+        code = postal_code.replace(" ", "").replace("-", "").upper()
+        territories = self._places.get(country, [])
+        for j in territories:
+            if any(code.startswith(p) for p in j.postal_prefixes):
+                return j
+        if country in self.jurisdictions and self.jurisdictions[country].kind == "country":
+            return self.jurisdictions[country]
+        if territories:
+            names = ", ".join(f"{j.id} ({'/'.join(j.postal_prefixes)})" for j in territories)
+            raise InvalidOrder([_postal(postal_code, f"is in none of {country}'s places: {names}")])
+        raise UnknownCountry(
+            f"no customs data for destination country {country!r} in {self.source or 'rules'}"
+            " (a country without data is an error, not a tax-free country)"
+        )
+
+    def customs_union_of(self, country: str) -> str:
+        j = self.jurisdictions.get(country)
+        return j.customs_union if j is not None else country
+
+    def vat_area_of(self, country: str) -> str:
+        j = self.jurisdictions.get(country)
+        return j.vat_area if j is not None else country
+
+    def state_of(self, jurisdiction_id: str, postal_code: str) -> str:
+        """The state of a postal code, from the jurisdiction's states file."""
+        j = self.jurisdictions[jurisdiction_id]
+        table = self.states.get(jurisdiction_id)
+        if table is None:
+            raise InvalidRule(f"{j.where}: {j.id} has no states_file to place {postal_code!r}")
+        digits = "".join(ch for ch in postal_code if ch.isdigit())
+        if len(digits) != table.digits or len(postal_code.replace("-", "")) != table.digits:
+            raise InvalidOrder([_postal(postal_code, f"is not a {table.digits}-digit code")])
+        number = int(digits)
+        for r in table.ranges:
+            if r.low <= number <= r.high:
+                return r.state
+        raise InvalidOrder([_postal(postal_code, f"is in no state range of {table.path}")])
+
+    def versions(self, rule_id: str) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.rule_id == rule_id)
