@@ -28,10 +28,47 @@ from carriers.model import (
 from routing.network import Network
 
 COUNTRIES = (
-    "ES", "PT", "FR", "IT", "DE", "NL", "BE", "PL", "SE", "AT", "GB", "US", "CA", "MX", "BR",
-    "AR", "CL", "RU", "ID", "MY", "TH", "VN", "PH", "AU", "NZ", "JP", "KR", "IN", "SA", "AE",
-    "TR", "ZA", "NG", "EG", "IL", "CZ", "HU", "RO", "GR", "IE",
-)  # fmt: skip
+    "ES",
+    "PT",
+    "FR",
+    "IT",
+    "DE",
+    "NL",
+    "BE",
+    "PL",
+    "SE",
+    "AT",
+    "GB",
+    "US",
+    "CA",
+    "MX",
+    "BR",
+    "AR",
+    "CL",
+    "RU",
+    "ID",
+    "MY",
+    "TH",
+    "VN",
+    "PH",
+    "AU",
+    "NZ",
+    "JP",
+    "KR",
+    "IN",
+    "SA",
+    "AE",
+    "TR",
+    "ZA",
+    "NG",
+    "EG",
+    "IL",
+    "CZ",
+    "HU",
+    "RO",
+    "GR",
+    "IE",
+)
 ZONES_PER_COUNTRY = 37
 
 
@@ -80,13 +117,23 @@ def synthetic_network(n_nodes: int = 5000, n_services: int = 50000, seed: int = 
 
     def lane(a: str, b: str, mode: Mode, p50: float, **extra: object) -> None:
         n = len(services)
-        services.append(Service(
-            id=f"s{n}", carrier=f"carrier{n % 97}", name=f"s{n}", from_node=a, to_node=b,
-            mode=mode, rate_card=_card(rng, n), transit=TransitTime(p50 * 0.6, p50, p50 * 1.6),
-            schedule=Schedule(frozenset(rng.sample(range(7), rng.randint(1, 7))), time(18), True),
-            restrictions=Restrictions(max_weight_kg=rng.choice([2.0, 30.0, 70.0, None])),
-            **extra,  # type: ignore[arg-type]
-        ))  # fmt: skip
+        services.append(
+            Service(
+                id=f"s{n}",
+                carrier=f"carrier{n % 97}",
+                name=f"s{n}",
+                from_node=a,
+                to_node=b,
+                mode=mode,
+                rate_card=_card(rng, n),
+                transit=TransitTime(p50 * 0.6, p50, p50 * 1.6),
+                schedule=Schedule(
+                    frozenset(rng.sample(range(7), rng.randint(1, 7))), time(18), True
+                ),
+                restrictions=Restrictions(max_weight_kg=rng.choice([2.0, 30.0, 70.0, None])),
+                **extra,  # type: ignore[arg-type]
+            )
+        )
 
     budget = n_services
     for w in warehouses:

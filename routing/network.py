@@ -20,12 +20,13 @@ import numpy as np
 from geopy.distance import geodesic
 
 from carriers.errors import InvalidNetwork, Problem, UnknownNode
-from carriers.model import ORIGIN_KINDS, Mode, Node, NodeKind, Service
+from carriers.model import ORIGIN_KINDS, CustomsRegime, Mode, Node, NodeKind, Service
 from carriers.registry import World, load_world
 from routing.lanes import LaneTable, compile_lanes
 
 DEFAULT_NETWORK = Path(__file__).resolve().parent.parent / "data"
 MODES = tuple(Mode)
+REGIMES = tuple(CustomsRegime)
 Route = tuple[Service, ...]
 
 
@@ -101,6 +102,10 @@ class CompiledNetwork:
     lanes: LaneTable  # restriction limits and rate-card breaks as arrays
     last_miles: dict[str, tuple[int, ...]]  # destination country -> services into its zones
     toward: dict[str, np.ndarray]  # country -> bool per node: some route leads to its zones
+    currencies: tuple[str, ...]  # rate-card currencies
+    currency_index: np.ndarray  # int per service, into currencies
+    regime_group: np.ndarray  # int per service: index in CustomsRegime if it clears, else -1
+    value_capped: tuple[int, ...]  # services with a declared-value ceiling
 
 
 @lru_cache(maxsize=65536)
@@ -115,6 +120,7 @@ def compile_network(network: Network) -> CompiledNetwork:
     src = np.array([node_index[s.from_node] for s in services], dtype=np.int32)
     dst = np.array([node_index[s.to_node] for s in services], dtype=np.int32)
     last_miles = _last_miles(network, services)
+    currencies = tuple(sorted({s.rate_card.currency for s in services}))
     counts = np.bincount(src, minlength=len(node_ids))
     out_start = np.concatenate(([0], np.cumsum(counts))).astype(np.int32)
     return CompiledNetwork(
@@ -135,7 +141,19 @@ def compile_network(network: Network) -> CompiledNetwork:
         lanes=compile_lanes(services),
         last_miles=last_miles,
         toward={c: _toward(src, dst, len(node_ids), dst[list(ks)]) for c, ks in last_miles.items()},
+        currencies=currencies,
+        currency_index=np.array(
+            [currencies.index(s.rate_card.currency) for s in services], dtype=np.int32
+        ),
+        regime_group=np.array([_regime_group(s) for s in services], dtype=np.int32),
+        value_capped=tuple(i for i, s in enumerate(services) if s.restrictions.max_value),
     )
+
+
+def _regime_group(s: Service) -> int:
+    """Which customs treatment a lane puts the parcel under: the regime's index, or -1."""
+    regime = s.customs.regime
+    return REGIMES.index(regime) if s.customs.clears_import and regime is not None else -1
 
 
 def _toward(src: np.ndarray, dst: np.ndarray, n_nodes: int, zones: np.ndarray) -> np.ndarray:

@@ -79,6 +79,7 @@ class Buyer:
 class Seller:
     ioss_registered: bool = False
     remessa_conforme: bool = False
+    cross_border_marketplace: bool = False  # sells from abroad on a marketplace (ID floor)
 
 
 @dataclass(frozen=True)
@@ -305,6 +306,7 @@ def _options(r: _Reader, data: Mapping[str, Any]) -> dict[str, Any]:
         "seller": Seller(
             bool(seller.get("ioss_registered", False)),
             bool(seller.get("remessa_conforme", False)),
+            bool(seller.get("cross_border_marketplace", False)),
         ),
     }
 

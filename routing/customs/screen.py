@@ -238,7 +238,8 @@ def _value_limits(s: Shipment) -> list[Finding]:
             excludes = rule.treatment == "excludes"
             text = f"{s.place.valuation} value {value} {rule.limit.currency} is over {rule.limit}"
             found.append(_finding(FindingCode.OVER_VALUE_LIMIT, excludes, text, rule))
-    for rule in s.view.all(Topic.FLOOR_PRICE):
+    floors = s.view.all(Topic.FLOOR_PRICE) if "cross_border_marketplace" in s.sellers else ()
+    for rule in floors:
         assert rule.limit is not None
         for i, item in enumerate(s.order.items):
             unit = s.convert(item.unit_value, rule.limit.currency).decimal

@@ -207,7 +207,11 @@ def build_shipment(
         modes=route_modes(route),
     )
     seller = order.seller
-    programmes = (("ioss", seller.ioss_registered), ("remessa_conforme", seller.remessa_conforme))
+    programmes = (
+        ("ioss", seller.ioss_registered),
+        ("remessa_conforme", seller.remessa_conforme),
+        ("cross_border_marketplace", seller.cross_border_marketplace),
+    )
     s.sellers = frozenset(name for name, on in programmes if on)
     if not with_values:
         return s

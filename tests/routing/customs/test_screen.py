@@ -173,14 +173,19 @@ def test_china_by_post_is_not_a_cbec_route(check: Any) -> None:
 
 
 def test_indonesian_floor_price_excludes_cheap_units(check: Any) -> None:
-    """id.floor-price: FOB below USD 100 per unit cannot be sold cross-border."""
+    """id.floor-price: a cross-border marketplace cannot sell units under USD 100 FOB; the
+    floor binds marketplace sales only, so the same basket from a web shop passes."""
+    market = {"cross_border_marketplace": True}
     cheap = check("feeder-yiw-pvg+post-pvg-id", "ID", "10110",
-                  [("851830", "electronics", 2, "50.00", "USD")])  # fmt: skip
+                  [("851830", "electronics", 2, "50.00", "USD")], seller=market)  # fmt: skip
     [floor] = only(cheap, FindingCode.OVER_VALUE_LIMIT)
     assert floor.excludes and floor.rule_id == "id.floor-price"
     fine = check("feeder-yiw-pvg+post-pvg-id", "ID", "10110",
-                 [("851830", "electronics", 1, "150.00", "USD")])  # fmt: skip
+                 [("851830", "electronics", 1, "150.00", "USD")], seller=market)  # fmt: skip
     assert fine.allowed
+    shop = check("feeder-yiw-pvg+post-pvg-id", "ID", "10110",
+                 [("851830", "electronics", 2, "50.00", "USD")])  # fmt: skip
+    assert not only(shop, FindingCode.OVER_VALUE_LIMIT)
 
 
 def test_indonesia_above_usd_1500_is_a_formal_entry_message(check: Any) -> None:

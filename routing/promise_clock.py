@@ -1,0 +1,145 @@
+"""Working-time clocks: durations counted in a calendar's working time, in a time zone.
+
+`Clock` and `advance` work to the minute (order times, the simulator); `HourClock` works
+on whole UTC hours over cached yearly tables (the promise engine's clearance and handling).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from carriers.errors import InvalidRule
+from routing.calendar import (
+    MAX_WINDOW_DAYS,
+    MINUTES_PER_DAY,
+    TimeZone,
+    WorkCalendar,
+    day_date,
+    day_number,
+)
+
+
+class Clock:
+    """Working time of a calendar in a time zone over a window of local days.
+
+    `at(t)` is the working minutes between the window's start and instant t; `when(w)` is
+    the first instant by which w working minutes have passed. Both are monotone, so a
+    duration in working time is `when(at(t) + d)`.
+    """
+
+    def __init__(self, calendar: WorkCalendar, tz: TimeZone, first_day: int, n_days: int):
+        self.tz, self.first, self.n = tz, first_day, n_days
+        self.flags = calendar.days(first_day, n_days).astype(np.int64)
+        self.ends = np.cumsum(self.flags) * MINUTES_PER_DAY  # working minutes by each day's end
+
+    @property
+    def capacity(self) -> int:
+        return int(self.ends[-1])
+
+    def at(self, t: np.ndarray) -> np.ndarray:
+        local = self.tz.to_local(t)
+        d = local // MINUTES_PER_DAY - self.first
+        return self.ends[d] - self.flags[d] * (MINUTES_PER_DAY - local % MINUTES_PER_DAY)
+
+    def when(self, w: np.ndarray) -> np.ndarray:
+        d = np.searchsorted(self.ends, w, side="left")
+        day_start = self.ends[d] - self.flags[d] * MINUTES_PER_DAY
+        return self.tz.to_utc((self.first + d) * MINUTES_PER_DAY + (w - day_start))
+
+
+def clock_for(
+    calendar: WorkCalendar, tz: TimeZone, t_min: int, t_max: int, work_min: float
+) -> Clock:
+    """A clock from the local day of t_min that holds `work_min` working minutes after t_max."""
+    first = tz.day_of(t_min)
+    n = tz.day_of(t_max) - first + 2 + int(2 * work_min / MINUTES_PER_DAY) + 30
+    while True:
+        clock = Clock(calendar, tz, first, n)
+        if clock.capacity - int(clock.at(np.array([t_max]))[0]) > work_min:
+            return clock
+        if n > MAX_WINDOW_DAYS:
+            raise InvalidRule(f"calendar {calendar.country}/{calendar.scope} has no working days")
+        n *= 2
+
+
+def advance(
+    calendar: WorkCalendar, tz: TimeZone, t: np.ndarray, work_min: np.ndarray | int
+) -> np.ndarray:
+    """The instants at which `work_min` working minutes have passed since instants `t`."""
+    clock = clock_for(calendar, tz, int(t.min()), int(t.max()), float(np.max(work_min)))
+    return clock.when(clock.at(t) + work_min)
+
+
+def hour_flags(
+    calendar: WorkCalendar, tz: TimeZone, first_day: int, n_days: int
+) -> tuple[int, np.ndarray]:
+    """Working flags of whole UTC hours over local days first_day .. + n_days.
+
+    Hour h stands for the hour (h - 1, h]; it belongs to the local day holding that hour.
+    Returns the first hour and the flags (a DST day has 23 or 25 of them).
+    """
+    ends = tz.midnights(first_day, n_days + 1) // 60
+    return int(ends[0]) + 1, np.repeat(calendar.days(first_day, n_days), np.diff(ends))
+
+
+@dataclass(frozen=True)
+class HourTable:
+    """Working hours tabulated from UTC hour `start` (hour h stands for (h - 1, h])."""
+
+    start: int
+    cum: np.ndarray  # working hours completed by the end of each hour
+    work: np.ndarray  # offsets of the working hours from start
+    years: tuple[int, int]
+
+    def worked(self, hours: np.ndarray) -> np.ndarray:
+        """Working hours completed by the end of each hour (counted from the table start)."""
+        return self.cum[hours - self.start]
+
+    def reached(self, w: np.ndarray) -> np.ndarray:
+        """The hour at whose end the w-th working hour is completed."""
+        return self.work[w - 1] + self.start
+
+
+class HourClock:
+    """Working hours of a calendar in a time zone, tabulated over whole years of UTC hours
+    and extended on demand: the promise engine's clearance and handling are gathers in
+    these tables. Each extension replaces an immutable `HourTable`, so concurrent readers
+    always see a consistent one."""
+
+    def __init__(self, calendar: WorkCalendar, tz: TimeZone) -> None:
+        self.calendar, self.tz = calendar, tz
+        empty = np.zeros(0, dtype=np.int64)
+        self.table = HourTable(0, empty, empty, (0, -1))
+
+    def cover(self, first_hour: int, last_hour: int, extra: int = 0) -> HourTable:
+        """A table holding hours first .. last and `extra` working hours after last."""
+        while True:
+            t = self.table
+            inside = t.start <= first_hour and last_hour < t.start + len(t.cum)
+            if inside and t.cum[-1] - t.cum[last_hour - t.start] >= extra:
+                return t
+            y0 = day_date(self.tz.day_of(first_hour * 60 - 1)).year
+            y1 = day_date(self.tz.day_of(last_hour * 60)).year + (1 if inside else 0)
+            if t.years[1] >= t.years[0]:
+                y0, y1 = min(y0, t.years[0]), max(y1, t.years[1] + (1 if inside else 0))
+            if y1 - y0 > MAX_WINDOW_DAYS // 365:
+                where = f"{self.calendar.country}/{self.calendar.scope}"
+                raise InvalidRule(f"calendar {where} has no working hours for ten years")
+            first = day_number(date(y0, 1, 1))
+            n = day_number(date(y1 + 1, 1, 1)) - first
+            start, flags = hour_flags(self.calendar, self.tz, first, n)
+            self.table = HourTable(start, np.cumsum(flags), np.flatnonzero(flags), (y0, y1))
+
+
+_HOUR_CLOCKS: dict[tuple[WorkCalendar, TimeZone], HourClock] = {}
+
+
+def hour_clock(calendar: WorkCalendar, tz: TimeZone) -> HourClock:
+    key = (calendar, tz)
+    clock = _HOUR_CLOCKS.get(key)
+    if clock is None:
+        clock = _HOUR_CLOCKS[key] = HourClock(calendar, tz)
+    return clock

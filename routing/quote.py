@@ -1,0 +1,352 @@
+"""quote(order, network, at) -> ranked options: price, landed cost and promise per route.
+
+For one order: the Pareto routes of the compiled network (cost x time, per customs
+treatment), each screened by customs, priced leg by leg, given its landed cost for DDP and
+DAP, its delivery promise and CO2e, then tagged and ranked. Routes the order could not
+take are listed under `excluded` with reason codes. What a quote needs beyond the order is
+loaded once per network (`engine_for`); a quote does no I/O.
+
+Tags: `cheapest` (lowest total the buyer pays), `fastest` (earliest P90 date), `greenest`
+(least CO2e), `best_value` (lowest total + VALUE_OF_A_DAY per P90 day after the fastest
+option: a buyer gives up about one percent of the cheapest price per day saved).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from carriers.model import Service
+from carriers.money import Money, total
+from carriers.pricing import Charge, price_parcel
+from routing.customs import CustomsRules, LandedCost, landed_cost, load_rules, screen
+from routing.customs.routes import route_id
+from routing.emissions import co2e_kg
+from routing.fx import FxRate, FxRates, load_fx
+from routing.localize import parse_locale, summary_line
+from routing.network import Network
+from routing.order_lanes import OrderLanes, order_lanes, reasons
+from routing.orders import Incoterm, Order
+from routing.promise import promise
+from routing.quote_types import (
+    Excluded,
+    Line,
+    Message,
+    Option,
+    PromiseDates,
+    Quote,
+    Route,
+    answer_currency,
+    check_origin,
+    legs_of,
+    new_quote_id,
+)
+from routing.search import Found, pareto_routes
+
+MAX_ROUTES = 10
+CLEARANCE_FEE = "clearance fee"
+VALUE_OF_A_DAY = Decimal("0.01")  # share of the cheapest total one day of P90 is worth
+
+
+@dataclass(frozen=True)
+class Engine:
+    """Everything a quote reads besides the order, loaded once."""
+
+    network: Network
+    fx: FxRates
+    rules: CustomsRules
+
+
+_ENGINES: dict[int, tuple[Network, Engine]] = {}
+
+
+def engine_for(network: Network) -> Engine:
+    cached = _ENGINES.get(id(network))
+    if cached is None or cached[0] is not network:
+        cached = (network, Engine(network, load_fx(), load_rules()))
+        _ENGINES[id(network)] = cached
+    return cached[1]
+
+
+def quote(
+    order: Order,
+    network: Network,
+    at: datetime | None = None,
+    currency: str | None = None,
+    locale: str | None = None,
+) -> Quote:
+    """Ranked options for one order; `at` (default: the order's time) picks the rules."""
+    engine = engine_for(network)
+    at = at or order.created_at
+    check_origin(order, network)
+    currency = answer_currency(order, currency)
+    lang = parse_locale(locale or order.locale)
+    net = network.compiled
+    lanes = order_lanes(net, order, engine.fx, at.date())
+    found = pareto_routes(net, net.node_index[order.origin], lanes.lanes, MAX_ROUTES)
+    options: list[Option] = []
+    excluded = _blocked(network, order, lanes, {f.services for f in found})
+    memo: dict = {}
+    money = Converter(engine.fx, currency, at.date())
+    for f in found:
+        route = tuple(net.services[k] for k in f.services)
+        built = _route_options(engine, order, route, at, money, memo)
+        if isinstance(built, Excluded):
+            excluded.append(built)
+        else:
+            options += built
+    options = _rank(_tag(options), order)
+    names = network.carrier_names
+    options = [replace(o, summary=_summary(o, lang, names)) for o in options]
+    rates = tuple(sorted(money.used.values(), key=lambda r: (r.base, r.quote, r.as_of)))
+    return Quote(new_quote_id(), at, currency, tuple(options), tuple(excluded), rates)
+
+
+class Converter:
+    """Converts into the answer's currency at the quote's date and remembers each rate used,
+    so the quote can state them."""
+
+    def __init__(self, fx: FxRates, currency: str, day: date) -> None:
+        self.fx, self.currency, self.day = fx, currency, day
+        self.used: dict[tuple[str, str], FxRate] = {}
+
+    def __call__(self, money: Money) -> Money:
+        if money.currency == self.currency:
+            return money
+        rate = self.fx.rate(money.currency, self.currency, self.day)
+        self.used[(rate.base, rate.quote)] = rate
+        return Money.of(money.decimal * rate.rate, self.currency)
+
+    def note(self, rates: tuple[FxRate, ...]) -> None:
+        for rate in rates:
+            self.used[(rate.base, rate.quote)] = rate
+
+
+def _route_options(
+    engine: Engine, order: Order, route: Route, at: datetime, money: Converter, memo: dict
+) -> list[Option] | Excluded:
+    rid = route_id(route)
+    findings = screen(order, route, at.date(), engine.rules, engine.fx, network=engine.network)
+    blockers = [Message(f.code, f.message) for f in findings if f.excludes]
+    if blockers:
+        return Excluded(rid, tuple(blockers))
+    shipping_lines, charges = _shipping(order, route, money, memo)
+    shipping = total([line.amount for line in shipping_lines], money.currency)
+    landed = landed_cost(
+        order, route, charges, at.date(), engine.rules, engine.fx, network=engine.network
+    )
+    money.note(landed.fx)
+    dates = promise(route, order.created_at, engine.network.nodes)
+    on_time = None if order.deliver_by is None else dates.probability_by(order.deliver_by)
+    when = PromiseDates(dates.p50, dates.p90, dates.p95, on_time)
+    co2 = co2e_kg(engine.network, route, order.weight_kg)
+    messages = tuple(Message(f.code, f.message) for f in findings)
+    options = []
+    for incoterm in _incoterms(order, landed):
+        lines = _duty_lines(landed, incoterm, money)
+        duties = total([line.amount for line in lines], money.currency)
+        options.append(
+            Option(
+                option_id=f"{rid}#{incoterm.value}",
+                route_id=rid,
+                incoterm=incoterm,
+                legs=legs_of(route),
+                charges=(*shipping_lines, *lines),
+                shipping=shipping,
+                duties_and_taxes=duties,
+                total=shipping + duties,
+                promise=when,
+                co2e_kg=co2,
+                messages=messages + _collection_messages(landed, incoterm),
+            )
+        )
+    return options
+
+
+def _shipping(
+    order: Order, route: Route, money: Converter, memo: dict
+) -> tuple[list[Line], list[Charge]]:
+    """Itemised freight and surcharges per leg, in the answer's currency. `memo` keeps each
+    leg's charges for the rest of this quote: routes share their first and last miles."""
+    lines, raw = [], []
+    for s in route:
+        if s.id not in memo:
+            memo[s.id] = _leg_charges(order, s, money)
+        leg_lines, leg_raw = memo[s.id]
+        lines += leg_lines
+        raw += leg_raw
+    return lines, raw
+
+
+def _leg_charges(order: Order, s: Service, money: Converter) -> tuple[list[Line], list[Charge]]:
+    dest = order.destination
+    raw = [
+        c
+        for parcel in order.parcels
+        for c in price_parcel(
+            s.rate_card, parcel.weight_kg, parcel.dims_cm, dest.country, dest.postal_code
+        )
+    ]
+    lines = [Line(c.kind.value, f"{s.id}: {c.name}", money(c.amount)) for c in raw]
+    return _merge(lines), raw
+
+
+def _merge(lines: list[Line]) -> list[Line]:
+    """One line per leg and charge name: multi-parcel orders add up per leg."""
+    merged: dict[tuple[str, str], Line] = {}
+    for line in lines:
+        key = (line.kind, line.name)
+        if key in merged:
+            merged[key] = replace(merged[key], amount=merged[key].amount + line.amount)
+        else:
+            merged[key] = line
+    return list(merged.values())
+
+
+def _blocked(network: Network, order: Order, lanes: OrderLanes, kept: set) -> list[Excluded]:
+    """Routes the order could not take: the Pareto routes of the unrestricted lanes that
+    are not among the order's own, each with the reasons of its refusing legs."""
+    net = network.compiled
+    open_lanes = replace(
+        lanes.lanes,
+        allowed=(lanes.lanes.allowed | (lanes.blocks != 0))
+        & (net.toward[order.destination.country][net.dst] | lanes.lanes.target)
+        if order.destination.country in net.toward
+        else lanes.lanes.allowed,
+    )
+    if not lanes.lanes.target.any():
+        return [
+            Excluded(
+                "",
+                (
+                    Message(
+                        "no_coverage",
+                        f"no last-mile service delivers to "
+                        f"{order.destination.country} {order.destination.postal_code}",
+                    ),
+                ),
+            )
+        ]
+    out = []
+    for f in pareto_routes(net, net.node_index[order.origin], open_lanes, MAX_ROUTES):
+        if f.services in kept:
+            continue
+        out.append(
+            Excluded(
+                route_id(tuple(net.services[k] for k in f.services)),
+                tuple(_lane_reasons(network, lanes, f)),
+            )
+        )
+    return out
+
+
+def _lane_reasons(network: Network, lanes: OrderLanes, f: Found) -> list[Message]:
+    net = network.compiled
+    found = []
+    for k in f.services:
+        mask = int(lanes.blocks[k])
+        if mask:
+            s = net.services[k]
+            for code in reasons(mask):
+                found.append(Message(code, f"{s.id} ({s.mode.value}, {s.carrier}): {code}"))
+    return found or [Message("dominated", "another route is cheaper and faster")]
+
+
+def _tag(options: list[Option]) -> list[Option]:
+    """Mark the cheapest, fastest, greenest and best-value options (ties: all of them)."""
+    if not options:
+        return options
+    cheapest = min(o.total.amount for o in options)
+    fastest = min(o.promise.p90 for o in options)
+    greenest = min(round(o.co2e_kg, 3) for o in options)
+    value = {o.option_id: _value_score(o, cheapest, fastest) for o in options}
+    best = min(value.values())
+    tagged = []
+    for o in options:
+        tags = [
+            name
+            for name, hit in (
+                ("cheapest", o.total.amount == cheapest),
+                ("fastest", o.promise.p90 == fastest),
+                ("best_value", value[o.option_id] == best),
+                ("greenest", round(o.co2e_kg, 3) == greenest),
+            )
+            if hit
+        ]
+        tagged.append(replace(o, tags=tuple(tags)))
+    return tagged
+
+
+def _value_score(o: Option, cheapest: int, fastest: Any) -> Decimal:
+    """Total plus what the extra days are worth to the buyer (VALUE_OF_A_DAY per day)."""
+    days = (o.promise.p90 - fastest).days
+    return Decimal(o.total.amount) + VALUE_OF_A_DAY * cheapest * days
+
+
+def _rank(options: list[Option], order: Order) -> list[Option]:
+    """Options meeting deliver_by (P90 on or before it) first, then by total, then P90."""
+
+    def key(o: Option) -> tuple:
+        late = order.deliver_by is not None and o.promise.p90 > order.deliver_by
+        return (late, o.total.amount, o.promise.p90, o.option_id)
+
+    return sorted(options, key=key)
+
+
+def _summary(o: Option, lang: Any, carrier_names: dict[str, str]) -> str:
+    names = [carrier_names.get(g.carrier, g.carrier) for g in o.legs]
+    return summary_line(
+        lang, names, [g.mode for g in o.legs], o.total, o.promise.p50, o.promise.p90
+    )
+
+
+def _incoterms(order: Order, landed: LandedCost) -> list[Incoterm]:
+    """DDP and DAP unless the order fixes one; regimes that collect at checkout (IOSS,
+    Remessa Conforme, CBEC, UK sale VAT) are DDP only."""
+    if landed.checkout_only:
+        return [Incoterm.DDP]
+    if order.incoterm is not None:
+        return [order.incoterm]
+    return [Incoterm.DDP, Incoterm.DAP]
+
+
+def _duty_lines(landed: LandedCost, incoterm: Incoterm, money: Converter) -> list[Line]:
+    """Duties and taxes of the route; under DAP the carrier's clearance fee as well. A
+    fixed-amount rate (EUR 3 per subheading) is stated as that amount."""
+    lines = [
+        Line(
+            kind=x.kind.value,
+            name=x.name,
+            amount=money(x.amount),
+            base=money(x.base),
+            rate=x.rate if isinstance(x.rate, Decimal) else money(x.rate),
+            rule_id=x.rule_id,
+            source=x.source,
+        )
+        for x in landed.lines
+        if x.name != CLEARANCE_FEE
+    ]
+    if incoterm is Incoterm.DAP and landed.clearance_fee is not None and landed.total.amount:
+        lines.append(
+            Line(
+                "fee",
+                CLEARANCE_FEE,
+                money(landed.clearance_fee),
+                rule_id="carrier.clearance_fee",
+                source="the clearing carrier's fee to the buyer",
+            )
+        )
+    return lines
+
+
+def _collection_messages(landed: LandedCost, incoterm: Incoterm) -> tuple[Message, ...]:
+    if incoterm is Incoterm.DAP:
+        text = "duties, taxes and the carrier's clearance fee are paid by the buyer on delivery"
+        return (Message("paid_on_delivery", text),)
+    return (
+        Message(
+            "collected_at_checkout", f"duties and taxes collected at checkout ({landed.regime})"
+        ),
+    )

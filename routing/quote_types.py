@@ -1,0 +1,208 @@
+"""What a quote is made of (options, charge lines, promise dates, exclusions) and its JSON
+contract, amounts as decimal strings."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from babel.numbers import get_territory_currencies
+
+from carriers.errors import InvalidOrder, Problem
+from carriers.model import ORIGIN_KINDS, Mode, Service
+from carriers.money import Money
+from routing.fx import FxRate
+from routing.network import Network
+from routing.orders import Incoterm, Order
+
+Route = tuple[Service, ...]
+
+
+@dataclass(frozen=True)
+class Leg:
+    carrier: str
+    service: str
+    mode: Mode
+    from_node: str
+    to_node: str
+
+
+@dataclass(frozen=True)
+class Line:
+    """One charge in the answer's currency; duty/tax/fee lines carry how they were computed."""
+
+    kind: str  # freight, surcharge, duty, tax, fee
+    name: str
+    amount: Money
+    base: Money | None = None
+    rate: Decimal | Money | None = None  # a fraction (0.21), or a fixed amount
+    rule_id: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Message:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class PromiseDates:
+    p50: date
+    p90: date
+    p95: date
+    on_time_probability: float | None = None
+
+
+@dataclass(frozen=True)
+class Option:
+    option_id: str
+    route_id: str
+    incoterm: Incoterm
+    legs: tuple[Leg, ...]
+    charges: tuple[Line, ...]
+    shipping: Money
+    duties_and_taxes: Money
+    total: Money
+    promise: PromiseDates
+    co2e_kg: float
+    messages: tuple[Message, ...] = ()
+    tags: tuple[str, ...] = ()
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Excluded:
+    route: str
+    reasons: tuple[Message, ...]
+
+
+@dataclass(frozen=True)
+class Quote:
+    quote_id: str
+    at: datetime
+    currency: str
+    options: tuple[Option, ...]
+    excluded: tuple[Excluded, ...]
+    fx: tuple[FxRate, ...] = field(default=())
+
+
+def answer_currency(order: Order, currency: str | None) -> str:
+    """The buyer's currency: asked for, else the order's, else the destination country's."""
+    if currency or order.currency:
+        return str(currency or order.currency)
+    found = get_territory_currencies(order.destination.country, tender=True)
+    if not found:
+        raise InvalidOrder([Problem("order", "currency", "give the answer's currency")])
+    return str(found[0])
+
+
+def check_origin(order: Order, network: Network) -> None:
+    node = network.node(order.origin)
+    if node.kind not in ORIGIN_KINDS:
+        raise InvalidOrder(
+            [
+                Problem(
+                    "order",
+                    "origin",
+                    f"{node.id} is a {node.kind.value}, not an origin warehouse or hub",
+                )
+            ]
+        )
+
+
+def new_quote_id() -> str:
+    return f"q_{uuid.uuid4().hex}"
+
+
+def legs_of(route: Route) -> tuple[Leg, ...]:
+    return tuple(Leg(s.carrier, s.id, s.mode, s.from_node, s.to_node) for s in route)
+
+
+def money_json(money: Money) -> dict[str, str]:
+    return {"amount": f"{money.decimal}", "currency": money.currency}
+
+
+def quote_json(q: Quote) -> dict[str, Any]:
+    """The quote contract, JSON-ready (amounts as decimal strings)."""
+    return {
+        "quote_id": q.quote_id,
+        "at": q.at.isoformat(),
+        "currency": q.currency,
+        "fx": [
+            {
+                "base": r.base,
+                "quote": r.quote,
+                "rate": str(r.rate),
+                "as_of": r.as_of.isoformat(),
+                "source": r.source,
+            }
+            for r in q.fx
+        ],
+        "options": [_option_json(o) for o in q.options],
+        "excluded": [
+            {"route": e.route, "reasons": [_message_json(m) for m in e.reasons]} for e in q.excluded
+        ],
+    }
+
+
+def _option_json(o: Option) -> dict[str, Any]:
+    promise: dict[str, Any] = {
+        "p50": o.promise.p50.isoformat(),
+        "p90": o.promise.p90.isoformat(),
+        "p95": o.promise.p95.isoformat(),
+    }
+    if o.promise.on_time_probability is not None:
+        promise["on_time_probability"] = round(o.promise.on_time_probability, 4)
+    return {
+        "option_id": o.option_id,
+        "route": o.route_id,
+        "incoterm": o.incoterm.value,
+        "tags": list(o.tags),
+        "legs": [
+            {
+                "carrier": g.carrier,
+                "service": g.service,
+                "mode": g.mode.value,
+                "from": g.from_node,
+                "to": g.to_node,
+            }
+            for g in o.legs
+        ],
+        "charges": [_line_json(line) for line in o.charges],
+        "shipping": money_json(o.shipping),
+        "duties_and_taxes": money_json(o.duties_and_taxes),
+        "total": money_json(o.total),
+        "promise": promise,
+        "co2e_kg": round(o.co2e_kg, 3),
+        "messages": [_message_json(m) for m in o.messages],
+        "summary": o.summary,
+    }
+
+
+def _line_json(line: Line) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "kind": line.kind,
+        "name": line.name,
+        "amount": f"{line.amount.decimal}",
+        "currency": line.amount.currency,
+    }
+    if line.kind in ("duty", "tax", "fee"):
+        out["base"] = None if line.base is None else f"{line.base.decimal}"
+        out["rate"] = _rate_json(line.rate)
+        out["rule_id"] = line.rule_id
+        out["source"] = line.source
+    return out
+
+
+def _rate_json(rate: Decimal | Money | None) -> str | dict[str, str] | None:
+    if isinstance(rate, Money):
+        return money_json(rate)
+    return None if rate is None else str(rate)
+
+
+def _message_json(m: Message) -> dict[str, str]:
+    return {"code": m.code, "message": m.message}

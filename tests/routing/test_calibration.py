@@ -1,0 +1,218 @@
+"""routing/calibration.py, routing/promise_history.py and `glocal promise calibrate /
+evaluate / simulate`: fitting transit distributions from shipment history."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from api.commands.promise import app
+from carriers.model import TransitTime
+from routing.calibration import (
+    LEG,
+    Calibration,
+    CalibrationParams,
+    calibrate,
+    evaluate,
+    fit_transit,
+    fitting_days,
+    split_by_time,
+)
+from routing.network import load_network
+from routing.promise_history import (
+    History,
+    InvalidHistory,
+    history_from_frame,
+    parse_columns,
+    read_history,
+)
+from routing.promise_sim import simulate_history
+
+DATA = Path(__file__).parent.parent / "data"
+WORLD = load_network(DATA / "promise_world")
+MESSY = DATA / "promise_history" / "messy.csv"
+MESSY_COLUMNS = {
+    "shipment_id": "Ship ID",
+    "mode": "Mode of Transport",
+    "destination": "Dest Country",
+    "shipped_at": "PO Sent",
+    "delivered_at": "Delivered On",
+    "promised_at": "Scheduled",
+}
+runner = CliRunner()
+
+
+@cache
+def simulated(n: int, seed: int = 11) -> History:
+    return history_from_frame(simulate_history(WORLD, n, seed=seed), source="simulated")
+
+
+def sample(t: TransitTime, n: int, seed: int = 0) -> np.ndarray:
+    z = np.random.default_rng(seed).standard_normal(n)
+    return t.min_days + np.exp(t.mu + t.sigma * z)
+
+
+def test_fit_recovers_a_shifted_log_normal() -> None:
+    """On 50,000 draws the fit's min, P50, P90 and P95 are within 0.1 day of the truth."""
+    truth = TransitTime(2.0, 5.0, 9.0)
+    fit = fit_transit(sample(truth, 50_000))
+    for a, b in ((fit.min_days, 2.0), (fit.p50_days, 5.0), (fit.p90_days, 9.0)):
+        assert abs(a - b) < 0.1
+    assert abs(fit.p95_days - truth.p95_days) < 0.15
+
+
+def test_calibration_recovers_the_simulated_services() -> None:
+    """Simulate 20,000 shipments of the world, fit each leg's service from its scan events:
+    every fitted P90 is within a day of the P90 it was simulated from (P50 within half)."""
+    fits = calibrate(simulated(20_000))
+    for service in WORLD.services:
+        fit = fits.find(service.id, level=LEG)
+        assert fit is not None and fit.n > 200, service.id
+        assert abs(fit.transit.p90_days - service.transit.p90_days) < 1.0, service.id
+        assert abs(fit.transit.p50_days - service.transit.p50_days) < 0.5, service.id
+
+
+def test_small_groups_lean_on_their_service() -> None:
+    """A lane with 6 slow shipments gets a P50 between its own and its service's; with no
+    prior weight it keeps its own; under min_group it has no fit of its own."""
+    fast, slow = sample(TransitTime(1, 3, 6), 400, seed=1), np.full(6, 20.0) + np.arange(6)
+    history = _history(np.concatenate([fast, slow]), ["A"] * 400 + ["B"] * 6)
+    service = calibrate(history).transit("air")
+    shrunk = calibrate(history, CalibrationParams(prior_strength=20)).transit("air", "B")
+    own = calibrate(history, CalibrationParams(prior_strength=0)).transit("air", "B")
+    assert service is not None and shrunk is not None and own is not None
+    assert service.p50_days < shrunk.p50_days < own.p50_days
+    assert abs(own.p50_days - 22.5) < 0.01
+    fallback = calibrate(history, CalibrationParams(min_group=7)).find("air", "B")
+    assert fallback is not None and fallback.lane == ""
+
+
+def test_month_groups_catch_a_slow_season() -> None:
+    """Shipments in February take twice as long: the February fit says so, March does not."""
+    rng = np.random.default_rng(3)
+    shipped = pd.Timestamp("2026-02-01", tz="UTC") + pd.to_timedelta(rng.integers(0, 56, 600), "D")
+    days = np.where(shipped.month == 2, 10.0, 5.0) + rng.exponential(1.0, 600)
+    history = _history(days, ["A"] * 600, shipped)
+    calibration = calibrate(history)
+    february, march = calibration.transit("air", "A", 2), calibration.transit("air", "A", 3)
+    assert february is not None and march is not None
+    assert february.p50_days > march.p50_days + 3
+
+
+def test_date_only_ties_are_spread_within_the_day() -> None:
+    """Durations of date-only histories are spread over [d, d + 1), keeping their day."""
+    history = _history(np.array([3.0, 3.0, 3.0, 5.0]), ["A"] * 4, date_only=True)
+    spread = fitting_days(history)
+    assert np.all(np.floor(spread) == [3, 3, 3, 5]) and len(set(spread[:3])) == 3
+
+
+def test_read_a_messy_export_under_its_own_column_names() -> None:
+    """BOM, CR line ends, 2-Jun-06 / 6/2/06 dates: 11 shipments read, 2 without a shipping
+    date and 1 delivered before it shipped left out and counted."""
+    history = read_history(MESSY, MESSY_COLUMNS)
+    assert len(history) == 11 and history.date_only
+    assert sorted(history.dropped.values()) == [1, 2]
+    assert set(history.service) == {"Air", "Truck"}
+    assert history.days[0] == 10  # 2006-06-02 to 2006-06-12
+    assert history.promised is not None and not np.isnan(history.promised).any()
+
+
+def test_column_mapping_errors_say_what_to_do() -> None:
+    """A malformed or unknown mapping, or a missing required column, is an InvalidHistory."""
+    with pytest.raises(InvalidHistory, match="NAME=COLUMN"):
+        parse_columns(["shipped_at"])
+    with pytest.raises(InvalidHistory, match="unknown column name"):
+        parse_columns(["shipdate=PO Sent"])
+    with pytest.raises(InvalidHistory, match="--columns shipped_at="):
+        read_history(MESSY)
+
+
+def test_evaluate_splits_by_time_and_covers_as_promised() -> None:
+    """Fit on the earliest 70 %, test on the rest: the test part starts after the training
+    part ends, and on a stationary simulated history P90 / P95 promises cover ~90 / 95 %."""
+    history = simulated(8_000)
+    train, test = split_by_time(history, 0.7)
+    assert len(train) == 5_600 and train.shipped.max() <= test.shipped.min()
+    result = evaluate(history)
+    assert result.n_train == 5_600 and result.n_test + result.n_unpromised == 2_400
+    assert 0.86 <= result.coverage[0.9] <= 0.95 and 0.92 <= result.coverage[0.95] <= 0.98
+    assert result.width_days > 0
+
+
+def test_calibration_file_round_trip_and_calibrated_route(tmp_path: Path) -> None:
+    """Written and read back, the fits are the same; a route's services take their leg fits."""
+    calibration = calibrate(simulated(8_000))
+    path = tmp_path / "params.csv"
+    calibration.write_csv(path)
+    again = Calibration.read_csv(path)
+    assert again.fits.keys() == calibration.fits.keys()
+    route = (WORLD.service_by_id["air-pvg-mad"],)
+    fitted = again.calibrated(route)[0].transit
+    assert fitted == again.transit("air-pvg-mad", level=LEG) != route[0].transit
+
+
+def test_cli_simulate_calibrate_evaluate(tmp_path: Path) -> None:
+    """simulate writes a history; calibrate writes fits; evaluate prints coverage, writes a
+    PNG calibration plot and a JSON report."""
+    history, params, plot = tmp_path / "h.csv", tmp_path / "p.csv", tmp_path / "c.png"
+    network = str(DATA / "promise_world")
+    result = runner.invoke(
+        app, ["simulate", "--n", "3000", "--out", str(history), "--network", network]
+    )
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_csv(history)) == 3000
+    result = runner.invoke(app, ["calibrate", str(history), "--out", str(params)])
+    assert result.exit_code == 0, result.output
+    assert {"leg", "shipment"} == set(pd.read_csv(params)["level"])
+    result = runner.invoke(app, ["evaluate", str(history), "--plot", str(plot), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert set(report["coverage"]) == {"P50", "P90", "P95"} and report["test"] == 900
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_cli_reads_a_messy_export_with_columns(tmp_path: Path) -> None:
+    """`--columns` maps the user's names; the history's own promise is evaluated beside."""
+    mapping = ",".join(f"{k}={v}" for k, v in MESSY_COLUMNS.items())
+    result = runner.invoke(app, ["evaluate", str(MESSY), "--columns", mapping, "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["train"] + report["test"] + report["unpromised"] == 11
+    assert report["own_promise"] is not None
+
+
+def test_cli_history_errors_are_one_line(tmp_path: Path) -> None:
+    """A missing file or column exits 1 with one line on stderr."""
+    for args in (
+        ["evaluate", str(tmp_path / "none.csv")],
+        ["calibrate", str(MESSY), "--out", str(tmp_path / "p.csv")],
+        ["calibrate", str(MESSY), "--out", str(tmp_path / "p.csv"), "--columns", "shipped_at=Nope"],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1, args
+
+
+def _history(
+    days: np.ndarray,
+    lanes: list[str],
+    shipped: pd.DatetimeIndex | None = None,
+    date_only: bool = False,
+) -> History:
+    if shipped is None:
+        shipped = pd.date_range("2026-03-01", periods=len(days), freq="h", tz="UTC")
+    minutes = (
+        (shipped - pd.Timestamp("1970-01-01", tz="UTC")) / pd.Timedelta(minutes=1)
+    ).to_numpy()
+    return History(
+        shipped=minutes,
+        delivered=minutes + days * 1440,
+        service=np.full(len(days), "air", dtype=object),
+        lane=np.array(lanes, dtype=object),
+        date_only=date_only,
+    )
