@@ -41,8 +41,8 @@ class LaneTable:
     oversize: np.ndarray  # int64 minor units
     oversize_side_cm: np.ndarray  # float64, inf = none
     oversize_weight_kg: np.ndarray  # float64, inf = none
-    zoned: tuple[int, ...]  # services whose card has zones
-    remote: tuple[int, ...]  # services whose card has remote-area prefixes
+    is_zoned: np.ndarray  # bool: the service's card has zones
+    is_remote: np.ndarray  # bool: the service's card has remote-area prefixes
     # weight breaks of all cards, sorted by (service, zone, up_to)
     break_key: np.ndarray  # int64: (service * n_zones + zone) * _KEY + up_to_grams
     break_per_kg: np.ndarray  # int64
@@ -82,8 +82,8 @@ def compile_lanes(services: Sequence[Service]) -> LaneTable:
         oversize=np.array([c.oversize_surcharge for c in cards], dtype=np.int64),
         oversize_side_cm=np.array([_limit(c.oversize_side_cm) for c in cards]),
         oversize_weight_kg=np.array([_limit(c.oversize_weight_kg) for c in cards]),
-        zoned=tuple(i for i, c in enumerate(cards) if c.zones),
-        remote=tuple(i for i, c in enumerate(cards) if c.remote_area_surcharge),
+        is_zoned=np.array([bool(c.zones) for c in cards], dtype=bool),
+        is_remote=np.array([bool(c.remote_area_surcharge) for c in cards], dtype=bool),
         break_key=np.array(keys, dtype=np.int64)[order],
         break_per_kg=np.array(per_kg, dtype=np.int64)[order],
         break_per_piece=np.array(per_piece, dtype=np.int64)[order],
@@ -103,43 +103,53 @@ def lane_prices(
     dims_cm: tuple[float, float, float],
     country: str,
     postal_code: str,
+    subset: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Total charge of one parcel on every service, in each card's minor units.
-
-    NOT_PRICEABLE where the card has no tier or zone for the parcel.
-    """
-    n = len(services)
+    """Total charge of one parcel on each service of `subset` (default: all), in each
+    card's minor units; NOT_PRICEABLE where the card has no tier or zone for the parcel."""
+    ks = np.arange(len(services)) if subset is None else subset
     actual = grams(weight_kg)
     volume = dims_cm[0] * dims_cm[1] * dims_cm[2] * 1000
+    divisor = table.divisor[ks]
     with np.errstate(divide="ignore"):
-        vol = np.where(table.divisor > 0, np.ceil(np.round(volume / table.divisor, 6)), 0)
+        vol = np.where(divisor > 0, np.ceil(np.round(volume / divisor, 6)), 0)
     billed = np.maximum(vol.astype(np.int64), actual)
-    step = np.maximum(table.step_g, 1)
-    billed = np.where(table.step_g > 0, -(-billed // step) * step, billed)
-    zones = np.zeros(n, dtype=np.int64)
-    for i in table.zoned:
-        try:
-            zones[i] = table.zone_names[i].index(
-                zone_of(services[i].rate_card, country, postal_code)
-            )
-        except NotPriceable:
-            zones[i] = -1
-    block = np.arange(n, dtype=np.int64) * table.n_zones + np.maximum(zones, 0)
+    step_g = table.step_g[ks]
+    billed = np.where(step_g > 0, -(-billed // np.maximum(step_g, 1)) * step_g, billed)
+    zones = _zones(table, services, ks, country, postal_code)
+    block = ks.astype(np.int64) * table.n_zones + np.maximum(zones, 0)
     pos = np.searchsorted(table.break_key, block * _KEY + billed, side="left")
     pos_ok = pos < len(table.break_key)
     pos = np.minimum(pos, len(table.break_key) - 1)
     found = pos_ok & (table.break_key[pos] // _KEY == block) & (zones >= 0)
     freight = table.break_per_piece[pos] + (table.break_per_kg[pos] * billed + 500) // 1000
-    freight = np.maximum(freight, table.minimum)
-    too_big = (max(dims_cm) > table.oversize_side_cm) | (weight_kg > table.oversize_weight_kg)
-    charge = freight + np.where(too_big, table.oversize, 0)
+    freight = np.maximum(freight, table.minimum[ks])
+    too_big = (max(dims_cm) > table.oversize_side_cm[ks]) | (
+        weight_kg > table.oversize_weight_kg[ks]
+    )
+    charge = freight + np.where(too_big, table.oversize[ks], 0)
     code = postal_code.replace(" ", "").upper()
-    for i in table.remote:
-        card = services[i].rate_card
+    for j in np.flatnonzero(table.is_remote[ks]):
+        card = services[ks[j]].rate_card
         if any(code.startswith(p) for p in card.remote_area_prefixes):
-            charge[i] += card.remote_area_surcharge
-    charge = charge + (charge * table.fuel_ppm * 2 + 1_000_000) // 2_000_000
+            charge[j] += card.remote_area_surcharge
+    fuel = table.fuel_ppm[ks]
+    charge = charge + (charge * fuel * 2 + 1_000_000) // 2_000_000
     return np.where(found, charge, NOT_PRICEABLE)
+
+
+def _zones(
+    table: LaneTable, services: Sequence[Service], ks: np.ndarray, country: str, postal: str
+) -> np.ndarray:
+    """Index of each card's zone for the destination (0 for unzoned cards, -1 for none)."""
+    zones = np.zeros(len(ks), dtype=np.int64)
+    for j in np.flatnonzero(table.is_zoned[ks]):
+        i = int(ks[j])
+        try:
+            zones[j] = table.zone_names[i].index(zone_of(services[i].rate_card, country, postal))
+        except NotPriceable:
+            zones[j] = -1
+    return zones
 
 
 # Reasons a lane refuses an order: stable codes, in the order they are checked.
@@ -153,17 +163,20 @@ def lane_blocks(
     battery: BatteryClass,
     liquid: bool,
     categories: frozenset[GoodsCategory],
+    subset: np.ndarray | None = None,
 ) -> np.ndarray:
-    """A bitmask per service of the BLOCKS that service raises against one parcel (0 = ok)."""
+    """A bitmask per service of `subset` (default: all) of the BLOCKS it raises against one
+    parcel (0 = the lane takes it)."""
+    ks = np.arange(len(table.liquids)) if subset is None else subset
     side, total = max(dims_cm), sum(dims_cm)
     checks = (
-        weight_kg > table.max_weight_kg,
-        (side > table.max_side_cm) | (total > table.max_sum_sides_cm),
-        battery.rank > table.max_battery,
-        np.full(len(table.liquids), liquid) & ~table.liquids,
-        (table.forbidden & _category_mask(set(categories))) != 0,
+        weight_kg > table.max_weight_kg[ks],
+        (side > table.max_side_cm[ks]) | (total > table.max_sum_sides_cm[ks]),
+        battery.rank > table.max_battery[ks],
+        np.full(len(ks), liquid) & ~table.liquids[ks],
+        (table.forbidden[ks] & _category_mask(set(categories))) != 0,
     )
-    mask = np.zeros(len(table.liquids), dtype=np.int64)
+    mask = np.zeros(len(ks), dtype=np.int64)
     for bit, check in enumerate(checks):
         mask |= np.asarray(check, dtype=np.int64) << bit
     return mask

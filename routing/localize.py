@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import tomllib
 from datetime import date
-from functools import cache
+from decimal import Decimal
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,17 @@ def summary_line(
     route = f"{names} ({words['modes'][modes[main].value]})"
     return str(words["summary"]).format(
         route=route,
-        total=format_currency(total.decimal, total.currency, locale=locale),
-        p50=format_skeleton("MMMd", p50, locale=locale),
-        p90=format_skeleton("MMMd", p90, locale=locale),
+        total=_money(total.decimal, total.currency, locale),
+        p50=_day(p50, locale),
+        p90=_day(p90, locale),
     )
+
+
+@lru_cache(maxsize=4096)
+def _day(day: date, locale: Locale) -> str:
+    return str(format_skeleton("MMMd", day, locale=locale))
+
+
+@lru_cache(maxsize=65536)
+def _money(amount: Decimal, currency: str, locale: Locale) -> str:
+    return str(format_currency(amount, currency, locale=locale))

@@ -31,41 +31,44 @@ class OrderLanes:
 
 
 def order_lanes(net: CompiledNetwork, order: Order, fx: FxRates, at: date) -> OrderLanes:
+    """Lane vectors of one order. Only lanes that head for the destination country, or end
+    at the buyer's door, are priced and checked; every other lane is simply not allowed."""
     n = len(net.services)
     dest = order.destination
-    prices = np.zeros(n, dtype=np.int64)
-    blocks = np.zeros(n, dtype=np.int64)
-    for parcel in order.parcels:
-        p = lane_prices(
-            net.lanes,
-            net.services,
-            parcel.weight_kg,
-            parcel.dims_cm,
-            dest.country,
-            dest.postal_code,
-        )
-        blocks |= np.where(p == NOT_PRICEABLE, NOT_PRICEABLE_BIT, 0)
-        prices = np.where(p == NOT_PRICEABLE, prices, prices + p)
-        blocks |= lane_blocks(
-            net.lanes,
-            parcel.weight_kg,
-            parcel.dims_cm,
-            order.battery,
-            order.has_liquid,
-            order.categories,
-        )
-    blocks |= _value_blocks(net, order, fx, at)
-    to_ranking = np.array([_rate(fx, c, at) for c in net.currencies])
-    cost = prices * to_ranking[net.currency_index]
     target = np.zeros(n, dtype=bool)
     for k in net.last_miles.get(dest.country, ()):
         target[k] = net.services[k].covers(dest.country, dest.postal_code)
     toward = net.toward.get(dest.country)
-    heading = toward[net.dst] if toward is not None else np.zeros(n, dtype=bool)
+    heading = np.zeros(n, dtype=bool) if toward is None else toward[net.dst] & ~net.is_zone[net.dst]
+    ks = np.flatnonzero(heading | target)
+    prices = np.zeros(n, dtype=np.int64)
+    blocks = np.zeros(n, dtype=np.int64)
+    prices[ks], blocks[ks] = _price_and_check(net, order, ks)
+    blocks |= _value_blocks(net, order, fx, at)
+    to_ranking = np.array([_rate(fx, c, at) for c in net.currencies])
+    cost = prices * to_ranking[net.currency_index]
     allowed = (blocks == 0) & (heading | target)
     return OrderLanes(
         Lanes(cost, net.search_days, allowed, target, net.regime_group), blocks, prices
     )
+
+
+def _price_and_check(
+    net: CompiledNetwork, order: Order, ks: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """All parcels' charges on lanes `ks`, and what each lane refuses (bit masks)."""
+    dest = order.destination
+    prices = np.zeros(len(ks), dtype=np.int64)
+    blocks = np.zeros(len(ks), dtype=np.int64)
+    for parcel in order.parcels:
+        p = lane_prices(net.lanes, net.services, parcel.weight_kg, parcel.dims_cm,
+                        dest.country, dest.postal_code, ks)  # fmt: skip
+        unpriced = p == NOT_PRICEABLE
+        blocks |= np.where(unpriced, NOT_PRICEABLE_BIT, 0)
+        prices += np.where(unpriced, 0, p)
+        blocks |= lane_blocks(net.lanes, parcel.weight_kg, parcel.dims_cm, order.battery,
+                              order.has_liquid, order.categories, ks)  # fmt: skip
+    return prices, blocks
 
 
 def _rate(fx: FxRates, currency: str, at: date) -> float:
@@ -73,15 +76,19 @@ def _rate(fx: FxRates, currency: str, at: date) -> float:
 
 
 def _value_blocks(net: CompiledNetwork, order: Order, fx: FxRates, at: date) -> np.ndarray:
-    """Lanes whose declared-value ceiling the goods exceed."""
+    """Lanes whose declared-value ceiling the goods exceed (goods converted once per
+    ceiling currency)."""
     blocks = np.zeros(len(net.services), dtype=np.int64)
     if not net.value_capped:
         return blocks
     goods = Money(sum(i.value.amount for i in order.items), order.goods_currency)
+    in_currency: dict[str, Money] = {}
     for k in net.value_capped:
         cap = net.services[k].restrictions.max_value
         assert cap is not None
-        if fx.convert(goods, cap.currency, at) > cap:
+        if cap.currency not in in_currency:
+            in_currency[cap.currency] = fx.convert(goods, cap.currency, at)
+        if in_currency[cap.currency] > cap:
             blocks[k] = VALUE_BIT
     return blocks
 

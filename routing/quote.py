@@ -206,39 +206,23 @@ def _merge(lines: list[Line]) -> list[Line]:
 
 
 def _blocked(network: Network, order: Order, lanes: OrderLanes, kept: set) -> list[Excluded]:
-    """Routes the order could not take: the Pareto routes of the unrestricted lanes that
-    are not among the order's own, each with the reasons of its refusing legs."""
-    net = network.compiled
-    open_lanes = replace(
-        lanes.lanes,
-        allowed=(lanes.lanes.allowed | (lanes.blocks != 0))
-        & (net.toward[order.destination.country][net.dst] | lanes.lanes.target)
-        if order.destination.country in net.toward
-        else lanes.lanes.allowed,
-    )
+    """Routes the order could not take: the Pareto routes over the lanes it was refused
+    (as well as those it may use) that are not among its own, each with its legs' reasons.
+    Blocks are only set on lanes that head for the destination, so opening them is safe."""
+    dest = order.destination
     if not lanes.lanes.target.any():
-        return [
-            Excluded(
-                "",
-                (
-                    Message(
-                        "no_coverage",
-                        f"no last-mile service delivers to "
-                        f"{order.destination.country} {order.destination.postal_code}",
-                    ),
-                ),
-            )
-        ]
+        text = f"no last-mile service delivers to {dest.country} {dest.postal_code}"
+        return [Excluded("", (Message("no_coverage", text),))]
+    refused = lanes.blocks != 0
+    if not refused.any():
+        return []
+    open_lanes = replace(lanes.lanes, allowed=lanes.lanes.allowed | refused)
+    net = network.compiled
     out = []
     for f in pareto_routes(net, net.node_index[order.origin], open_lanes, MAX_ROUTES):
-        if f.services in kept:
-            continue
-        out.append(
-            Excluded(
-                route_id(tuple(net.services[k] for k in f.services)),
-                tuple(_lane_reasons(network, lanes, f)),
-            )
-        )
+        if f.services not in kept:
+            route = tuple(net.services[k] for k in f.services)
+            out.append(Excluded(route_id(route), tuple(_lane_reasons(network, lanes, f))))
     return out
 
 

@@ -1,0 +1,117 @@
+"""Quote latency: 10,000 realistic random orders through quote() on the default network,
+and on a generated 5,000-node / 50,000-service network. Targets (2-core machine): default
+p50 <= 2 ms and p99 <= 10 ms; 5k/50k p50 <= 25 ms.
+
+Two traffic shapes on the default network: a checkout's day (orders spread over 24 hours,
+so the same first departures recur and the promise engine's per-departure results are
+reused, as they are in service) and a cold year (orders spread over 365 days, nothing
+reused across orders).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.orders import random_orders  # noqa: E402
+from bench.synthetic import COUNTRIES, synthetic_network  # noqa: E402
+from routing.network import Network, load_network  # noqa: E402
+from routing.orders import parse_order  # noqa: E402
+from routing.quote import quote  # noqa: E402
+
+
+def run(network: Network, documents: list[dict]) -> tuple[list[float], Counter]:
+    orders = [parse_order(d) for d in documents]
+    quote(orders[0], network)  # load rules, rates, calendars once, as a server does at start
+    timings, outcome = [], Counter()
+    for order in orders:
+        started = time.perf_counter()
+        q = quote(order, network)
+        timings.append((time.perf_counter() - started) * 1000)
+        outcome["with options" if q.options else "no option"] += 1
+        outcome["options"] += len(q.options)
+    return timings, outcome
+
+
+def report(name: str, timings: list[float], outcome: Counter, p50: float, p99: float) -> None:
+    q = statistics.quantiles(timings, n=100)
+    print(
+        f"{name}: {len(timings)} quotes, p50 {q[49]:.2f} ms (target <= {p50}), "
+        f"p99 {q[98]:.2f} ms (target <= {p99}), mean {statistics.fmean(timings):.2f} ms; "
+        f"{outcome['with options']} with options, {outcome['no option']} without, "
+        f"{outcome['options'] / len(timings):.1f} options per quote"
+    )
+
+
+def synthetic_orders(n: int, seed: int) -> list[dict]:
+    rng = random.Random(seed)
+    at = datetime(2026, 11, 26, 9, tzinfo=timezone.utc)
+    orders = []
+    for i in range(n):
+        weight = round(min(max(rng.lognormvariate(-0.7, 0.8), 0.05), 25), 3)
+        orders.append({
+            "order_id": f"s{i}", "origin": f"CN-W{rng.randrange(1000):04d}-WAR",
+            "destination": {"country": rng.choice(COUNTRIES),
+                            "postal_code": f"{rng.randrange(37):02d}{rng.randrange(1000):03d}"},
+            "parcels": [{"weight_kg": weight, "length_cm": 30, "width_cm": 20, "height_cm": 10}],
+            "items": [{"description": "x", "hs_code": "392410", "category": "home",
+                       "quantity": 1, "unit_value": {"amount": "20.00", "currency": "EUR"}}],
+            "created_at": at.isoformat(),
+        })  # fmt: skip
+    return orders
+
+
+def search_only(network: Network, documents: list[dict]) -> list[float]:
+    """The generated network has no customs data for its 40 markets: time the search part
+    of a quote there (lane vectors + Pareto search), the part that grows with the network."""
+    from routing.fx import load_fx
+    from routing.order_lanes import order_lanes
+    from routing.search import pareto_routes
+
+    fx, net = load_fx(), network.compiled
+    timings = []
+    for d in documents:
+        order = parse_order(d)
+        started = time.perf_counter()
+        lanes = order_lanes(net, order, fx, order.created_at.date())
+        pareto_routes(net, net.node_index[order.origin], lanes.lanes)
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--synthetic-n", type=int, default=1_000)
+    parser.add_argument("--seed", type=int, default=20261126)
+    args = parser.parse_args()
+    world = load_network()
+    report(
+        "default network, a checkout's day", *run(world, random_orders(args.n, args.seed)), 2, 10
+    )
+    report(
+        "default network, cold (a year)",
+        *run(world, random_orders(args.n // 5, args.seed + 1, 24 * 365)),
+        2,
+        10,
+    )
+    big = synthetic_network()
+    print(f"generated network: {len(big.nodes)} nodes, {len(big.services)} services")
+    timings = search_only(big, synthetic_orders(args.synthetic_n, args.seed))
+    q = statistics.quantiles(timings, n=100)
+    print(
+        f"generated 5k/50k, route search per order: p50 {q[49]:.2f} ms (target <= 25), "
+        f"p99 {q[98]:.2f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
