@@ -5,7 +5,7 @@ Spain -> China reverse flow."""
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 # market -> (share, postal codes, currency of the goods, mean value)
@@ -95,5 +95,5 @@ def _item(rng: random.Random, hs: str, category: str, battery: str, liquid: bool
 def random_orders(n: int, seed: int = 20261126, spread_hours: float = 24.0) -> list[dict]:
     """`n` orders placed over `spread_hours` from 2026-11-26 00:00 UTC."""
     rng = random.Random(seed)
-    start = datetime(2026, 11, 26, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 26, tzinfo=UTC)
     return [random_order(rng, i, start, spread_hours) for i in range(n)]

@@ -16,16 +16,16 @@ import statistics
 import sys
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.orders import random_orders  # noqa: E402
-from bench.synthetic import COUNTRIES, synthetic_network  # noqa: E402
-from routing.network import Network, load_network  # noqa: E402
-from routing.orders import parse_order  # noqa: E402
-from routing.quote import quote  # noqa: E402
+from bench.orders import random_orders
+from bench.synthetic import COUNTRIES, synthetic_network
+from routing.network import Network, load_network
+from routing.orders import parse_order
+from routing.quote import quote
 
 
 def run(network: Network, documents: list[dict]) -> tuple[list[float], Counter]:
@@ -53,7 +53,7 @@ def report(name: str, timings: list[float], outcome: Counter, p50: float, p99: f
 
 def synthetic_orders(n: int, seed: int) -> list[dict]:
     rng = random.Random(seed)
-    at = datetime(2026, 11, 26, 9, tzinfo=timezone.utc)
+    at = datetime(2026, 11, 26, 9, tzinfo=UTC)
     orders = []
     for i in range(n):
         weight = round(min(max(rng.lognormvariate(-0.7, 0.8), 0.05), 25), 3)
