@@ -16,6 +16,8 @@ $(STAMP): pyproject.toml
 
 run: install
 	$(BIN)/glocal network summary
+	$(BIN)/glocal keys local --file $(VENV)/local-api-key
+	$(BIN)/glocal serve --host 127.0.0.1 --port 8000
 
 lint: install
 	$(BIN)/ruff check .

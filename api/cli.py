@@ -6,7 +6,8 @@ import sys
 
 import typer
 
-from api.commands import network
+from api.commands import customs, keys, network, promise, serve
+from api.commands.quote import quote_command
 from carriers.errors import GlocalError
 
 app = typer.Typer(
@@ -15,6 +16,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(network.app, name="network")
+app.command("quote")(quote_command)
+app.add_typer(customs.app, name="customs")
+app.add_typer(promise.app, name="promise")
+app.add_typer(keys.app, name="keys")
+app.add_typer(serve.app, name="serve")
 
 
 def main() -> None:

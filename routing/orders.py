@@ -289,26 +289,38 @@ def _created_at(r: _Reader, data: Mapping[str, Any]) -> datetime | None:
 
 def _options(r: _Reader, data: Mapping[str, Any]) -> dict[str, Any]:
     currency = data.get("currency")
-    if currency is not None and not is_currency(str(currency)):
+    if currency is not None and not (isinstance(currency, str) and is_currency(currency)):
         r.fail("currency", f"unknown currency {currency!r}")
-    buyer = data.get("buyer") or {}
-    seller = data.get("seller") or {}
+    locale = data.get("locale")
+    if locale is not None and not isinstance(locale, str):
+        r.fail("locale", f"must be a language tag like es-ES, got {locale!r}")
+    buyer = _table(r, data, "buyer")
+    seller = _table(r, data, "seller")
+    flags = {}
+    for name in ("ioss_registered", "remessa_conforme", "cross_border_marketplace"):
+        flags[name] = seller.get(name, False)
+        if not isinstance(flags[name], bool):
+            r.fail(f"seller.{name}", "must be true or false")
     return {
         "deliver_by": _when(r, data.get("deliver_by"), "deliver_by", date.fromisoformat),
         "incoterm": r.enum(Incoterm, data, "incoterm", ""),
         "currency": currency,
-        "locale": data.get("locale"),
+        "locale": locale,
         "buyer": Buyer(
-            str(buyer.get("tax_id") or ""),
-            str(buyer.get("id_number") or ""),
-            str(buyer.get("name") or ""),
+            *(r.text(buyer, k, "buyer", False) for k in ("tax_id", "id_number", "name"))
         ),
-        "seller": Seller(
-            bool(seller.get("ioss_registered", False)),
-            bool(seller.get("remessa_conforme", False)),
-            bool(seller.get("cross_border_marketplace", False)),
-        ),
+        "seller": Seller(**{k: bool(v) for k, v in flags.items()}),
     }
+
+
+def _table(r: _Reader, data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = data.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        r.fail(key, "must be an object")
+        return {}
+    return value
 
 
 def parse_order(data: Any) -> Order:

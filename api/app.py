@@ -1,0 +1,138 @@
+"""The HTTP API: `create_app()` builds the FastAPI app (routers in `api.routes`).
+
+    POST /v1/quotes             scope quote     an order -> ranked options (201, Location)
+    GET  /v1/quotes/{quote_id}  scope quote     a stored quote, for 30 days
+    POST /v1/promises           scope promise   a product x up to 200 destinations -> dates
+    GET  /v1/network            scope quote     the loaded network's summary
+    GET  /v1/carriers           scope quote     carriers and their services
+    GET  /healthz, /readyz, /metrics            liveness, readiness, Prometheus
+    GET  /openapi.json, /docs                   OpenAPI with examples, Swagger UI
+
+Keys, scopes and rate limits: `api.auth`, `api.deps`; errors: `api.problems`; the
+store: `api.store`; settings (`GLOCAL_*`): `api.settings`.
+
+At start-up (the app's lifespan) the network is loaded, validated and compiled, the
+quote engine's tables (FX rates, customs rules) are read, the network summary is
+computed, and the store is opened and upgraded; a request then does no file I/O and no
+graph building. Run it with `glocal serve`, or `uvicorn --factory api.app:create_app`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import logging.config
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import FastAPI
+
+from api import problems
+from api.auth import KeyRing, RateLimiter
+from api.deps import AppState
+from api.log import log_config
+from api.metrics import Metrics
+from api.middleware import RequestContext
+from api.openapi import with_models
+from api.quote_writer import QuoteWriter
+from api.routes import ROUTERS
+from api.settings import Settings
+from api.store import Store
+from api.usage import UsageMeter
+from routing.network import Network, load_network
+from routing.quote import engine_for
+from routing.summary import summarize
+
+log = logging.getLogger("glocal.api")
+PURGE_EVERY_S = 6 * 3600
+DESCRIPTION = """Shipping quotes with landed cost and delivery promises, from a carrier
+network of Chinese origins, line-haul carriers and local last miles.
+
+Every `/v1` route needs `Authorization: Bearer <key>` (`glocal keys create`); every error
+is `application/problem+json` (RFC 9457); every answer carries `X-Request-ID`."""
+
+
+def build_state(settings: Settings, metrics: Metrics, network: Network | None) -> AppState:
+    """Load everything a request reads, once."""
+    network = network or load_network(settings.network)
+    engine_for(network)  # FX rates and customs rules, read now rather than on a request
+    store = Store(settings.database_url)
+    store.upgrade()
+    return AppState(
+        settings=settings,
+        network=network,
+        store=store,
+        quotes=QuoteWriter(store),
+        keys=KeyRing(store, settings.key_cache_seconds),
+        limiter=RateLimiter(settings.rate_limit, settings.rate_burst, settings.workers),
+        usage=UsageMeter(store),
+        metrics=metrics,
+        summary=network_summary(network),
+        carriers=carriers_of(network),
+    )
+
+
+def network_summary(network: Network) -> dict[str, Any]:
+    """The summary, naming the network directory but not where it lies on the server."""
+    summary = summarize(network)
+    summary["network"] = network.source.name if network.source else None
+    return summary
+
+
+def carriers_of(network: Network) -> list[dict[str, Any]]:
+    by_carrier: dict[str, list[dict[str, Any]]] = {c: [] for c in network.carrier_names}
+    for s in sorted(network.services, key=lambda s: s.id):
+        by_carrier.setdefault(s.carrier, []).append(
+            {"id": s.id, "name": s.name, "from": s.from_node, "to": s.to_node, "mode": s.mode}
+        )
+    return [
+        {"id": c, "name": network.carrier_names.get(c, c), "services": services}
+        for c, services in sorted(by_carrier.items())
+    ]
+
+
+async def _purge_every(store: Store, seconds: float) -> None:
+    while True:
+        removed = await asyncio.to_thread(store.purge_quotes)
+        log.info("expired quotes purged", extra={"removed": removed})
+        await asyncio.sleep(seconds)
+
+
+def create_app(settings: Settings | None = None, network: Network | None = None) -> FastAPI:
+    """The app; `settings` default to the environment, `network` to settings.network."""
+    settings = settings or Settings()
+    logging.config.dictConfig(log_config(settings.log_level))
+    metrics = Metrics()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        state = await asyncio.to_thread(build_state, settings, metrics, network)
+        app.state.glocal = state
+        tasks = [
+            asyncio.create_task(state.usage.flush_every(settings.usage_flush_seconds)),
+            asyncio.create_task(_purge_every(state.store, PURGE_EVERY_S)),
+        ]
+        log.info("ready", extra={"network": state.summary["network"], "db": state.store.dialect})
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            state.usage.flush()
+            state.store.dispose()
+
+    app = FastAPI(
+        title="glocal",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    problems.register(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_middleware(
+        RequestContext, metrics=metrics, router=app.router, max_body=settings.max_body_bytes
+    )
+    app.openapi = lambda: with_models(app)  # type: ignore[method-assign]
+    return app

@@ -1,0 +1,88 @@
+"""What routes depend on: the app's state (built once at start-up) and API-key checks.
+
+`QuoteKey`, `PromiseKey`, ... are `Annotated` aliases: a route that takes one is served
+only with a valid `Authorization: Bearer <key>` (401 otherwise) that grants the scope
+(403 otherwise) and is within its rate limit (429 with Retry-After otherwise).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.auth import KeyRing, RateLimiter, grants
+from api.metrics import Metrics
+from api.problems import ProblemError
+from api.quote_writer import QuoteWriter
+from api.settings import Settings
+from api.store import Store, StoredKey
+from api.usage import UsageMeter
+from routing.network import Network
+
+
+@dataclass
+class AppState:
+    """Everything a request reads, built once when the app starts."""
+
+    settings: Settings
+    network: Network
+    store: Store
+    quotes: QuoteWriter
+    keys: KeyRing
+    limiter: RateLimiter
+    usage: UsageMeter
+    metrics: Metrics
+    summary: dict[str, Any]
+    carriers: list[dict[str, Any]]
+
+
+async def get_state(request: Request) -> AppState:
+    state: AppState = request.app.state.glocal
+    return state
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+bearer = HTTPBearer(auto_error=False, description="An API key: `glocal keys create`.")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+def require(scope: str) -> Callable[..., Awaitable[StoredKey]]:
+    """A dependency admitting keys that grant `scope`, within their rate limit."""
+
+    async def api_key(request: Request, state: StateDep, credentials: Credentials) -> StoredKey:
+        if credentials is None:
+            raise _unauthorized("send an API key: Authorization: Bearer <key>")
+        key = state.keys.verify(credentials.credentials)
+        if key is None:
+            raise _unauthorized("the API key is not valid (unknown, mistyped or revoked)")
+        request.scope.setdefault("state", {})["key_id"] = key.key_id
+        if not grants(key, scope):
+            raise ProblemError(
+                403, "missing_scope", f"this key lacks the {scope!r} scope", title="Forbidden"
+            )
+        wait = state.limiter.take(key)
+        if wait > 0:
+            raise ProblemError(
+                429,
+                "rate_limited",
+                f"rate limit of this key reached; retry in {wait:.2f} s",
+                headers={"Retry-After": str(max(1, math.ceil(wait)))},
+            )
+        route = request.scope.get("route")
+        state.usage.count(key.key_id, getattr(route, "path", request.url.path))
+        return key
+
+    return api_key
+
+
+def _unauthorized(detail: str) -> ProblemError:
+    return ProblemError(401, "unauthorized", detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+QuoteKey = Annotated[StoredKey, Depends(require("quote"))]
+PromiseKey = Annotated[StoredKey, Depends(require("promise"))]

@@ -1,0 +1,236 @@
+"""Loopback load on `glocal serve`: realistic quotes at 16 concurrent clients, with 1 and 2
+workers. Target on a 2-core machine, load generator included: >= 300 quotes/s with
+p99 <= 50 ms at 16 clients.
+
+Each run starts `glocal serve --workers N` on 127.0.0.1 (a fresh SQLite file in a
+temporary directory, the default network), creates a key, warms up, then sends a fixed
+mix of orders (fixed seed: Spain, Portugal, France, Italy, Germany, Brazil, Russia,
+Indonesia, the US and the UK, from the Chinese warehouses) over keep-alive connections,
+until `--requests` are answered or `--duration` seconds have passed. The client is a
+small HTTP/1.1 loop on uvloop, so that the load generator takes as little of the machine
+as it can. Latency is per request, from the write to the last byte of the answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import uvloop
+
+from routing.network import Network, load_network
+from routing.orders import parse_order
+from routing.quote import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+GLOCAL = [sys.executable, "-c", "from api.cli import main; main()"]
+TARGET_RPS, TARGET_P99_MS = 300, 50.0
+ORIGINS = ("CN-YIW-WH", "CN-SZX-WH", "CN-CAN-WH", "CN-HGH-WH", "CN-NGB-WH")
+DESTINATIONS = (
+    ("ES", "28013", "EUR"), ("ES", "08001", "EUR"), ("ES", "46001", "EUR"),
+    ("PT", "1000-001", "EUR"), ("FR", "75001", "EUR"), ("IT", "20121", "EUR"),
+    ("DE", "10115", "EUR"), ("BR", "01310-100", "BRL"), ("RU", "101000", "RUB"),
+    ("ID", "10110", "IDR"), ("US", "10001", "USD"), ("GB", "SW1A 1AA", "GBP"),
+)  # fmt: skip
+GOODS = (
+    ("T-shirt", "610910", "apparel", "8.50"), ("Sneakers", "640411", "footwear", "35.00"),
+    ("Phone case", "392690", "general", "4.20"), ("Building blocks", "950300", "toys", "19.90"),
+    ("Backpack", "420292", "bags", "24.00"), ("Desk lamp", "940520", "home", "17.50"),
+)  # fmt: skip
+
+
+def orders(n: int, seed: int = 7, network: Network | None = None) -> list[dict[str, Any]]:
+    """A fixed mix of orders a checkout would send (limited to the origins and markets of
+    `network` when one is given)."""
+    rng = random.Random(seed)
+    origins, destinations = list(ORIGINS), list(DESTINATIONS)
+    if network is not None:
+        markets = {network.nodes[z].country for z in network.zones}
+        origins = [o for o in origins if o in network.nodes] or list(network.origins)
+        destinations = [d for d in destinations if d[0] in markets]
+    made = []
+    for i in range(n):
+        country, postal, currency = rng.choice(destinations)
+        name, hs_code, category, value = rng.choice(GOODS)
+        order: dict[str, Any] = {
+            "order_id": f"bench-{i}",
+            "origin": rng.choice(origins),
+            "destination": {"country": country, "postal_code": postal},
+            "parcels": [{"weight_kg": round(rng.uniform(0.1, 3.0), 2), "length_cm": 30,
+                         "width_cm": 20, "height_cm": rng.choice((5, 10, 15))}],
+            "items": [{"description": name, "hs_code": hs_code, "category": category,
+                       "quantity": rng.randint(1, 3),
+                       "unit_value": {"amount": value, "currency": "USD"}}],
+            "created_at": f"2026-11-{rng.randint(2, 27):02d}T{rng.randint(0, 23):02d}:00:00+08:00",
+            "currency": currency,
+        }  # fmt: skip
+        if country in ("BR", "RU"):
+            order["buyer"] = {"tax_id": "123.456.789-09" if country == "BR" else "7707083893"}
+        made.append(order)
+    return made
+
+
+def request_bytes(order: dict[str, Any], key: str) -> bytes:
+    body = json.dumps(order).encode()
+    head = (
+        "POST /v1/quotes HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"Authorization: Bearer {key}\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+async def read_response(reader: asyncio.StreamReader) -> int:
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    length = next(int(x.split(":")[1]) for x in lines if x.lower().startswith("content-length:"))
+    await reader.readexactly(length)
+    return status
+
+
+async def client(
+    port: int, payloads: list[bytes], budget: list[int], stop_at: float, out: list[tuple]
+) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    i = 0
+    while budget[0] > 0 and time.perf_counter() < stop_at:
+        budget[0] -= 1
+        payload = payloads[i % len(payloads)]
+        i += 1
+        start = time.perf_counter()
+        writer.write(payload)
+        status = await read_response(reader)
+        out.append((time.perf_counter() - start, status))
+    writer.close()
+
+
+async def load(port: int, payloads: list[bytes], clients: int, count: int, seconds: float):
+    out: list[tuple[float, int]] = []
+    budget = [count]
+    started = time.perf_counter()
+    tasks = [
+        client(port, payloads[c::clients], budget, started + seconds, out) for c in range(clients)
+    ]
+    await asyncio.gather(*tasks)
+    return out, time.perf_counter() - started
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(
+    workers: int, workdir: Path, network: Path | None
+) -> tuple[subprocess.Popen, int, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GLOCAL_")}
+    env["GLOCAL_DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    if network is not None:
+        env["GLOCAL_NETWORK"] = str(network.resolve())
+    made = subprocess.run(
+        [*GLOCAL, "keys", "create", "--name", "bench", "--scope", "quote", "--rate", "100000",
+         "--burst", "100000", "--quiet"],
+        env=env, cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    port = free_port()
+    log = (workdir / f"serve-{workers}.log").open("w")
+    server = subprocess.Popen(
+        [*GLOCAL, "serve", "--port", str(port), "--workers", str(workers), "--log-level",
+         "warning"],
+        env=env, cwd=ROOT, stderr=log,
+    )  # fmt: skip
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1):
+                return server, port, made.stdout.strip()
+        except OSError:
+            if server.poll() is not None:
+                break
+            time.sleep(0.2)
+    server.terminate()
+    log.close()
+    tail = Path(log.name).read_text().splitlines()[-5:]
+    raise SystemExit("glocal serve did not start:\n" + "\n".join(tail))
+
+
+def report(workers: int, results: list[tuple[float, int]], elapsed: float) -> None:
+    ok = sorted(t for t, status in results if status == 201)
+    statuses: dict[int, int] = {}
+    for _, status in results:
+        statuses[status] = statuses.get(status, 0) + 1
+    if not ok:
+        print(f"workers={workers}: no successful quote; statuses {statuses}")
+        return
+    rps = len(ok) / elapsed
+    p50, p99 = ok[len(ok) // 2] * 1000, ok[min(len(ok) - 1, int(len(ok) * 0.99))] * 1000
+    verdict = "meets" if rps >= TARGET_RPS and p99 <= TARGET_P99_MS else "misses"
+    print(
+        f"workers={workers}: {len(ok)} quotes in {elapsed:.1f} s = {rps:.0f} quotes/s; "
+        f"latency p50 {p50:.1f} ms, p99 {p99:.1f} ms, mean {statistics.fmean(ok) * 1000:.1f} ms; "
+        f"statuses {statuses}; {verdict} the target (>= {TARGET_RPS}/s, p99 <= {TARGET_P99_MS} ms)"
+    )
+
+
+def run(workers: int, args: argparse.Namespace, mix: list[dict[str, Any]]) -> None:
+    with tempfile.TemporaryDirectory(prefix="glocal-bench-") as tmp:
+        server, port, key = start_server(workers, Path(tmp), args.network)
+        try:
+            payloads = [request_bytes(o, key) for o in mix]
+            uvloop.run(load(port, payloads, args.clients, args.warmup, args.duration))
+            results, elapsed = uvloop.run(
+                load(port, payloads, args.clients, args.requests, args.duration)
+            )
+            report(workers, results, elapsed)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def engine_alone(network: Network, mix: list[dict[str, Any]]) -> None:
+    """The same quotes without HTTP, in this process: what the engine itself costs."""
+    parsed = [parse_order(o) for o in mix]
+    for order in parsed[:20]:
+        quote(order, network)
+    start = time.perf_counter()
+    for order in parsed:
+        quote(order, network)
+    each = (time.perf_counter() - start) / len(parsed)
+    print(f"engine alone (no HTTP, one core): {each * 1000:.1f} ms per quote, "
+          f"at most {1 / each:.0f} quotes/s per core")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", default="1,2", help="worker counts to run, e.g. 1,2")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--requests", type=int, default=4000, help="quotes per run (max)")
+    parser.add_argument("--duration", type=float, default=20.0, help="seconds per run (max)")
+    parser.add_argument("--warmup", type=int, default=400)
+    parser.add_argument("--network", type=Path, help="network directory (default data/)")
+    parser.add_argument("--data", help="unused; accepted like the other benchmarks")
+    args = parser.parse_args()
+    print(f"loopback quote load: {args.clients} clients, <= {args.requests} quotes or "
+          f"{args.duration:.0f} s per run, on {os.cpu_count()} cores")  # fmt: skip
+    network = load_network(args.network)
+    mix = orders(512, network=network)
+    engine_alone(network, mix[:200])
+    for workers in (int(w) for w in args.workers.split(",")):
+        run(workers, args, mix)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""Helpers of the HTTP API's tests: a real uvicorn server in a thread, real keys."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+import uvicorn
+
+from api.app import create_app
+from api.auth import new_key
+from api.settings import Settings
+from api.store import Store, engine_url, metadata
+
+TINY = Path(__file__).parents[1] / "data" / "tiny"
+POSTGRES_URL = os.environ.get("GLOCAL_TEST_POSTGRES_URL")
+NO_POSTGRES = "GLOCAL_TEST_POSTGRES_URL is not set (.ci/run sets it after starting PostgreSQL)"
+
+
+@dataclass
+class LiveServer:
+    """A uvicorn server running an app in a thread, on a port of its own."""
+
+    url: str
+    server: uvicorn.Server
+    thread: threading.Thread
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def start_server(settings: Settings) -> LiveServer:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(create_app(settings), log_config=None, access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start; see the log above")
+        time.sleep(0.02)
+    return LiveServer(f"http://127.0.0.1:{port}", server, thread)
+
+
+def add_key(
+    database_url: str, *scopes: str, rate: float | None = None, burst: int | None = None
+) -> str:
+    """A real key in the store; returns the secret string a client sends."""
+    store = Store(database_url)
+    store.upgrade()
+    made = new_key("test", scopes, rate, burst)
+    store.add_key(made.stored)
+    store.dispose()
+    return made.key
+
+
+def reset_postgres(url: str) -> None:
+    """Drop glocal's tables, so a test starts from an empty database."""
+    engine = sa.create_engine(engine_url(url))
+    with engine.begin() as conn:
+        metadata.drop_all(conn)
+    engine.dispose()

@@ -1,0 +1,113 @@
+"""api/store.py on a real SQLite file, and on a real PostgreSQL when one is configured."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from api.auth import new_key
+from api.store import SCHEMA_VERSION, Store, StoredQuote, StoreError, engine_url
+
+# The schema glocal 0.1 wrote (version 1): what an in-place upgrade starts from.
+V1_DDL = (
+    "CREATE TABLE glocal_schema (version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)",
+    "CREATE TABLE api_keys (key_id VARCHAR(32) PRIMARY KEY, name TEXT NOT NULL, "
+    "scopes TEXT NOT NULL, salt VARCHAR(64) NOT NULL, key_hash VARCHAR(128) NOT NULL, "
+    "created_at TIMESTAMP NOT NULL, revoked_at TIMESTAMP)",
+    "CREATE TABLE quotes (quote_id VARCHAR(64) PRIMARY KEY, key_id VARCHAR(32) NOT NULL, "
+    "order_id TEXT NOT NULL, market VARCHAR(8) NOT NULL, created_at TIMESTAMP NOT NULL, "
+    "expires_at TIMESTAMP NOT NULL, body TEXT NOT NULL)",
+    "INSERT INTO glocal_schema VALUES (1, '2026-01-01 00:00:00')",
+    "INSERT INTO api_keys VALUES ('0123456789ab', 'old', 'quote', 'aa', 'bb', "
+    "'2026-01-01 00:00:00', NULL)",
+)
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def store(database_url: str) -> Store:
+    s = Store(database_url)
+    s.upgrade()
+    yield s
+    s.dispose()
+
+
+def quote_row(quote_id: str, key_id: str, created: datetime, days: int = 30) -> StoredQuote:
+    body = json.dumps({"quote_id": quote_id, "options": [{"total": {"amount": "12.30"}}]})
+    return StoredQuote(quote_id, key_id, "o-1", "ES", created, created + timedelta(days=days), body)
+
+
+def test_fresh_database_is_stamped_latest_and_upgrade_is_idempotent(database_url: str) -> None:
+    """An empty database gets the latest schema; upgrading again changes nothing."""
+    store = Store(database_url)
+    assert store.version() == 0
+    assert store.upgrade() == SCHEMA_VERSION
+    assert store.upgrade() == SCHEMA_VERSION
+    assert store.version() == SCHEMA_VERSION
+    assert store.ping()
+    store.dispose()
+
+
+def test_upgrade_from_version_1_keeps_the_keys(database_url: str) -> None:
+    """A version-1 database is upgraded in place: old keys survive, new columns appear."""
+    engine = sa.create_engine(engine_url(database_url))
+    with engine.begin() as conn:
+        for statement in V1_DDL:
+            conn.execute(sa.text(statement))
+    engine.dispose()
+    store = Store(database_url)
+    assert store.version() == 1
+    store.upgrade()
+    assert store.version() == SCHEMA_VERSION
+    old = store.key("0123456789ab")
+    assert old is not None and old.name == "old" and old.rate_per_s is None
+    assert old.created_at == datetime(2026, 1, 1, tzinfo=UTC)
+    store.add_usage({("0123456789ab", date(2026, 11, 26), "/v1/quotes"): 3})
+    assert store.requests_by_key() == {"0123456789ab": 3}
+    store.dispose()
+
+
+def test_a_newer_schema_is_refused(store: Store) -> None:
+    """A database written by a later glocal is not touched."""
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO glocal_schema VALUES (99, '2030-01-01 00:00:00')"))
+    with pytest.raises(StoreError, match="newer than this glocal"):
+        store.upgrade()
+
+
+def test_keys_round_trip_and_revoke(store: Store) -> None:
+    """A key reads back as written (aware UTC times, scopes, limits); revoking is once."""
+    made = new_key("checkout", ["quote", "promise"], rate_per_s=5.0, burst=10, now=NOW)
+    store.add_key(made.stored)
+    assert store.key(made.stored.key_id) == made.stored
+    assert [k.key_id for k in store.all_keys()] == [made.stored.key_id]
+    assert store.revoke(made.stored.key_id, at=NOW)
+    assert not store.revoke(made.stored.key_id)
+    revoked = store.key(made.stored.key_id)
+    assert revoked is not None and revoked.revoked_at == NOW
+    assert store.key("nope") is None
+
+
+def test_quotes_are_kept_until_they_expire_then_purged(store: Store) -> None:
+    """A stored quote reads back until its expiry; purging removes only expired ones."""
+    store.save_quote(quote_row("q_old", "k1", NOW - timedelta(days=31)))
+    store.save_quote(quote_row("q_new", "k1", NOW - timedelta(days=1)))
+    found = store.quote("q_new", now=NOW)
+    assert found is not None and json.loads(found.body)["options"][0]["total"]["amount"] == "12.30"
+    assert found.created_at == NOW - timedelta(days=1)
+    assert store.quote("q_old", now=NOW) is None
+    assert store.purge_quotes(now=NOW) == 1
+    assert store.purge_quotes(now=NOW) == 0
+    assert store.quote("q_new", now=NOW) is not None
+
+
+def test_usage_adds_up_across_flushes(store: Store) -> None:
+    """Usage counts are added to what is stored, per key, day and route."""
+    day = date(2026, 11, 26)
+    store.add_usage({("k1", day, "/v1/quotes"): 2, ("k2", day, "/v1/quotes"): 1})
+    store.add_usage({("k1", day, "/v1/quotes"): 5, ("k1", day, "/v1/network"): 1})
+    assert store.usage("k1") == {("k1", day, "/v1/quotes"): 7, ("k1", day, "/v1/network"): 1}
+    assert store.requests_by_key() == {"k1": 8, "k2": 1}

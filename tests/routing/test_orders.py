@@ -1,0 +1,85 @@
+"""Order validation: every problem named by its field path; units normalised."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from carriers.errors import InvalidOrder
+from routing.orders import parse_order
+
+GOOD: dict[str, Any] = {
+    "order_id": "A1",
+    "origin": "CN-YIW-WH",
+    "destination": {"country": "ES", "postal_code": "28013"},
+    "parcels": [{"weight_kg": 1.2, "length_cm": 30, "width_cm": 20, "height_cm": 10}],
+    "items": [
+        {
+            "description": "speaker",
+            "hs_code": "851822",
+            "category": "electronics",
+            "quantity": 1,
+            "unit_value": {"amount": "39.90", "currency": "EUR"},
+        }
+    ],
+    "created_at": "2026-11-26T10:00:00+08:00",
+}
+
+
+def problems(data: Any) -> list[str]:
+    with pytest.raises(InvalidOrder) as caught:
+        parse_order(data)
+    return [f"{p.field}: {p.message}" for p in caught.value.problems]
+
+
+def test_every_problem_is_listed_with_its_path() -> None:
+    """Three broken fields give three problems, each at its field path."""
+    data = copy.deepcopy(GOOD)
+    data["items"].append({**data["items"][0], "hs_code": "85"})
+    data["destination"]["country"] = "XX"
+    data["parcels"][0]["weight_kg"] = -1
+    assert problems(data) == [
+        "destination.country: unknown ISO 3166-1 alpha-2 country 'XX'",
+        "parcels[0].weight_kg: must be > 0, got -1",
+        "items[1].hs_code: must be 6-10 digits",
+    ]
+
+
+def test_pounds_and_inches_become_kg_and_cm() -> None:
+    """2.2046 lb is 1.0 kg (to the gram); 10 in is 25.4 cm."""
+    data = copy.deepcopy(GOOD)
+    data["parcels"] = [{"weight_lb": 2.20462, "length_in": 10, "width_in": 10, "height_cm": 5}]
+    parcel = parse_order(data).parcels[0]
+    assert parcel.weight_kg == pytest.approx(1.0, abs=1e-4)
+    assert parcel.length_cm == pytest.approx(25.4)
+
+
+def test_wrong_types_are_problems_not_crashes() -> None:
+    """A list where an object belongs, a string flag, a list locale: 422-style problems."""
+    data = copy.deepcopy(GOOD)
+    data.update(seller=[1], buyer="x", locale=["es"], created_at="2026-11-26T10:00:00")
+    assert problems(data) == [
+        "created_at: must carry a UTC offset (e.g. 2026-11-26T10:00:00+08:00)",
+        "locale: must be a language tag like es-ES, got ['es']",
+        "buyer: must be an object",
+        "seller: must be an object",
+    ]
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(sorted(GOOD)),
+        st.none() | st.integers() | st.text() | st.lists(st.integers()),
+    )
+)
+def test_any_document_is_an_order_or_invalid_order(changes: dict[str, Any]) -> None:
+    """Whatever the fields hold, parsing returns an Order or raises InvalidOrder, never a crash."""
+    data = {**copy.deepcopy(GOOD), **changes}
+    try:
+        parse_order(data)
+    except InvalidOrder as exc:
+        assert exc.problems
