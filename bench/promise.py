@@ -3,9 +3,12 @@ SCMS), and recovery of simulated distributions.
 
 1. Speed, on the default world: every route from every origin, ordered at fixed-seed
    random times in 2026. "cold" is the first promise for a route and first departure
-   (nothing cached but calendars and histograms); "warm" is the next order that catches
-   the same first departure, which is what a checkout mostly asks (the tail after the
-   first departure is cached per route and departure).
+   (nothing cached but calendars, histograms, compiled routes and departure tables:
+   `clear_caches` before each); "warm" is the next order that catches the same first
+   departure, which is what a checkout mostly asks (the tail after the first departure
+   is cached per route and departure). "an order's routes" asks, cold, every route from
+   an origin to one destination zone at one time, as a quote does: they share their
+   first legs, whose departures are cached per route prefix.
 2. SCMS (--data/scms): 10,324 real international shipments (2006-2015) with the shipper's
    scheduled date and the delivery date. (A) order to delivery, on the 4,587 rows with a
    purchase-order date: calibrate on the earliest 70 % by PO date, promise the rest, next
@@ -16,6 +19,7 @@ SCMS), and recovery of simulated distributions.
    compare each service's fitted P90 with the P90 it was simulated from.
 
     .venv/bin/python bench/promise.py [--data ../shared/bench] [--routes N] [--seed S]
+                                      [--speed-only]
 """
 
 from __future__ import annotations
@@ -26,8 +30,10 @@ import statistics
 import sys
 import time
 import zipfile
+from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -36,11 +42,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from routing import promise as promise_module  # noqa: E402
-from routing import promise_grid  # noqa: E402
 from routing.calibration import LEG, CalibrationParams, Evaluation, calibrate, evaluate  # noqa: E402
 from routing.network import Network, load_network, routes_from  # noqa: E402
-from routing.promise import promise  # noqa: E402
+from routing.promise import clear_caches, promise  # noqa: E402
 from routing.promise_history import History, history_from_frame, table_from_bytes  # noqa: E402
 from routing.promise_sim import simulate_history  # noqa: E402
 
@@ -66,10 +70,14 @@ def main() -> None:
     parser.add_argument("--routes", type=int, default=0, help="sample this many routes (0: all)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--simulate", type=int, default=50_000)
+    parser.add_argument("--speed-only", action="store_true", help="run section 1 only")
     args = parser.parse_args()
     network = load_network()
     print(f"default world: {len(network.nodes)} nodes, {len(network.services)} services")
     speed(network, args.routes, args.seed)
+    per_order(network, args.seed)
+    if args.speed_only:
+        return
     scms(args.data / SCMS_ZIP)
     recovery(network, args.simulate, args.seed)
 
@@ -88,9 +96,9 @@ def speed(network: Network, n_routes: int, seed: int) -> None:
         promise(r, t + timedelta(days=400), network.nodes)
     cold, warm, legs = [], [], []
     for r, t in zip(routes, times, strict=True):
-        cold.append(_best_of(3, lambda r=r, t=t: promise(r, t, network.nodes), clear=True))
+        cold.append(_best_of(3, partial(promise, r, t, network.nodes), clear=True))
         later = t + timedelta(minutes=1)
-        warm.append(_best_of(3, lambda r=r, t=later: promise(r, t, network.nodes)))
+        warm.append(_best_of(3, partial(promise, r, later, network.nodes)))
         legs.append(len(r))
     print(f"\n1. promise time per route: {len(routes)} routes of the default world, order times")
     print(f"   uniform in 2026 (seed {seed}); CPU time of the computing thread, best of 3 per")
@@ -112,12 +120,41 @@ def speed(network: Network, n_routes: int, seed: int) -> None:
     )
 
 
+def per_order(network: Network, seed: int) -> None:
+    """Cold, all the routes from one origin to one destination zone at one order time."""
+    rng = random.Random(seed)
+    groups = defaultdict(list)
+    for o in network.origins:
+        for r in routes_from(network, o):
+            groups[(o, r[-1].to_node)].append(r)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    per_route, per_group, sizes = [], [], []
+    for routes in (g for g in groups.values() if len(g) > 1):
+        t = start + timedelta(minutes=rng.randrange(365 * 24 * 60))
+        for r in routes:  # compile, tabulate calendars
+            promise(r, t + timedelta(days=400), network.nodes)
+        seconds = _best_of(3, partial(_all, routes, t, network), clear=True)
+        per_group.append(seconds)
+        per_route.append(seconds / len(routes))
+        sizes.append(len(routes))
+    print(f"\n   an order's routes: {len(per_group)} (origin, destination zone) pairs with 2 or")
+    print(f"   more routes ({statistics.median(sizes):.0f} routes each at the median), asked cold")
+    print(
+        f"   at one time: per route median {np.median(per_route) * 1e3:.3f} ms, mean"
+        f" {np.mean(per_route) * 1e3:.3f} ms; per pair median {np.median(per_group) * 1e3:.3f} ms"
+    )
+
+
+def _all(routes: list, t: datetime, network: Network) -> None:
+    for r in routes:
+        promise(r, t, network.nodes)
+
+
 def _best_of(n: int, call: Callable[[], object], clear: bool = False) -> float:
     best = float("inf")
     for _ in range(n):
         if clear:
-            promise_module.after_departure.cache_clear()
-            promise_grid._outcome.cache_clear()
+            clear_caches()
         t0 = time.thread_time()
         call()
         best = min(best, time.thread_time() - t0)
@@ -183,7 +220,7 @@ def _report(e: Evaluation, anchor: float) -> None:
             f"       {'glocal P' + str(round(q * 100)):24} {covered:8.1%} {1 - covered:7.1%} "
             f"{e.lead_days[q] - anchor:24.1f}"
         )
-    if e.own_coverage is not None:
+    if e.own_coverage is not None and e.own_lead_days is not None:
         own = e.own_coverage
         print(
             f"       {'shipper scheduled date':24} {own:8.1%} {1 - own:7.1%} "

@@ -100,6 +100,17 @@ class TimeZone:
     def local_day(self, utc_min: np.ndarray) -> np.ndarray:
         return self.to_local(utc_min) // MINUTES_PER_DAY
 
+    def local_minute(self, utc_min: int) -> int:
+        """`to_local` of one instant."""
+        starts, offsets = self._steps
+        return utc_min + offsets[bisect_right(starts, utc_min) - 1]
+
+    def utc_minute(self, local_min: int) -> int:
+        """`to_utc` of one local minute."""
+        starts, offsets = self._steps
+        guess = local_min - offsets[bisect_right(starts, local_min) - 1]
+        return local_min - offsets[bisect_right(starts, guess) - 1]
+
     def day_of(self, utc_min: int) -> int:
         """The local day number of one instant."""
         starts, offsets = self._steps
@@ -111,6 +122,20 @@ class TimeZone:
         table = self.to_utc(days * MINUTES_PER_DAY)
         table.setflags(write=False)
         return table
+
+    @cached_property
+    def _midnight_hours(self) -> np.ndarray:
+        table = self._midnights // 60
+        table.setflags(write=False)
+        return table
+
+    def midnight_hours(self, first_day: int, n: int) -> np.ndarray:
+        """The UTC hours holding the local midnights starting days first_day .. + n - 1
+        (hour h stands for (h - 1, h], so this is the last hour of the day before)."""
+        i = first_day - _TABLE_FIRST_DAY
+        if i >= 0 and i + n <= len(self._midnight_hours):
+            return self._midnight_hours[i : i + n]
+        return self.midnights(first_day, n) // 60
 
     def midnights(self, first_day: int, n: int) -> np.ndarray:
         """UTC minutes of the local midnights starting days first_day .. first_day + n - 1."""
@@ -270,6 +295,14 @@ class WorkCalendar:
             if n > MAX_WINDOW_DAYS:
                 raise InvalidRule(f"calendar {self.country}/{self.scope} has no working days")
             n += 366
+
+    def next_working_range(self, first: int, n: int) -> np.ndarray:
+        """`next_working` of the consecutive days first .. first + n - 1."""
+        table = self._table(first, n)
+        found = table.next[first - table.start : first - table.start + n]
+        if found[-1] < len(table.flags):
+            return table.start + found
+        return self.next_working(np.arange(first, first + n, dtype=np.int64))
 
     def _table(self, first: int, n: int) -> _Table:
         table = _STORE.get(self)

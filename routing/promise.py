@@ -20,10 +20,18 @@ same for the same input, bit for bit, and no sampling noise can hide a one-day s
 ms, before its P95 stops moving by a day). `routing/promise_sim.py` samples the same
 steps parcel by parcel, which checks the engine (tests/routing/test_promise.py).
 
-Cost: a few array operations per leg. Everything after the first departure depends only
-on the route and that departure, so it is cached per (route, departure): every order
-placed before the same cut-off reuses it (`after_departure`), and a checkout mostly asks
-warm. bench/promise.py measures both, against the 0.5 ms target.
+Cost: a few array operations per leg (bench/promise.py measures it against the 0.5 ms
+target). Everything after the first departure depends only on the route and that
+departure, and everything up to a leg's departures only on the route up to that leg, so
+bounded caches share the work (`after_departure`): the delivery-date distribution per
+(route, first departure), which every order placed before the same cut-off reuses; the
+departures of each leg per (route prefix, first departure), which the routes of one quote
+reuse (they share their feeders, line-haul and hub and differ in the last mile) as do
+later orders to other destinations through the same legs; and the parcels ready after a
+clearance per (route prefix, first departure, how the next leg clears), which last miles
+that clear alike share. A cached value is a pure function of its key, so the caches
+change how long a promise takes, never its answer (`clear_caches` forgets them all;
+tests/routing/test_promise.py checks the agreement).
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -39,16 +47,19 @@ import numpy as np
 
 from carriers.model import Node
 from routing.calendar import day_date, day_number, utc_minutes
+from routing.promise_cache import Lru, clear_results
 from routing.promise_grid import (
     Arrivals,
-    Dist,
     Spikes,
     State,
+    arrival_key,
     arrive,
     clear,
     deliver,
     depart,
     handle,
+    next_departure,
+    step,
 )
 from routing.promise_legs import Leg, PromiseSettings, Route, compile_route, default_settings
 
@@ -139,39 +150,88 @@ def promise(
     departure are cached, so repeated calls do no I/O and little arithmetic.
     """
     legs = compile_route(route, nodes, settings or default_settings())
-    state: State = Spikes(np.array([utc_minutes(order_time)], dtype=np.int64), _ONE)
+    minute = utc_minutes(order_time)
     first = legs[0]
-    if first.clear_before is not None:
-        state = clear(first.clear_before, state)
-    if first.handling_min:
-        state = handle(first, state)
-    departed = depart(first, state)
-    if len(departed.minutes) == 1:  # the usual case: everything after is shared, and cached
-        day0, pmf = after_departure(legs, int(departed.minutes[0]))
-    else:
-        day0, pmf = _onwards(legs, departed)
+    if first.clear_before is None:  # handled to the minute, then the next departure
+        if first.handling_min:
+            minute = first.minute_clock.advance(minute, first.handling_min)
+        day0, pmf = after_departure(legs, next_departure(first, minute))
+    else:  # cleared first (a last mile alone), on the hour grid
+        state: State = clear(first.clear_before, Spikes(np.array([minute], dtype=np.int64), _ONE))
+        if first.handling_min:
+            state = handle(first, state)
+        departed = depart(first, state)
+        if len(departed.minutes) == 1:  # everything after is shared, and cached
+            day0, pmf = after_departure(legs, int(departed.minutes[0]))
+        else:
+            day0, pmf = _delivered(legs, _onwards(legs, 0, departed))
     return Promise(order_time, _zone(legs[-1]), day_date(day0), pmf)
 
 
-@lru_cache(maxsize=32_768)  # ~1 kB each
+# (the route up to leg i, first departure) -> the parcels' departures on leg i: ~1-2 kB
+_DEPARTED: Lru[Spikes] = Lru(8192)
+# (the route up to leg i, first departure, how leg i + 1 clears and handles) -> the
+# parcels ready for leg i + 1 after a clearance: ~20 kB each
+_ARRIVED: Lru[Arrivals] = Lru(512)
+# (the whole route, first departure) -> (first day, pmf): ~1 kB each
+_DELIVERED: Lru[tuple[int, np.ndarray]] = Lru(32_768)
+
+
 def after_departure(legs: tuple[Leg, ...], minute: int) -> tuple[int, np.ndarray]:
     """The delivery-date distribution of parcels leaving on the first leg's departure at
-    `minute`: every order that catches the same departure shares it, so it is computed
-    once (the cache holds a few hundred bytes per route and departure)."""
-    return _onwards(legs, Spikes(np.array([minute], dtype=np.int64), _ONE))
+    `minute`: every order that catches the same departure shares it, and the route's
+    first legs are shared with the other routes that begin with them."""
+    key = (legs[-1].prefix, minute)
+    found = _DELIVERED.get(key)
+    if found is None:
+        start, departed = 0, Spikes(np.array([minute], dtype=np.int64), _ONE)
+        for i in range(len(legs) - 1, 0, -1):  # the longest prefix already computed
+            hit = _DEPARTED.get((legs[i].prefix, minute))
+            if hit is not None:
+                start, departed = i, hit
+                break
+        found = _delivered(legs, _onwards(legs, start, departed, minute))
+        _DELIVERED.put(key, found)
+    return found
 
 
-def _onwards(legs: tuple[Leg, ...], departed: Spikes) -> tuple[int, np.ndarray]:
-    state: Dist | Arrivals = arrive(legs[0], legs[1] if len(legs) > 1 else None, departed)
-    for i, leg in enumerate(legs[1:], 1):
-        following = legs[i + 1] if i + 1 < len(legs) else None
-        state = arrive(leg, following, depart(leg, state))
-    day0, pmf = deliver(legs[-1], state)
+def _onwards(
+    legs: tuple[Leg, ...], i: int, departed: Spikes, minute: int | None = None
+) -> Arrivals:
+    """From the departures on leg i to the arrivals of the last leg; with the first
+    departure's `minute`, each leg's departures are cached for the routes sharing it."""
+    for j in range(i + 1, len(legs)):
+        leg, following = legs[j - 1], legs[j]
+        if minute is None or (leg.clear_after is None and following.clear_before is None):
+            departed = step(leg, following, departed)
+        else:  # clearance: shared by the next legs that clear and handle alike
+            key = (leg.prefix, minute, arrival_key(following))
+            arrivals = _ARRIVED.get(key)
+            if arrivals is None:
+                arrivals = arrive(leg, following, departed)
+                _ARRIVED.put(key, arrivals)
+            departed = depart(following, arrivals)
+        if minute is not None and j < len(legs) - 1:  # (the last leg's: the whole route's)
+            for a in (departed.minutes, departed.mass, departed.hours):
+                if a is not None:
+                    a.setflags(write=False)
+            _DEPARTED.put((legs[j].prefix, minute), departed)
+    return arrive(legs[-1], None, departed)
+
+
+def _delivered(legs: tuple[Leg, ...], arrivals: Arrivals) -> tuple[int, np.ndarray]:
+    day0, pmf = deliver(legs[-1], arrivals)
     pmf.setflags(write=False)
     return day0, pmf
 
 
+def clear_caches() -> None:
+    """Forget every cached result: the next promise is computed cold (bench/promise.py)."""
+    clear_results()
+
+
 _ONE = np.ones(1)
+_ONE.setflags(write=False)
 
 
 def _zone(leg: Leg) -> str:

@@ -1,11 +1,14 @@
 """Working-time clocks: durations counted in a calendar's working time, in a time zone.
 
-`Clock` and `advance` work to the minute (order times, the simulator); `HourClock` works
-on whole UTC hours over cached yearly tables (the promise engine's clearance and handling).
+`Clock` and `advance` work to the minute (order times, the simulator), and `MinuteClock`
+does the same for one instant over cached yearly tables (the handling of an order before
+its first departure); `HourClock` works on whole UTC hours over cached yearly tables (the
+promise engine's clearance and handling after a transit).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
@@ -66,11 +69,61 @@ def clock_for(
 
 
 def advance(
-    calendar: WorkCalendar, tz: TimeZone, t: np.ndarray, work_min: np.ndarray | int
+    calendar: WorkCalendar, tz: TimeZone, t: np.ndarray, work_min: np.ndarray | int | np.integer
 ) -> np.ndarray:
     """The instants at which `work_min` working minutes have passed since instants `t`."""
     clock = clock_for(calendar, tz, int(t.min()), int(t.max()), float(np.max(work_min)))
     return clock.when(clock.at(t) + work_min)
+
+
+class MinuteClock:
+    """`advance` for one instant at a time, on a calendar's working days tabulated over
+    whole years (extended on demand): the same instants as `advance`, without its arrays.
+    Each extension replaces one immutable tuple, so concurrent readers see a consistent one.
+    """
+
+    def __init__(self, calendar: WorkCalendar, tz: TimeZone) -> None:
+        self.calendar, self.tz = calendar, tz
+        self._table: tuple[int, list[int], list[int]] = (0, [], [])  # first day, flags, ends
+
+    def advance(self, t: int, work_min: int) -> int:
+        """The instant at which `work_min` (> 0) working minutes have passed since t."""
+        while True:
+            first, flags, ends = self._table
+            local = self.tz.local_minute(t)
+            d = local // MINUTES_PER_DAY - first
+            if 0 <= d < len(flags):
+                w = ends[d] - flags[d] * (MINUTES_PER_DAY - local % MINUTES_PER_DAY) + work_min
+                if w <= ends[-1]:
+                    k = bisect_left(ends, w)
+                    day_start = ends[k] - flags[k] * MINUTES_PER_DAY
+                    return self.tz.utc_minute((first + k) * MINUTES_PER_DAY + (w - day_start))
+            self._extend(t, work_min)
+
+    def _extend(self, t: int, work_min: int) -> None:
+        first, flags, _ = self._table
+        y0 = day_date(self.tz.day_of(t)).year
+        if flags:
+            y0 = min(y0, day_date(first).year)
+        y1 = max(day_date(self.tz.day_of(t)).year, day_date(first + len(flags) - 1).year)
+        y1 += 1 + int(work_min // (200 * MINUTES_PER_DAY))  # a year beyond, or more for long waits
+        if y1 - y0 > MAX_WINDOW_DAYS // 365:
+            where = f"{self.calendar.country}/{self.calendar.scope}"
+            raise InvalidRule(f"calendar {where} has no working days")
+        start = day_number(date(y0, 1, 1))
+        days = self.calendar.days(start, day_number(date(y1 + 1, 1, 1)) - start).astype(np.int64)
+        self._table = (start, days.tolist(), (np.cumsum(days) * MINUTES_PER_DAY).tolist())
+
+
+_MINUTE_CLOCKS: dict[tuple[WorkCalendar, TimeZone], MinuteClock] = {}
+
+
+def minute_clock(calendar: WorkCalendar, tz: TimeZone) -> MinuteClock:
+    key = (calendar, tz)
+    clock = _MINUTE_CLOCKS.get(key)
+    if clock is None:
+        clock = _MINUTE_CLOCKS[key] = MinuteClock(calendar, tz)
+    return clock
 
 
 def hour_flags(
@@ -101,6 +154,17 @@ class HourTable:
     def reached(self, w: np.ndarray) -> np.ndarray:
         """The hour at whose end the w-th working hour is completed."""
         return self.work[w - 1] + self.start
+
+    def done(self, hour: int, work_hours: int) -> int:
+        """The hour by whose end `work_hours` working hours after hour `hour` are done."""
+        return int(self.work[int(self.cum[hour - self.start]) + work_hours - 1]) + self.start
+
+    def latest(self, hours: np.ndarray, work_hours: int) -> np.ndarray:
+        """For each hour b, the last hour from which `work_hours` working hours are done by
+        the end of b (the table start - 1 when none is): what is ready by that hour is
+        done by b. Hours past the table read as its end."""
+        worked = self.cum.take(hours - self.start, mode="clip")
+        return self.cum.searchsorted(worked - work_hours, side="right") + (self.start - 1)
 
 
 class HourClock:

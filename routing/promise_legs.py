@@ -19,7 +19,7 @@ import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -40,9 +40,11 @@ from routing.calendar import (
     handling_calendar,
     load_closures,
     time_zone,
-    weekday_of,
 )
 from routing.network import Route
+from routing.promise_clock import HourClock, MinuteClock, hour_clock, minute_clock
+from routing.promise_comb import fold
+from routing.promise_schedule import Schedule, schedule
 
 CLEARANCE_FILE = Path(__file__).resolve().parent.parent / "data" / "promise" / "clearance.toml"
 # Each hourly histogram stops at its (1 - TAIL) quantile and keeps the rest of the mass in
@@ -131,6 +133,8 @@ class Histogram:
     p: np.ndarray
     cdf: np.ndarray
     cdf0: np.ndarray  # cdf with a leading 0: cdf0[i] = P(duration <= offset + i - 1 hours)
+    ready_cdf: np.ndarray  # ready_cdf[j] = P(duration <= j hours), clipped to the last
+    rows: np.ndarray  # p folded into days, last day first (promise_comb.spread)
 
 
 @lru_cache(maxsize=4096)
@@ -145,9 +149,11 @@ def hourly_histogram(t: TransitTime) -> Histogram:
     cdf[-1] = 1.0
     p = np.diff(cdf, prepend=0.0)
     cdf0 = np.concatenate(([0.0], cdf))
-    for a in (p, cdf, cdf0):
+    # cdf0 shifted to start at 0 hours (cdf0[1] == 0 when there is no whole hour to shift)
+    ready = np.concatenate((np.zeros(first - 1), cdf0)) if first else cdf0[1:]
+    for a in (p, cdf, cdf0, ready):
         a.setflags(write=False)
-    return Histogram(first, p, cdf, cdf0)
+    return Histogram(first, p, cdf, cdf0, ready, fold(p))
 
 
 def sample_minutes(t: TransitTime, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -162,6 +168,18 @@ class Clearance:
     time: TransitTime  # working days
     histogram: Histogram  # in working hours
 
+    @cached_property
+    def clock(self) -> HourClock:
+        return hour_clock(self.calendar, self.tz)
+
+
+class Prefix:
+    """The identity of a route's first legs (their services, the nodes and the settings):
+    everything up to a leg's departure depends on nothing else, so legs of different
+    routes with the same prefix share that work (routing/promise.py)."""
+
+    __slots__ = ("__weakref__",)
+
 
 @dataclass(frozen=True, eq=False)
 class Leg:
@@ -173,6 +191,8 @@ class Leg:
     weekdays: np.ndarray  # bool[7], 0 = Monday
     cutoff_min: int  # local minute of the day
     transit: Histogram
+    schedule: Schedule  # the departure instants, shared by all routes using the service here
+    prefix: Prefix  # this leg and the ones before it
     clear_before: Clearance | None = None
     clear_after: Clearance | None = None
     delivery: WorkCalendar | None = None  # last leg: the days it delivers
@@ -180,9 +200,15 @@ class Leg:
 
     def departures(self, first_day: int, n_days: int) -> np.ndarray:
         """UTC minutes of the departures (cut-off instants) on local days first .. + n."""
-        days = np.arange(first_day, first_day + n_days, dtype=np.int64)
-        runs = self.departs.days(first_day, n_days) & self.weekdays[weekday_of(days)]
-        return self.from_tz.to_utc(days[runs] * MINUTES_PER_DAY + self.cutoff_min)
+        return self.schedule.departures(first_day, n_days)
+
+    @cached_property
+    def handling_clock(self) -> HourClock:
+        return hour_clock(self.handling, self.from_tz)
+
+    @cached_property
+    def minute_clock(self) -> MinuteClock:
+        return minute_clock(self.handling, self.from_tz)
 
 
 _ROUTES: dict[tuple[int, ...], tuple[Route, Mapping[str, Node], PromiseSettings, tuple[Leg, ...]]]
@@ -216,6 +242,7 @@ def _compile(route: Route, nodes: Mapping[str, Node], settings: PromiseSettings)
         if a.to_node != b.from_node:
             raise ValueError(f"route breaks between {a.id} (to {a.to_node}) and {b.id}")
     where = _clearance_places(route, nodes)
+    prefixes = _prefixes(route, nodes, settings)
     legs = []
     for i, s in enumerate(route):
         origin, to = _node(nodes, s.from_node), _node(nodes, s.to_node)
@@ -224,16 +251,22 @@ def _compile(route: Route, nodes: Mapping[str, Node], settings: PromiseSettings)
             raise ValueError(f"a route ends at a destination zone, not at {to.id} ({to.kind})")
         clearance = _leg_clearance(s, origin if where.get(i) == "before" else to, settings)
         sched, closures = s.schedule, settings.closures
+        from_tz = time_zone(origin.tz)
+        departs = departure_calendar(origin, sched.moves_weekends, closures)
+        weekdays = tuple(d in sched.weekdays for d in range(7))
+        cutoff = sched.cutoff.hour * 60 + sched.cutoff.minute
         legs.append(
             Leg(
                 service=s,
-                from_tz=time_zone(origin.tz),
+                from_tz=from_tz,
                 handling=handling_calendar(origin, closures),
                 handling_min=round(s.handling_days * MINUTES_PER_DAY),
-                departs=departure_calendar(origin, sched.moves_weekends, closures),
-                weekdays=np.array([d in sched.weekdays for d in range(7)]),
-                cutoff_min=sched.cutoff.hour * 60 + sched.cutoff.minute,
+                departs=departs,
+                weekdays=np.array(weekdays),
+                cutoff_min=cutoff,
                 transit=hourly_histogram(s.transit),
+                schedule=schedule(departs, weekdays, cutoff, from_tz),
+                prefix=prefixes[i],
                 clear_before=clearance if where.get(i) == "before" else None,
                 clear_after=clearance if where.get(i) == "after" else None,
                 delivery=delivery_calendar(to, sched.moves_weekends, closures) if last else None,
@@ -241,6 +274,24 @@ def _compile(route: Route, nodes: Mapping[str, Node], settings: PromiseSettings)
             )
         )
     return tuple(legs)
+
+
+# (id(nodes), id(settings), ids of the services) -> (the objects, their prefix). The
+# entry holds the objects, so their ids cannot be reused while it lives.
+_PREFIXES: dict[tuple[int, ...], tuple[tuple[object, ...], Prefix]] = {}
+
+
+def _prefixes(route: Route, nodes: Mapping[str, Node], settings: PromiseSettings) -> list[Prefix]:
+    if len(_PREFIXES) > 50_000:
+        _PREFIXES.clear()
+    out = []
+    for i in range(1, len(route) + 1):
+        key = (id(nodes), id(settings), *map(id, route[:i]))
+        hit = _PREFIXES.get(key)
+        if hit is None:
+            hit = _PREFIXES[key] = ((nodes, settings, *route[:i]), Prefix())
+        out.append(hit[1])
+    return out
 
 
 def _node(nodes: Mapping[str, Node], node_id: str) -> Node:

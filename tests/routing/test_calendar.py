@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from carriers.errors import InvalidRule, UnknownCountry
 from routing.calendar import (
@@ -20,7 +22,7 @@ from routing.calendar import (
     time_zone,
     utc_minutes,
 )
-from routing.promise_clock import advance, hour_clock, hour_flags
+from routing.promise_clock import MinuteClock, advance, hour_clock, hour_flags
 
 CLOSURES = load_closures()
 SHANGHAI = time_zone("Asia/Shanghai")
@@ -135,6 +137,49 @@ def test_hour_clock_agrees_with_the_minute_clock() -> None:
     by_hour = clock.reached(clock.worked(hours) + 30)
     by_minute = advance(calendar, MADRID, hours * 60, 30 * 60)
     assert np.array_equal(by_hour * 60, by_minute)
+
+
+CLOCKS = [
+    (cn("warehouse"), SHANGHAI),  # Chinese New Year closure, Saturday make-up days
+    (WorkCalendar("ES", "customs", False, CLOSURES), MADRID),  # summer time
+    (WorkCalendar("GB", "hub", True, CLOSURES), time_zone("Europe/London")),
+    (WorkCalendar("BR", "hub", False, CLOSURES), time_zone("America/Sao_Paulo")),
+]
+MINUTE_CLOCKS = [MinuteClock(calendar, tz) for calendar, tz in CLOCKS]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    which=st.integers(0, len(CLOCKS) - 1),
+    minute=st.integers(0, 6 * 365 * MINUTES_PER_DAY),
+    work=st.sampled_from([1, 59, 60, 720, 1440, 2880, 7 * 1440, 40 * 1440]),
+)
+def test_one_instant_clock_agrees_with_advance(which: int, minute: int, work: int) -> None:
+    """The promise's one-instant working-time clock (yearly tables, extended in whatever
+    order instants come) gives the instants `advance` gives, to the minute."""
+    calendar, tz = CLOCKS[which]
+    t = utc_minutes(datetime(2025, 1, 1, tzinfo=UTC)) + minute
+    expected = int(advance(calendar, tz, np.array([t]), work)[0])
+    assert MINUTE_CLOCKS[which].advance(t, work) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    zone=st.sampled_from(["Europe/Madrid", "Asia/Shanghai", "America/New_York"]),
+    minute=st.integers(0, 4 * 365 * MINUTES_PER_DAY),
+)
+def test_one_instant_time_zone_helpers_agree_with_the_arrays(zone: str, minute: int) -> None:
+    """local_minute/utc_minute are to_local/to_utc of one instant; midnight_hours are the
+    midnights' hours; next_working_range is next_working of consecutive days."""
+    tz = time_zone(zone)
+    t = utc_minutes(datetime(2025, 1, 1, tzinfo=UTC)) + minute
+    assert tz.local_minute(t) == int(tz.to_local(np.array([t]))[0])
+    assert tz.utc_minute(t) == int(tz.to_utc(np.array([t]))[0])
+    day = tz.day_of(t)
+    assert np.array_equal(tz.midnight_hours(day, 40), tz.midnights(day, 40) // 60)
+    calendar = cn("hub")
+    days = np.arange(day, day + 40, dtype=np.int64)
+    assert np.array_equal(calendar.next_working_range(day, 40), calendar.next_working(days))
 
 
 def test_closure_file_problems_are_reported_by_line(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,8 +25,20 @@ from api.commands.promise import app
 from carriers.model import CustomsRegime, CustomsRole
 from routing.calendar import day_number, time_zone, utc_minutes
 from routing.network import Network, Route, load_network, routes_from
-from routing.promise import Promise, promise
-from routing.promise_legs import load_clearance
+from routing.promise import Promise, clear_caches, promise
+from routing.promise_cache import Lru
+from routing.promise_comb import fold, spread
+from routing.promise_grid import (
+    Spikes,
+    State,
+    arrive,
+    clear,
+    deliver,
+    depart,
+    departures_between,
+    handle,
+)
+from routing.promise_legs import Leg, compile_route, default_settings, load_clearance
 from routing.promise_routes import RouteFamily, best_per_family, promise_all, route_family
 from routing.promise_sim import simulate_route
 
@@ -33,6 +46,10 @@ DATA = Path(__file__).parent.parent / "data"
 WEEKLY = load_network(DATA / "promise_weekly")
 WORLD = load_network(DATA / "promise_world")
 WORLD_ROUTES = [r for o in WORLD.origins for r in routes_from(WORLD, o)]
+DEFAULT = load_network()
+# the default world: line-hauls with handling, hubs and last miles that clear
+EVERY_DEFAULT_ROUTE = [r for o in DEFAULT.origins for r in routes_from(DEFAULT, o)]
+DEFAULT_ROUTES = EVERY_DEFAULT_ROUTE[::5]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -169,6 +186,135 @@ def test_same_input_same_promise() -> None:
     for r in WORLD_ROUTES[:6]:
         a, b = promise(r, t, WORLD.nodes), promise(tuple(r), t, WORLD.nodes)
         assert a.first_day == b.first_day and np.array_equal(a.pmf, b.pmf)
+
+
+def uncached(route: Route, t: datetime, network: Network) -> tuple[date, np.ndarray]:
+    """The promise step by step through the engine's public arithmetic, nothing cached
+    (the first leg's handling before its departure, then transit, clearance, the next
+    leg's handling and departure, leg after leg, and delivery)."""
+    legs = compile_route(route, network.nodes, default_settings())
+    state: State = Spikes(np.array([utc_minutes(t)], dtype=np.int64), np.ones(1))
+    if legs[0].clear_before is not None:
+        state = clear(legs[0].clear_before, state)
+    if legs[0].handling_min:
+        state = handle(legs[0], state)
+    departed = depart(legs[0], state)
+    for leg, following in pairwise(legs):
+        departed = depart(following, arrive(leg, following, departed))
+    day0, pmf = deliver(legs[-1], arrive(legs[-1], None, departed))
+    return date.fromordinal(day0 + date(1970, 1, 1).toordinal()), pmf
+
+
+ALL_ROUTES = [(WORLD, r) for r in WORLD_ROUTES] + [(DEFAULT, r) for r in DEFAULT_ROUTES]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    which=st.integers(0, len(ALL_ROUTES) - 1),
+    minute=st.integers(0, 2 * 365 * 24 * 60),
+    siblings=st.integers(0, 8),
+)
+def test_cached_and_uncached_promises_agree(which: int, minute: int, siblings: int) -> None:
+    """The caches change how long a promise takes, never its answer: a route's promise is
+    bit for bit the same computed cold, after up to eight routes sharing its first legs
+    (most first) filled the per-prefix caches at the same time, asked again, and step by
+    step with nothing cached."""
+    network, route = ALL_ROUTES[which]
+    t = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=minute)
+    clear_caches()
+    cold = promise(route, t, network.nodes)
+    clear_caches()
+    every = WORLD_ROUTES if network is WORLD else EVERY_DEFAULT_ROUTE
+    shared = sorted(
+        (r for r in every if r[0] is route[0] and r != route),
+        key=lambda r: -sum(1 for a, b in zip(r, route, strict=False) if a is b),
+    )
+    for r in shared[:siblings]:
+        promise(r, t, network.nodes)
+    warm, again = promise(route, t, network.nodes), promise(route, t, network.nodes)
+    first_day, pmf = uncached(route, t, network)
+    for p in (warm, again):
+        assert p.first_day == cold.first_day == first_day
+        assert np.array_equal(p.pmf, cold.pmf) and np.array_equal(pmf, cold.pmf)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    days=st.lists(st.integers(0, 120), min_size=1, max_size=60, unique=True),
+    shift=st.sampled_from([0, 0, 1, -1, 5]),
+    width=st.integers(1, 900),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_day_comb_spread_is_the_direct_convolution(
+    days: list[int], shift: int, width: int, seed: int
+) -> None:
+    """Spreading a transit from departures at one hour of day (some an hour off, as across
+    a daylight-saving change, or at random hours) equals the direct convolution to
+    rounding (1e-15 of the mass)."""
+    rng = np.random.default_rng(seed)
+    day = np.sort(np.array(days, dtype=np.int64))
+    hours = 500_000 + 24 * day + np.where(rng.random(len(day)) < 0.5, 0, shift)
+    hours = np.unique(hours if shift != 5 else hours + rng.integers(0, 24, len(day)))
+    mass = rng.random(len(hours))
+    p = rng.random(width)
+    p /= p.sum()
+    rel = hours - hours[0]
+    direct = np.convolve(np.bincount(rel, weights=mass), p)
+    comb = spread(hours, mass, fold(p), len(direct))
+    if comb is not None:  # (None: too many hours of day for a comb)
+        assert len(comb) == len(direct) and np.max(np.abs(comb - direct)) < 1e-15 * len(hours)
+
+
+def test_handling_is_read_at_the_boundaries() -> None:
+    """The next leg's handling, kept unapplied on the arrivals and applied to the hours
+    they are read at, gives the same mass as handling the mass on the hour grid (to 1e-12:
+    the grid leaves out the transit's negligible ends)."""
+    checked = 0
+    for route in DEFAULT_ROUTES:
+        legs = compile_route(route, DEFAULT.nodes, default_settings())
+        for i, leg in enumerate(legs[1:], 1):
+            if not leg.handling_min or legs[i - 1].clear_after or leg.clear_before:
+                continue
+            departed = _departures(legs, i - 1, datetime(2026, 3, 20, 8, 0, tzinfo=UTC))
+            arrivals = arrive(legs[i - 1], leg, departed)
+            assert arrivals.handling is not None
+            hours = np.arange(arrivals.first - 48, arrivals.last + 48, 7)
+            on_grid = arrivals.dist().below(hours)
+            assert np.max(np.abs(arrivals.below(hours) - on_grid)) < 1e-12
+            checked += 1
+    assert checked >= 10
+
+
+def _departures(legs: tuple[Leg, ...], i: int, t: datetime) -> Spikes:
+    departed = depart(legs[0], Spikes(np.array([utc_minutes(t)], dtype=np.int64), np.ones(1)))
+    for leg, following in pairwise(legs[: i + 1]):
+        departed = depart(following, arrive(leg, following, departed))
+    return departed
+
+
+def test_departure_tables_list_every_departure() -> None:
+    """A service's departures between two instants are exactly its cut-off instants on the
+    days it runs, whatever was asked of its table before (years back and forth)."""
+    legs = compile_route(DEFAULT_ROUTES[0], DEFAULT.nodes, default_settings())
+    for leg in legs:
+        first_day = day_number(date(2025, 6, 1))
+        truth = leg.departures(first_day, 3 * 365)
+        n = len(truth)
+        for a, b in ((n // 2, n * 2 // 3), (1, n // 10), (n - 30, n - 2), (0, 3), (n // 3,) * 2):
+            found = departures_between(leg, int(truth[a]) - 1, int(truth[b]))
+            assert np.array_equal(found, truth[a : b + 1])
+            assert np.array_equal(departures_between(leg, int(truth[a]), int(truth[b]) - 1), found)
+
+
+def test_result_caches_are_bounded() -> None:
+    """A cache keeps its most recently used entries, up to its size."""
+    cache: Lru[int] = Lru(3)
+    for k in range(5):
+        cache.put(k, k)
+    assert cache.get(4) == 4 and cache.get(1) is None and len(cache) == 3
+    cache.get(2)
+    cache.put(5, 5)
+    assert cache.get(2) == 2 and cache.get(3) is None
 
 
 @pytest.mark.parametrize(
