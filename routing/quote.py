@@ -21,7 +21,7 @@ from typing import Any
 from carriers.model import Service
 from carriers.money import Money, total
 from carriers.pricing import Charge, price_parcel
-from routing.customs import CustomsRules, LandedCost, landed_cost, load_rules, screen
+from routing.customs import CustomsCase, CustomsRules, LandedCost, customs_case, load_rules
 from routing.customs.routes import route_id
 from routing.emissions import co2e_kg
 from routing.fx import FxRate, FxRates, load_fx
@@ -90,9 +90,10 @@ def quote(
     excluded = _blocked(network, order, lanes, {f.services for f in found})
     memo: dict = {}
     money = Converter(engine.fx, currency, at.date())
+    case = customs_case(order, at.date(), engine.rules, engine.fx, network=engine.network)
     for f in found:
         route = tuple(net.services[k] for k in f.services)
-        built = _route_options(engine, order, route, at, money, memo)
+        built = _route_options(engine, order, route, at, money, memo, case)
         if isinstance(built, Excluded):
             excluded.append(built)
         else:
@@ -125,18 +126,22 @@ class Converter:
 
 
 def _route_options(
-    engine: Engine, order: Order, route: Route, at: datetime, money: Converter, memo: dict
+    engine: Engine,
+    order: Order,
+    route: Route,
+    at: datetime,
+    money: Converter,
+    memo: dict,
+    case: CustomsCase,
 ) -> list[Option] | Excluded:
     rid = route_id(route)
-    findings = screen(order, route, at.date(), engine.rules, engine.fx, network=engine.network)
+    findings = case.screen(route)  # the order's customs, prepared once per quote
     blockers = [Message(f.code, f.message) for f in findings if f.excludes]
     if blockers:
         return Excluded(rid, tuple(blockers))
     shipping_lines, charges = _shipping(order, route, money, memo)
     shipping = total([line.amount for line in shipping_lines], money.currency)
-    landed = landed_cost(
-        order, route, charges, at.date(), engine.rules, engine.fx, network=engine.network
-    )
+    landed = case.landed_cost(route, charges)
     money.note(landed.fx)
     dates = promise(route, order.created_at, engine.network.nodes)
     on_time = None if order.deliver_by is None else dates.probability_by(order.deliver_by)

@@ -1,8 +1,11 @@
 """Customs: effective-dated rules per country, landed cost, and screening of an order on a
 route. Rules and exchange rates are loaded once (`load_rules`, `routing.fx.load_fx`);
-`landed_cost` and `screen` are pure functions of an order, a route and a date.
+`landed_cost` and `screen` are pure functions of an order, a route and a date. For the
+routes of one order, `customs_case` prepares the order once; its `screen` and
+`landed_cost` answer exactly as the functions do.
 """
 
+from routing.customs.case import CustomsCase, customs_case
 from routing.customs.landed import landed_cost
 from routing.customs.lines import Collection, LandedCost, LandedLine, LineKind
 from routing.customs.loader import DEFAULT_RULES, load_rules, read_rules
@@ -14,6 +17,7 @@ __all__ = [
     "DEFAULT_RULES",
     "Collection",
     "Confidence",
+    "CustomsCase",
     "CustomsRules",
     "Finding",
     "FindingCode",
@@ -24,6 +28,7 @@ __all__ = [
     "Rule",
     "Screening",
     "Topic",
+    "customs_case",
     "landed_cost",
     "load_rules",
     "parse_route_id",

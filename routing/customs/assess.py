@@ -45,7 +45,10 @@ def no_import(s: Shipment) -> Assessment:
 
 def base_of(item: ItemValue, *stacked: Shares) -> int:
     """An item's customs value plus what earlier lines attributed to it, in minor units."""
-    return item.customs_value.amount + sum(shares.get(item.index, 0) for shares in stacked)
+    base = item.customs_value.amount
+    for shares in stacked:
+        base += shares.get(item.index, 0)
+    return base
 
 
 def ad_valorem(
@@ -65,16 +68,24 @@ def ad_valorem(
         if picked is None:
             continue
         rule, rate, label = picked
-        groups.setdefault((rule.where, rate, label), (rule, []))[1].append(item)
+        key = (rule.where, rate, label)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = (rule, [item])
+        else:
+            group[1].append(item)
     lines: list[LandedLine] = []
     shares: Shares = {}
     for (_, rate, label), (rule, members) in groups.items():
         bases = [base_of(m, *stacked) for m in members]
         base = Money(sum(bases), members[0].customs_value.currency)
-        factor = rate / (1 - rate) if gross_up else rate
-        amount = base.times(factor)
-        text = "; ".join(t for t in (label, note) if t)
+        amount = base.times(rate / (1 - rate) if gross_up else rate)
+        text = f"{label}; {note}" if label and note else label or note
         lines.append(rule_line(kind, rule, base, rate, amount, name=name, note=text))
+        if len(members) == 1:
+            index = members[0].index
+            shares[index] = shares.get(index, 0) + amount.amount
+            continue
         for member, part in zip(members, apportion(amount.amount, bases), strict=True):
             shares[member.index] = shares.get(member.index, 0) + part
     return lines, shares
@@ -84,9 +95,9 @@ def by_topic(s: Shipment, topic: Topic, label: str = "") -> Pick:
     """Pick each item's rate from the most specific rule of a topic (required)."""
 
     def pick(item: ItemValue) -> tuple[Rule, Decimal, str]:
-        rule = s.view.require(topic, s.goods_of(item))
-        assert rule.rate is not None  # the loader requires rate_pct for these topics
-        return rule, rule.rate, label
+        found = s.pick(topic, item)
+        assert found is not None  # required: no rule in force raised
+        return found if not label else (found[0], found[1], label)
 
     return pick
 
@@ -95,12 +106,7 @@ def by_table(s: Shipment, topic: Topic, required: bool = True) -> Pick:
     """Pick each item's duty from a duty table (the longest matching HS prefix)."""
 
     def pick(item: ItemValue) -> tuple[Rule, Decimal, str] | None:
-        goods = s.goods_of(item)
-        rule = s.view.require(topic, goods) if required else s.view.select(topic, goods)
-        if rule is None:
-            return None
-        rate, label = rule.table_rate(item.item.hs_code)
-        return rule, rate, label
+        return s.pick(topic, item, table=True, required=required)
 
     return pick
 
@@ -109,8 +115,7 @@ def relief(
     s: Shipment, rule: Rule, name: str, note: str, kind: LineKind = LineKind.DUTY
 ) -> LandedLine:
     """A zero line that shows a relief applied (de minimis, duty relief up to EUR 150)."""
-    zero = Money.zero(s.currency)
-    return rule_line(kind, rule, s.customs_value, Decimal(0), zero, name, note=note)
+    return rule_line(kind, rule, s.customs_value, Decimal(0), s.facts.zero, name, note=note)
 
 
 def per_subheading(s: Shipment, rule: Rule, name: str) -> tuple[LandedLine, Shares]:

@@ -14,17 +14,17 @@ unit of the destination's currency, once; totals add rounded lines.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 
-from carriers.errors import InvalidOrder, InvalidRule, Problem
+from carriers.errors import InvalidRule
 from carriers.money import Money
 from carriers.pricing import Charge
 from routing.customs.lines import Collection, LandedCost, LandedLine, LineKind
-from routing.customs.loader import load_rules
-from routing.customs.rules import Confidence, CustomsRules, Topic
+from routing.customs.prepare import Prepared
+from routing.customs.rules import Confidence, CustomsRules, Rule, Topic
 from routing.customs.schemes import SCHEME_FUNCTIONS
-from routing.customs.shipment import Shipment, build_shipment
-from routing.fx import FxRates, load_fx
+from routing.customs.shipment import Shipment
+from routing.fx import FxRates
 from routing.network import Network, Route
 from routing.orders import Order
 
@@ -47,7 +47,13 @@ def landed_cost(
     read from the node id, `CN-YIW-WH` -> CN). `buyer_year_to_date` is what the buyer
     already imported this year under China's CBEC annual limit.
     """
-    s = shipment(order, route, at, rules, fx, shipping_charges, network, buyer_year_to_date)
+    p = Prepared(order, at, rules, fx, network, buyer_year_to_date)
+    return landed_route(p, route, shipping_charges)
+
+
+def landed_route(p: Prepared, route: Route, shipping_charges: Sequence[Charge]) -> LandedCost:
+    """Itemised landed cost of a prepared order on `route`."""
+    s = p.shipment(route, shipping_charges)
     scheme = SCHEME_FUNCTIONS.get(s.place.scheme)
     if scheme is None:
         raise InvalidRule(f"{s.place.where}: no calculation for scheme {s.place.scheme!r}")
@@ -59,7 +65,7 @@ def landed_cost(
     due = any(line.amount.amount for line in lines)
     fee = _clearance_fee(s) if found.imports and due else None
     if fee is not None and collection is Collection.DELIVERY:
-        lines.append(fee)
+        lines.append(_fee_line(s, *fee))
     regime = found.regime or ("DDP" if collection is Collection.CHECKOUT else "DAP")
     return LandedCost(
         jurisdiction=s.place.id,
@@ -72,59 +78,25 @@ def landed_cost(
         freight=s.freight,
         customs_value=s.customs_value,
         lines=tuple(lines),
-        clearance_fee=None if fee is None else fee.amount,
+        clearance_fee=None if fee is None else fee[0],
         fx=tuple(s.used.values()),
         notes=tuple(found.notes),
         consulted=tuple(found.consulted),
     )
 
 
-def shipment(
-    order: Order,
-    route: Route,
-    at: date,
-    rules: CustomsRules | None,
-    fx: FxRates | None,
-    shipping_charges: Sequence[Charge] = (),
-    network: Network | None = None,
-    buyer_year_to_date: Money | None = None,
-    with_values: bool = True,
-) -> Shipment:
-    """The facts of one call, after checking what an Order built by hand could get wrong."""
-    day = at.date() if isinstance(at, datetime) else at
-    _check_items(order)
-    return build_shipment(
-        order,
-        route,
-        day,
-        rules if rules is not None else load_rules(),
-        fx if fx is not None else load_fx(),
-        shipping_charges,
-        network,
-        buyer_year_to_date,
-        with_values,
-    )
-
-
-def _check_items(order: Order) -> None:
-    problems = []
-    for i, item in enumerate(order.items):
-        if not (item.hs_code.isdigit() and 6 <= len(item.hs_code) <= 10):
-            problems.append(Problem("order", f"items[{i}].hs_code", "must be 6-10 digits"))
-        if item.unit_value.amount <= 0:
-            problems.append(Problem("order", f"items[{i}].unit_value", "must be > 0"))
-    if not order.items:
-        problems.append(Problem("order", "items", "must be a non-empty list"))
-    if problems:
-        raise InvalidOrder(problems)
-
-
-def _clearance_fee(s: Shipment) -> LandedLine | None:
+def _clearance_fee(s: Shipment) -> tuple[Money, Rule | None] | None:
+    """The clearing carrier's fee in the destination currency, and the rule on it."""
     service = s.import_service
     if service is None or service.customs.clearance_fee is None:
         return None
-    fee = s.convert(service.customs.clearance_fee)
-    rule = s.view.one(Topic.CLEARANCE_FEE)
+    return s.convert(service.customs.clearance_fee), s.view.one(Topic.CLEARANCE_FEE)
+
+
+def _fee_line(s: Shipment, fee: Money, rule: Rule | None) -> LandedLine:
+    """The clearance fee as a line collected on delivery."""
+    service = s.import_service
+    assert service is not None
     return LandedLine(
         kind=LineKind.FEE,
         name="clearance fee",

@@ -43,6 +43,8 @@ class LandedLine:
 
     def collected_at(self, collection: Collection) -> LandedLine:
         """This line, collected as given (cheaper than dataclasses.replace)."""
+        if collection is self.collected:
+            return self
         return LandedLine(
             self.kind,
             self.name,

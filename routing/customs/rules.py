@@ -286,16 +286,21 @@ class RuleView:
     day: date
     by_topic: dict[Topic, tuple[Rule, ...]]
     _memo: dict[tuple[Topic, Goods], Rule | None] = field(default_factory=dict, repr=False)
+    _ones: dict[Topic, Rule | None] = field(default_factory=dict, repr=False, compare=False)
 
     def all(self, topic: Topic) -> tuple[Rule, ...]:
         return self.by_topic.get(topic, ())
 
     def one(self, topic: Topic) -> Rule | None:
         """The single rule of a topic without selectors; None when none is in force."""
-        return self.select(topic, _ANY)
+        try:
+            return self._ones[topic]
+        except KeyError:
+            found = self._ones[topic] = self.select(topic, _ANY)
+            return found
 
     def require(self, topic: Topic, goods: Goods | None = None) -> Rule:
-        rule = self.select(topic, goods or Goods())
+        rule = self.one(topic) if goods is None else self.select(topic, goods)
         if rule is None:
             raise InvalidRule(
                 f"no {topic.value!r} rule for {self.jurisdiction.id} is in force on {self.day}"

@@ -17,17 +17,17 @@ message for the buyer or the shipper (an id to collect, a form to fill in).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from carriers.model import Service
+from carriers.model import GoodsCategory, Mode, Restrictions, Service
 from carriers.money import Money
 from routing.customs.ids import cn_resident_id_problem, cpf_problem, inn_problem, passport_problem
-from routing.customs.landed import shipment
-from routing.customs.routes import node_country, postal_border_crossing
+from routing.customs.prepare import Prepared
+from routing.customs.routes import node_country
 from routing.customs.rules import CustomsRules, Rule, Topic, Valuation
 from routing.customs.shipment import Shipment
 from routing.fx import FxRates
@@ -93,16 +93,66 @@ def screen(
     buyer_year_to_date: Money | None = None,
 ) -> Screening:
     """Every finding of `order` on `route` at `at`; pure, given loaded rules and rates."""
-    s = shipment(order, route, at, rules, fx, (), network, buyer_year_to_date, with_values=False)
+    return screen_route(Prepared(order, at, rules, fx, network, buyer_year_to_date), route)
+
+
+def screen_route(p: Prepared, route: Route) -> Screening:
+    """Every finding of a prepared order on `route`. Most findings depend on one part of
+    the route and are kept for the order's other routes (`ScreenParts`)."""
+    s = p.shipment(route, with_values=False)
+    kept = p.screening
+    if kept is None:
+        kept = p.screening = ScreenParts.of(s.order)
     found: list[Finding] = []
     for service in route:
-        found += _service_limits(s, service)
-    found += _regime(s)
-    found += _bans(s)
-    found += _buyer_ids(s)
-    found += _value_limits(s)
-    found += _documents(s, network)
+        limits = kept.limits.get(service.id)
+        if limits is None or limits[0] is not service:
+            limits = kept.limits[service.id] = (service, tuple(_service_limits(s, kept, service)))
+        found += limits[1]
+    clearing = s.import_service
+    key = clearing.id if clearing else ""
+    regime = kept.regimes.get(key)
+    if regime is None or regime[0] is not clearing:
+        regime = kept.regimes[key] = (clearing, tuple(_regime(s)))
+    found += regime[1]
+    lane = kept.lanes.get(s.modes)
+    if lane is None:
+        lane = kept.lanes[s.modes] = (*_bans(s), *_buyer_ids(s, kept))
+    found += lane
+    if kept.order is None:
+        kept.order = tuple(_value_limits(s))
+    found += kept.order
+    found += _documents(s, kept, p.network)
     return Screening(tuple(found))
+
+
+@dataclass
+class ScreenParts:
+    """The parts of one order's screenings, kept by what they depend on: a service's own
+    limits (by service), the regime (by clearing service), bans and buyer ids (by set of
+    modes), value limits and what is wrong with the buyer's ids (the order), whether a
+    service crosses a border and the postal form of a postal service (by service). An
+    entry kept by service holds the service it was computed for, and is used only for that
+    very object. The order's goods in brief let most services be passed at a glance."""
+
+    categories: frozenset[GoodsCategory]  # of the items
+    battery: int  # the highest rank of the items' batteries
+    liquid: bool  # some item is a liquid
+    limits: dict[str, tuple[Service, tuple[Finding, ...]]] = field(default_factory=dict)
+    regimes: dict[str, tuple[Service | None, tuple[Finding, ...]]] = field(default_factory=dict)
+    lanes: dict[frozenset[Mode], tuple[Finding, ...]] = field(default_factory=dict)
+    order: tuple[Finding, ...] | None = None
+    crossings: dict[str, tuple[Service, bool]] = field(default_factory=dict)
+    forms: dict[str, tuple[Service, Finding | None]] = field(default_factory=dict)
+    ids: dict[str, str | None] = field(default_factory=dict)  # id type -> what is wrong
+
+    @classmethod
+    def of(cls, order: Order) -> ScreenParts:
+        return cls(
+            frozenset(i.category for i in order.items),
+            max(i.battery.rank for i in order.items),
+            any(i.liquid for i in order.items),
+        )
 
 
 def _finding(code: FindingCode, excludes: bool, message: str, rule: Rule, **kw: str) -> Finding:
@@ -116,8 +166,10 @@ def _prohibited(message: str, rule: Rule, item: int) -> Finding:
 # --- the carriers' own restrictions ---------------------------------------------------------
 
 
-def _service_limits(s: Shipment, service: Service) -> list[Finding]:
+def _service_limits(s: Shipment, kept: ScreenParts, service: Service) -> list[Finding]:
     limits = service.restrictions
+    if limits.max_value is None and _takes(limits, kept, s.order):
+        return []
     found = []
 
     def refuse(code: FindingCode, message: str, field: str = "") -> None:
@@ -151,6 +203,17 @@ def _service_limits(s: Shipment, service: Service) -> list[Finding]:
             text = f"goods of {value} {limits.max_value.currency} over its {limits.max_value}"
             refuse(FindingCode.OVER_VALUE_LIMIT, text)
     return found
+
+
+def _takes(limits: Restrictions, kept: ScreenParts, order: Order) -> bool:
+    """Does a service with these limits take every item and parcel? (values aside)"""
+    heaviest = limits.max_weight_kg
+    return (
+        kept.categories.isdisjoint(limits.forbidden_categories)
+        and kept.battery <= limits.max_battery.rank
+        and (limits.liquids or not kept.liquid)
+        and (heaviest is None or all(p.weight_kg <= heaviest for p in order.parcels))
+    )
 
 
 # --- the destination's rules ----------------------------------------------------------------
@@ -187,7 +250,7 @@ def _bans(s: Shipment) -> list[Finding]:
                 found.append(_prohibited(text, rule, i))
     for rule in s.view.all(Topic.PROHIBITED):
         for i, item in enumerate(s.order.items):
-            if rule.selectors.matches(s.goods(item)):
+            if rule.selectors.matches(s.facts.goods_of(i, s.modes)):
                 text = f"{item.description!r} may not be imported into {s.place.name}"
                 found.append(_prohibited(text, rule, i))
     lists = s.view.all(Topic.POSITIVE_LIST)
@@ -208,7 +271,7 @@ _ID_FIELDS = {
 }
 
 
-def _buyer_ids(s: Shipment) -> list[Finding]:
+def _buyer_ids(s: Shipment, kept: ScreenParts) -> list[Finding]:
     if not s.duty_due and not s.tax_due:
         return []
     found = []
@@ -222,9 +285,18 @@ def _buyer_ids(s: Shipment) -> list[Finding]:
             text = f"{s.place.name} customs need the buyer's {label} ({field})"
             text += f": {rule.note}" if rule.note else ""
             found.append(_finding(FindingCode.BUYER_ID_REQUIRED, False, text, rule, field=field))
-        elif (wrong := problem(given)) is not None:
+        elif (wrong := _id_problem(kept, rule.id_type, problem, given)) is not None:
             found.append(_finding(FindingCode.BUYER_ID_INVALID, True, wrong, rule, field=field))
     return found
+
+
+def _id_problem(
+    kept: ScreenParts, id_type: str, problem: Callable[[str], str | None], given: str
+) -> str | None:
+    """What is wrong with the buyer's id of a type (checked once per order)."""
+    if id_type not in kept.ids:
+        kept.ids[id_type] = problem(given)
+    return kept.ids[id_type]
 
 
 def _value_limits(s: Shipment) -> list[Finding]:
@@ -279,20 +351,15 @@ def _cbec_limits(s: Shipment) -> list[Finding]:
     return found
 
 
-def _documents(s: Shipment, network: Network | None) -> list[Finding]:
+def _documents(s: Shipment, kept: ScreenParts, network: Network | None) -> list[Finding]:
     found = []
-    postal = postal_border_crossing(s.route, network)
-    form = s.view.one(Topic.POSTAL_FORM)
-    if postal is not None and form is not None and form.limit is not None:
-        value = s.value_in(form.limit.currency, Valuation.FOB)
-        small = value <= form.limit.value and (
-            form.weight_limit_kg is None or s.order.weight_kg <= form.weight_limit_kg
-        )
-        name = "CN22" if small else "CN23"
-        text = f"{name}: contents worth {value} {form.limit.currency} on postal lane {postal.id}"
-        found.append(
-            _finding(FindingCode.DOCUMENT_REQUIRED, False, text, form, service_id=postal.id)
-        )
+    postal = _postal_crossing(s, kept, network)
+    if postal is not None:
+        form = kept.forms.get(postal.id)
+        if form is None or form[0] is not postal:
+            form = kept.forms[postal.id] = (postal, _postal_form(s, postal))
+        if form[1] is not None:
+            found.append(form[1])
     if s.place.kind == "territory" and _passes_through(s, s.place.country, network):
         text = (
             f"export from {s.place.country}'s VAT area and import into {s.place.name}: "
@@ -302,6 +369,36 @@ def _documents(s: Shipment, network: Network | None) -> list[Finding]:
             Finding(FindingCode.DOCUMENT_REQUIRED, False, text, s.place.id, s.place.source)
         )
     return found
+
+
+def _postal_crossing(s: Shipment, kept: ScreenParts, network: Network | None) -> Service | None:
+    """`routes.postal_border_crossing`, with each service's crossing kept."""
+    for service in s.route:
+        crossing = kept.crossings.get(service.id)
+        if crossing is None or crossing[0] is not service:
+            crosses = node_country(service.from_node, network) != node_country(
+                service.to_node, network
+            )
+            crossing = kept.crossings[service.id] = (service, crosses)
+        if service.mode is Mode.POSTAL and crossing[1]:
+            return service
+    clearing = s.import_service
+    if clearing is not None and clearing.customs.regime == "postal":
+        return clearing
+    return None
+
+
+def _postal_form(s: Shipment, postal: Service) -> Finding | None:
+    form = s.view.one(Topic.POSTAL_FORM)
+    if form is None or form.limit is None:
+        return None
+    value = s.value_in(form.limit.currency, Valuation.FOB)
+    small = value <= form.limit.value and (
+        form.weight_limit_kg is None or s.order.weight_kg <= form.weight_limit_kg
+    )
+    name = "CN22" if small else "CN23"
+    text = f"{name}: contents worth {value} {form.limit.currency} on postal lane {postal.id}"
+    return _finding(FindingCode.DOCUMENT_REQUIRED, False, text, form, service_id=postal.id)
 
 
 def _passes_through(s: Shipment, country: str, network: Network | None) -> bool:

@@ -16,7 +16,7 @@ from routing.customs.shipment import Shipment, apportion
 def br(s: Shipment) -> Assessment:
     if not (s.duty_due or s.tax_due):
         return no_import(s)
-    state = s.rules.state_of(s.place.id, s.order.destination.postal_code)
+    state = s.facts.state()
     bands = s.view.require(Topic.IMPORT_TAX_BANDS, s.goods())
     a = Assessment()
     line, ii = _import_tax(s, bands, a)

@@ -53,7 +53,7 @@ def _composite(s: Shipment, discount: Rule) -> Pick:
     share = discount.rate
 
     def pick(item: ItemValue) -> tuple[Rule, Decimal, str]:
-        rule = s.view.require(Topic.CBEC_TAX, s.goods(item.item))
+        rule = s.view.require(Topic.CBEC_TAX, s.goods_of(item))
         assert rule.rate is not None
         ct = rule.consumption or Decimal(0)
         rate = ((ct + rule.rate) / (1 - ct) * share).quantize(RATE_PLACES).normalize()
@@ -64,7 +64,7 @@ def _composite(s: Shipment, discount: Rule) -> Pick:
 
 def _part(s: Shipment, which: str) -> Pick:
     def pick(item: ItemValue) -> tuple[Rule, Decimal, str] | None:
-        rule = s.view.require(Topic.CBEC_TAX, s.goods(item.item))
+        rule = s.view.require(Topic.CBEC_TAX, s.goods_of(item))
         assert rule.rate is not None
         rate = rule.rate if which == "vat" else rule.consumption
         return None if not rate else (rule, rate, rule.name)

@@ -1,0 +1,141 @@
+"""One order's customs facts, prepared once for all the routes it is screened and priced on.
+
+`Prepared(order, at, rules, fx, network, year_to_date)` computes nothing at once; each
+part is computed on first use and kept: the order's checks, its jurisdiction and the
+rules in force there, the origin's country (`OrderFacts`), each item's value in the
+destination's currency, who clears import on a route and its modes. A part that cannot
+be computed (an unknown destination, a hand-built item with a bad HS code, a missing
+exchange rate) is not kept and raises on every use, from the same call and in the same
+order as when nothing is kept.
+
+`Prepared.shipment(route, charges)` builds one route's `Shipment` from those parts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from carriers.errors import InvalidOrder, Problem
+from carriers.model import Mode, Service
+from carriers.money import Money
+from carriers.pricing import Charge
+from routing.customs.loader import load_rules
+from routing.customs.routes import import_service, node_country, route_modes
+from routing.customs.rules import CustomsRules, Valuation
+from routing.customs.shipment import ItemValue, OrderFacts, Shipment, apportion, freight_of
+from routing.fx import FxRate, FxRates, load_fx
+from routing.network import Network, Route
+from routing.orders import Order
+
+if TYPE_CHECKING:
+    from routing.customs.screen import ScreenParts
+
+
+class Prepared:
+    """The route-independent parts of one order's customs, computed on first use."""
+
+    def __init__(
+        self,
+        order: Order,
+        at: date,
+        rules: CustomsRules | None,
+        fx: FxRates | None,
+        network: Network | None = None,
+        year_to_date: Money | None = None,
+    ) -> None:
+        self.order = order
+        self.day = at.date() if isinstance(at, datetime) else at
+        self.network = network
+        self._given = (rules, fx, year_to_date)
+        self._facts: OrderFacts | None = None
+        self._items: tuple[tuple[ItemValue, ...], Money, tuple[FxRate, ...]] | None = None
+        self._routes: dict[int, tuple[Route, Service | None, frozenset[Mode]]] = {}
+        self.values: dict[tuple[str, Valuation], Decimal] = {}  # without freight
+        self.screening: ScreenParts | None = None  # kept by screen_route
+
+    @property
+    def facts(self) -> OrderFacts:
+        if self._facts is None:
+            _check_items(self.order)
+            rules, fx, year_to_date = self._given
+            rules = rules if rules is not None else load_rules()
+            fx = fx if fx is not None else load_fx()
+            destination = self.order.destination
+            place = rules.destination(destination.country, destination.postal_code)
+            origin = node_country(self.order.origin, self.network)
+            self._facts = OrderFacts(self.order, self.day, rules, fx, place, origin, year_to_date)
+        return self._facts
+
+    def shipment(
+        self, route: Route, shipping_charges: Sequence[Charge] = (), with_values: bool = True
+    ) -> Shipment:
+        """One route's facts; `with_values` False skips the freight and the items' customs
+        values (screening compares whole-consignment values of the goods only)."""
+        facts = self.facts
+        if not with_values:
+            clearing, modes = self._route(route)
+            return Shipment(facts, route, clearing, modes, values=self.values)
+        freight_charges = freight_of(shipping_charges)
+        clearing, modes = self._route(route)
+        s = Shipment(facts, route, clearing, modes, freight_charges)
+        currency, used = s.currency, s.used
+        freight = 0
+        for m in freight_charges:  # each charge converted and rounded on its own
+            if m.currency == currency:
+                freight += m.amount
+                continue
+            freight += facts.freight_in(m)
+            if (m.currency, currency) not in used:
+                used[(m.currency, currency)] = facts.rate(m.currency, currency)
+        s.freight = Money(freight, currency)
+        items, goods, rates = self._item_values(s)
+        s.note(rates)
+        s.goods_value = s.customs_value = goods
+        if freight and s.place.valuation is Valuation.CIF:
+            shares = apportion(freight, [i.value.amount for i in items])
+            items = tuple(
+                ItemValue(i.index, i.item, i.value, Money(i.value.amount + share, currency))
+                for i, share in zip(items, shares, strict=True)
+            )
+            # the shares add up to the freight exactly
+            s.customs_value = Money(goods.amount + freight, currency)
+        s.items = items
+        return s
+
+    def _route(self, route: Route) -> tuple[Service | None, frozenset[Mode]]:
+        """Who clears import on `route`, and its modes: kept for the route's next call."""
+        kept = self._routes.get(id(route))
+        if kept is None or kept[0] is not route:
+            kept = self._routes[id(route)] = (route, import_service(route), route_modes(route))
+        return kept[1], kept[2]
+
+    def _item_values(self, s: Shipment) -> tuple[tuple[ItemValue, ...], Money, tuple[FxRate, ...]]:
+        """Each item's value in the destination currency (its customs value before any
+        freight share), their sum, and the rates used, in the order of first use."""
+        if self._items is None:
+            probe = Shipment(s.facts, (), None, frozenset())
+            values = [probe.convert(item.value) for item in self.order.items]
+            items = tuple(
+                ItemValue(i, item, value, value)
+                for i, (item, value) in enumerate(zip(self.order.items, values, strict=True))
+            )
+            goods = Money(sum(v.amount for v in values), s.currency)
+            self._items = (items, goods, tuple(probe.used.values()))
+        return self._items
+
+
+def _check_items(order: Order) -> None:
+    """What an Order built by hand (not by parse_order) could get wrong."""
+    problems = []
+    for i, item in enumerate(order.items):
+        if not (item.hs_code.isdigit() and 6 <= len(item.hs_code) <= 10):
+            problems.append(Problem("order", f"items[{i}].hs_code", "must be 6-10 digits"))
+        if item.unit_value.amount <= 0:
+            problems.append(Problem("order", f"items[{i}].unit_value", "must be > 0"))
+    if not order.items:
+        problems.append(Problem("order", "items", "must be a non-empty list"))
+    if problems:
+        raise InvalidOrder(problems)
