@@ -98,6 +98,8 @@ def quote(
             excluded.append(built)
         else:
             options += built
+    options, beaten = _undominated(options)
+    excluded += beaten
     options = _rank(_tag(options), order)
     names = network.carrier_names
     options = [replace(o, summary=_summary(o, lang, names)) for o in options]
@@ -241,6 +243,24 @@ def _lane_reasons(network: Network, lanes: OrderLanes, f: Found) -> list[Message
             for code in reasons(mask):
                 found.append(Message(code, f"{s.id} ({s.mode.value}, {s.carrier}): {code}"))
     return found or [Message("dominated", "another route is cheaper and faster")]
+
+
+def _undominated(options: list[Option]) -> tuple[list[Option], list[Excluded]]:
+    """Drop options another option of the same incoterm beats on what the buyer sees: a
+    total no higher and a P90 no later (one of them strictly). The search kept them because
+    their customs treatment differed; once landed, they are simply worse."""
+    kept, beaten = [], []
+    for o in options:
+        better = next((b for b in options if b is not o and b.incoterm is o.incoterm
+                       and b.total.amount <= o.total.amount and b.promise.p90 <= o.promise.p90
+                       and (b.total.amount, b.promise.p90) != (o.total.amount, o.promise.p90)),
+                      None)  # fmt: skip
+        if better is None:
+            kept.append(o)
+        elif o.incoterm is Incoterm.DDP or not any(e.route == o.route_id for e in beaten):
+            text = f"{better.route_id} costs no more and arrives no later ({o.incoterm.value})"
+            beaten.append(Excluded(o.route_id, (Message("dominated", text),)))
+    return kept, beaten
 
 
 def _tag(options: list[Option]) -> list[Option]:

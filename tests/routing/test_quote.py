@@ -245,3 +245,24 @@ def test_same_order_same_answer(world: Network) -> None:
     b = quote(parse_order(order()), world)
     assert quote_of(a) == quote_of(b)
     assert [o.promise for o in a.options] == [o.promise for o in b.options]
+
+
+def test_no_option_is_beaten_on_total_and_p90(world: Network) -> None:
+    """Among options of one incoterm, none costs more and arrives later than another; the
+    beaten ones are listed as excluded, `dominated`."""
+    data = order(
+        origin="CN-SZX-WH",
+        destination={"country": "BR", "postal_code": "01310-100"},
+        buyer={"tax_id": "529.982.247-25"},
+        seller={"remessa_conforme": True},
+    )
+    q = quote(parse_order(data), world)
+    for a in q.options:
+        for b in q.options:
+            if a is not b and a.incoterm is b.incoterm:
+                assert not (
+                    b.total.amount <= a.total.amount
+                    and b.promise.p90 <= a.promise.p90
+                    and (b.total, b.promise.p90) != (a.total, a.promise.p90)
+                )
+    assert any(r.code == "dominated" for e in q.excluded for r in e.reasons)
