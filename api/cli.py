@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from api.commands import customs, keys, network, promise, serve
+from api.commands import customs, keys, network, plan, promise, serve
 from api.commands.quote import quote_command
 from carriers.errors import GlocalError
 
@@ -21,6 +21,8 @@ app.add_typer(customs.app, name="customs")
 app.add_typer(promise.app, name="promise")
 app.add_typer(keys.app, name="keys")
 app.add_typer(serve.app, name="serve")
+app.command("plan")(plan.plan_command)
+app.command("sample-orders")(plan.sample_orders_command)
 
 
 def main() -> None:

@@ -1,0 +1,202 @@
+"""`glocal plan` and `glocal sample-orders`: batch planning of an orders table.
+
+Register in api/cli.py as
+    app.command("plan")(plan.plan_command)
+    app.command("sample-orders")(plan.sample_orders_command)
+(`app` below holds both, for tests and for running this module alone).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from api.commands.network import NetworkOption
+from carriers.errors import GlocalError
+from routing.network import load_network
+from routing.plan import (
+    InvalidPlanInput,
+    PlanParams,
+    Scenario,
+    load_orders,
+    parse_scale,
+    plan_orders,
+    plan_table,
+    read_capacity,
+    sample_orders,
+    summary,
+    write_report,
+)
+
+console = Console(stderr=True)
+app = typer.Typer(help="Batch planning.", no_args_is_help=True, pretty_exceptions_enable=False)
+
+
+def _write_table(frame: pd.DataFrame, path: Path) -> None:
+    if path.suffix.lower() in (".parquet", ".pq"):
+        try:
+            frame.to_parquet(path, index=False)
+        except ImportError:
+            raise InvalidPlanInput(f"{path}: writing Parquet needs pyarrow; use .csv") from None
+        return
+    frame.to_csv(path, index=False)
+
+
+class _Stages:
+    """A Rich progress line per stage, with its time."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        task = self.progress.add_task(name, total=1)
+        started = time.perf_counter()
+        yield
+        self.progress.update(
+            task, completed=1, description=f"{name} ({time.perf_counter() - started:.1f} s)"
+        )
+
+
+def plan_command(
+    orders: Annotated[Path, typer.Argument(help="Orders table (CSV; Parquet with pyarrow).")],
+    out: Annotated[Path, typer.Option("--out", help="Plan table to write (.csv or .parquet).")],
+    capacity: Annotated[
+        Path | None, typer.Option("--capacity", help="CSV service_id,departure_date,kg,m3.")
+    ] = None,
+    horizon_days: Annotated[int, typer.Option("--horizon-days")] = 14,
+    time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds for the solver.")] = 60,
+    summary_path: Annotated[Path | None, typer.Option("--summary", help="summary.json")] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="report.html")] = None,
+    hard_deadlines: Annotated[bool, typer.Option("--hard-deadlines")] = False,
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid")] = False,
+    close: Annotated[list[str] | None, typer.Option("--close", help="Service id to close.")] = None,
+    scale_capacity: Annotated[
+        list[str] | None, typer.Option("--scale-capacity", help="SERVICE_ID=FACTOR")
+    ] = None,
+    demand: Annotated[float, typer.Option("--demand", help="Resample orders by a factor.")] = 1.0,
+    params_file: Annotated[Path | None, typer.Option("--params", help="PlanParams TOML.")] = None,
+    solver: Annotated[
+        str | None, typer.Option("--solver", help="MIP solver of --rounding window.")
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Block solver processes.")] = 2,
+    network: NetworkOption = None,
+) -> None:
+    """Plan a batch of orders over the network's booked capacity at least cost."""
+    try:
+        _plan(
+            orders,
+            out,
+            capacity,
+            horizon_days,
+            time_limit,
+            summary_path,
+            report,
+            hard_deadlines,
+            skip_invalid,
+            close or [],
+            scale_capacity or [],
+            demand,
+            params_file,
+            solver,
+            workers,
+            network,
+        )
+    except GlocalError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(1) from None
+
+
+def _plan(
+    orders: Path,
+    out: Path,
+    capacity: Path | None,
+    horizon_days: int,
+    time_limit: float,
+    summary_path: Path | None,
+    report: Path | None,
+    hard_deadlines: bool,
+    skip_invalid: bool,
+    close: list[str],
+    scale: list[str],
+    demand: float,
+    params_file: Path | None,
+    solver: str | None,
+    workers: int,
+    network_dir: Path | None,
+) -> None:
+    base = PlanParams.from_file(params_file) if params_file else PlanParams()
+    params = PlanParams(
+        **{
+            **vars(base),
+            "horizon_days": horizon_days,
+            "time_limit_s": time_limit,
+            "hard_deadlines": hard_deadlines or base.hard_deadlines,
+            "solver": solver or base.solver,
+            "workers": workers,
+        }
+    )
+    scenario = Scenario(frozenset(close), parse_scale(scale), demand)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        stages = _Stages(progress)
+        with stages("load"):
+            network = load_network(network_dir)
+            table, invalid = load_orders(orders, network, skip_invalid)
+            overrides = read_capacity(capacity, network.compiled) if capacity else []
+        result = plan_orders(table, network, params, scenario, overrides, invalid, stages=stages)
+        with stages("write"):
+            figures = summary(result)
+            _write_table(plan_table(result), out)
+            if summary_path:
+                summary_path.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+            if report:
+                write_report(result, figures, report)
+    o, g = figures["optimized"], figures["greedy"]
+    cur, gap = figures["currency"], figures["gap_to_bound"]
+    console.print(
+        f"{figures['orders']['planned']} planned, {figures['orders']['unplanned']} unplanned, "
+        f"{figures['orders']['invalid']} invalid; cost {o['cost']:,.2f} {cur} "
+        f"(greedy {g['cost']:,.2f}); gap to the bound "
+        f"{'n/a' if gap is None else format(gap, '.2%')}"
+    )
+
+
+def sample_orders_command(
+    n: Annotated[int, typer.Option("--n", help="How many orders.")],
+    out: Annotated[Path, typer.Option("--out", help="Orders table to write (.csv/.parquet).")],
+    seed: Annotated[int, typer.Option("--seed")] = 1,
+    start: Annotated[str, typer.Option("--start", help="First day (a Monday).")] = "2026-11-09",
+) -> None:
+    """A realistic week of sample orders (markets, weights, goods, values, deadlines)."""
+    try:
+        first = date.fromisoformat(start)
+        if n < 1:
+            raise InvalidPlanInput(f"--n must be >= 1, got {n}")
+        _write_table(sample_orders(n, seed, first), out)
+    except ValueError:
+        typer.echo(f"error: --start must be YYYY-MM-DD, got {start!r}", err=True)
+        raise typer.Exit(1) from None
+    except GlocalError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"wrote {n} orders to {out}")
+
+
+app.command("plan")(plan_command)
+app.command("sample-orders")(sample_orders_command)

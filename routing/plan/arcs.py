@@ -1,0 +1,160 @@
+"""Arcs: the time-expanded candidates of every commodity, a route and a departure each,
+with their cost per order and the capacity rows (service departures) they load.
+
+cost per order = mean freight of the commodity's orders on the route's lanes (last mile
+included) + mean DDP duties and taxes on that route + late penalty x mean days of P90
+past each order's deliver_by.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from routing.network import Network
+from routing.plan.commodities import Commodities
+from routing.plan.routes import RouteSet
+from routing.plan.table import OrdersTable
+from routing.plan.timeline import Timeline
+
+_DAY_KEY = 1 << 22  # day numbers of deadlines fit below this (year 13,400)
+
+
+@dataclass(frozen=True)
+class Arcs:
+    commodity: np.ndarray  # int64
+    route: np.ndarray  # int64 route id (RouteSet)
+    day: np.ndarray  # int64 local day of the planned (first capacitated) departure
+    p50: np.ndarray  # int64 buyer-local day numbers
+    p90: np.ndarray
+    rows: np.ndarray  # int64 (arcs x 2) capacity-row ids, -1 = none
+    freight: np.ndarray  # float64 mean per order, plan minor units
+    duty: np.ndarray  # float64 mean per order
+    late_days: np.ndarray  # float64 mean per order
+    cost: np.ndarray  # float64 per order: freight + duty + penalty x late days
+
+    def __len__(self) -> int:
+        return len(self.commodity)
+
+
+@dataclass(frozen=True)
+class OrderArcs:
+    """Entries start[o]:start[o + 1] are order o's candidate arcs, cheapest first for it,
+    with its own cost (shipping + duties + late penalty) on each."""
+
+    start: np.ndarray  # int64 (orders + 1)
+    arc: np.ndarray  # int64
+    cost: np.ndarray  # float64, plan minor units
+
+    def of(self, o: int) -> range:
+        return range(int(self.start[o]), int(self.start[o + 1]))
+
+    @property
+    def counts(self) -> np.ndarray:
+        return np.diff(self.start)
+
+    @property
+    def owner(self) -> np.ndarray:
+        """The order of each entry."""
+        return np.repeat(np.arange(len(self.start) - 1), self.counts)
+
+
+def expand(
+    network: Network,
+    com: Commodities,
+    routes: RouteSet,
+    pairs: tuple[np.ndarray, np.ndarray],
+    timeline: Timeline,
+    last_day: int,
+) -> tuple[dict[str, list], list[tuple[int, int]]]:
+    """Departure options of each (commodity, route) pair; capacity rows as (service, day)."""
+    net = network.compiled
+    row_of: dict[tuple[int, int], int] = {}
+    cols: dict[str, list] = {k: [] for k in ("commodity", "route", "day", "p50", "p90", "r0", "r1")}
+    seen: dict[tuple[int, int], tuple] = {}
+    for c, r in zip(pairs[0].tolist(), pairs[1].tolist(), strict=True):
+        key = (r, int(com.ready_min[c]))
+        options = seen.get(key)
+        if options is None:
+            options = timeline.departures(
+                routes.services(net, r), routes.capacitated[r], key[1], last_day
+            )
+            seen[key] = options
+        for d in options:
+            ids = [
+                row_of.setdefault((int(routes.legs[r][j]), day), len(row_of)) for j, day in d.rows
+            ]
+            ids += [-1] * (2 - len(ids))
+            for name, value in (
+                ("commodity", c),
+                ("route", r),
+                ("day", d.day),
+                ("p50", d.p50),
+                ("p90", d.p90),
+                ("r0", ids[0]),
+                ("r1", ids[1]),
+            ):
+                cols[name].append(value)
+    return cols, list(row_of)
+
+
+def late_days(
+    orders: OrdersTable, com: Commodities, commodity: np.ndarray, p90: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean days late per order (P90 past deliver_by) for each (commodity, P90 day), and
+    how many of the commodity's orders are late."""
+    db = np.minimum(orders.deliver_by, _DAY_KEY - 1)
+    key = com.of_order * _DAY_KEY + db
+    order = np.argsort(key, kind="stable")
+    keys = key[order]
+    prefix = np.concatenate(([0], np.cumsum(db[order])))
+    start = com.start[commodity]
+    at = np.searchsorted(keys, commodity * _DAY_KEY + p90, side="left")
+    count = at - start
+    total = count * p90 - (prefix[at] - prefix[start])
+    return total / com.count[commodity], count
+
+
+def build_arcs(
+    cols: dict[str, list],
+    orders: OrdersTable,
+    com: Commodities,
+    freight: np.ndarray,
+    duty: np.ndarray,
+    penalty: float,
+    hard_deadlines: bool,
+) -> Arcs:
+    """`freight` and `duty` are per (commodity, route) pair of each arc."""
+    commodity = np.array(cols["commodity"], dtype=np.int64)
+    p90 = np.array(cols["p90"], dtype=np.int64)
+    late, count = late_days(orders, com, commodity, p90) if len(commodity) else (p90 * 0.0, p90)
+    keep = count == 0 if hard_deadlines else np.ones(len(commodity), dtype=bool)
+    arcs = Arcs(
+        commodity=commodity,
+        route=np.array(cols["route"], dtype=np.int64),
+        day=np.array(cols["day"], dtype=np.int64),
+        p50=np.array(cols["p50"], dtype=np.int64),
+        p90=p90,
+        rows=np.stack(
+            [np.array(cols["r0"], dtype=np.int64), np.array(cols["r1"], dtype=np.int64)], axis=1
+        ).reshape(-1, 2),
+        freight=freight,
+        duty=duty,
+        late_days=late,
+        cost=freight + duty + penalty * late,
+    )
+    return take(arcs, np.flatnonzero(keep))
+
+
+def take(arcs: Arcs, index: np.ndarray) -> Arcs:
+    return Arcs(**{k: getattr(arcs, k)[index] for k in arcs.__dataclass_fields__})
+
+
+def pair_lookup(
+    pc: np.ndarray, pr: np.ndarray, values: np.ndarray, c: np.ndarray, r: np.ndarray
+) -> np.ndarray:
+    """values[(pc, pr) == (c, r)] for each (c, r)."""
+    index = pd.MultiIndex.from_arrays([pc, pr])
+    return values[index.get_indexer(pd.MultiIndex.from_arrays([c, r]))]

@@ -1,0 +1,160 @@
+"""One route and departure per order: the plan as an assignment, the greedy baseline, and
+the evaluation of a plan on the orders' own figures (their prices, kg, m3 and deadlines),
+so every plan is costed alike. (The optimised plan's assignment: `disaggregate.py`.)
+
+No capacity is ever broken: every assignment checks the booked kg and m3 left on each
+departure it loads. An unplanned order carries its reason: `no_feasible_route` (no
+candidate route and departure at all), `no_capacity` (none with room left for it) or
+`uneconomic` (there is room, but carrying it, e.g. in a consolidation unit of its own,
+would cost more than leaving it unplanned).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from routing.plan.arcs import Arcs, OrderArcs
+from routing.plan.capacity import CapacityRows
+from routing.plan.table import NO_DEADLINE, OrdersTable
+
+NO_ROUTE = "no_feasible_route"
+NO_CAPACITY = "no_capacity"
+UNECONOMIC = "uneconomic"
+
+
+@dataclass(frozen=True)
+class Assignment:
+    arc: np.ndarray  # int64 per order, -1 = unplanned
+    reason: np.ndarray  # object per order, "" when planned
+
+
+class _Room:
+    """Booked kg and m3 left per capacity row, checked and taken one order at a time."""
+
+    def __init__(self, rows: CapacityRows, arcs: Arcs) -> None:
+        self.kg = rows.cap_kg.tolist()
+        self.m3 = rows.cap_m3.tolist()
+        self.arc_rows = [tuple(r for r in pair if r >= 0) for pair in arcs.rows.tolist()]
+
+    def take(self, a: int, kg: float, m3: float) -> bool:
+        rows = self.arc_rows[a]
+        if any(self.kg[r] < kg - 1e-9 or self.m3[r] < m3 - 1e-9 for r in rows):
+            return False
+        for r in rows:
+            self.kg[r] -= kg
+            self.m3[r] -= m3
+        return True
+
+
+def greedy(orders: OrdersTable, pairs: OrderArcs, arcs: Arcs, rows: CapacityRows) -> Assignment:
+    """Orders by creation time; each takes its own cheapest route-departure with room left
+    (consolidation units are bought as the load needs them, whatever they cost)."""
+    arc = np.full(len(orders), -1, dtype=np.int64)
+    reason = np.full(len(orders), "", dtype=object)
+    room = _Room(rows, arcs)
+    kg, m3 = orders.weight_kg.tolist(), orders.volume_m3.tolist()
+    start, options = pairs.start.tolist(), pairs.arc.tolist()
+    for o in np.lexsort((np.arange(len(orders)), orders.created_min)).tolist():
+        if start[o] == start[o + 1]:
+            reason[o] = NO_ROUTE
+            continue
+        for a in options[start[o] : start[o + 1]]:
+            if room.take(a, kg[o], m3[o]):
+                arc[o] = a
+                break
+        else:
+            reason[o] = NO_CAPACITY
+    return Assignment(arc, reason)
+
+
+def loads(
+    orders: OrdersTable, arcs: Arcs, n_rows: int, who: np.ndarray, on: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    kg, m3 = np.zeros(n_rows), np.zeros(n_rows)
+    for slot in range(arcs.rows.shape[1]):
+        r = arcs.rows[on, slot]
+        ok = r >= 0
+        kg += np.bincount(r[ok], orders.weight_kg[who[ok]], n_rows)
+        m3 += np.bincount(r[ok], orders.volume_m3[who[ok]], n_rows)
+    return kg, m3
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A plan costed order by order (plan-currency minor units)."""
+
+    shipping: np.ndarray  # per order (0 if unplanned)
+    duties: np.ndarray
+    late_days: np.ndarray  # int per order, 0 if on time, no deadline or unplanned
+    on_time: np.ndarray  # object per order: True, False, or None (no deadline / unplanned)
+    load_kg: np.ndarray  # per row
+    load_m3: np.ndarray
+    units: np.ndarray  # per row
+    freight: float
+    unit_cost: float
+    duty: float
+    late_penalty: float
+    unplanned: int
+    unplanned_penalty: float
+
+    @property
+    def cost(self) -> float:
+        """What the plan costs: freight, units, duties and the late penalties."""
+        return self.freight + self.unit_cost + self.duty + self.late_penalty
+
+    @property
+    def objective(self) -> float:
+        """The model's objective: the cost plus the penalty of the unplanned orders."""
+        return self.cost + self.unplanned_penalty
+
+
+def evaluate(
+    orders: OrdersTable,
+    arcs: Arcs,
+    rows: CapacityRows,
+    plan: Assignment,
+    shipping_of: np.ndarray,
+    duty_of: np.ndarray,
+    late_per_day: float,
+    unplanned_per_order: float,
+) -> Evaluation:
+    """`shipping_of` / `duty_of`: per order, its cost on its assigned arc (any value where
+    unplanned); computed by the caller from the lane matrix and the duty shares."""
+    planned = plan.arc >= 0
+    who = np.flatnonzero(planned)
+    on = plan.arc[who]
+    shipping = np.where(planned, shipping_of, 0.0)
+    duties = np.where(planned, duty_of, 0.0)
+    p90 = np.where(planned, arcs.p90[np.maximum(plan.arc, 0)], 0) if len(arcs) else plan.arc * 0
+    has = orders.deliver_by != NO_DEADLINE
+    late = np.where(planned & has, np.maximum(p90 - orders.deliver_by, 0), 0)
+    on_time = np.full(len(orders), None, dtype=object)
+    on_time[planned & has] = late[planned & has] == 0
+    kg, m3 = loads(orders, arcs, len(rows), who, on)
+    units = units_for(kg, m3, rows)
+    return Evaluation(
+        shipping=shipping,
+        duties=duties,
+        late_days=late,
+        on_time=on_time,
+        load_kg=kg,
+        load_m3=m3,
+        units=units,
+        freight=float(shipping.sum()),
+        unit_cost=float(units @ rows.unit_cost),
+        duty=float(duties.sum()),
+        late_penalty=float(late.sum() * late_per_day),
+        unplanned=int((~planned).sum()),
+        unplanned_penalty=float((~planned).sum() * unplanned_per_order),
+    )
+
+
+def units_for(kg: np.ndarray, m3: np.ndarray, rows: CapacityRows) -> np.ndarray:
+    """The fewest consolidation units per row that hold these loads (0 without a unit)."""
+    return np.maximum(_ceil_ratio(kg, rows.unit_kg), _ceil_ratio(m3, rows.unit_m3))
+
+
+def _ceil_ratio(load: np.ndarray, size: np.ndarray) -> np.ndarray:
+    return np.where(size > 0, np.ceil(load / np.where(size > 0, size, 1) - 1e-9), 0)

@@ -1,0 +1,316 @@
+"""The model cut into independent blocks, and how one block is solved; blocks go through
+one `map`.
+
+Commodities that share no capacitated departure cannot affect each other, so the model
+splits into the connected components of the commodity-departure graph (in practice: by
+origin region and by week). A block is plain numpy arrays (`BlockData`, picklable);
+`solve_block(block) -> BlockResult` is a pure function of it, so any `map` can run
+the blocks: the built-in one, a process pool, or a Dask cluster (`client.map`).
+
+A block is solved in two steps (the model is in `routing.plan.model`):
+
+1. the LP relaxation, strengthened by the linking rows: its optimum is the model's bound,
+   its duals the shadow prices (and the prices of the order-level bound), and its units
+   y* say where to look;
+2. whole units near y*. `descent` (the default) starts from ceil(y*), feasible with the
+   LP's flows, and tries each departure with a fractional y* at floor(y*), fewest-used
+   first, keeping the change when the LP over the flows with those units fixed costs
+   less; a block of at most `mip_arcs` arcs then goes to the MIP solver whole, from
+   there. `window` instead hands the MIP with each y_r in [floor(y*), ceil(y*)] to a MIP
+   solver. bench/plan_solvers.py compares them: on the largest blocks of 100,000 orders
+   the window MIP needs 40 s or more (HiGHS, SCIP) for what the descent finds in a few.
+   The greedy plan is kept if it is cheaper.
+
+Both are deterministic when they finish within the block's time limit; a block stopped
+by it reports status `feasible` and may then depend on the machine's speed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from routing.plan.model import BlockData, Formulation, build_model, point
+from routing.plan.solver import Solution, Status, solve
+
+__all__ = [
+    "BlockData",
+    "BlockResult",
+    "components",
+    "solve_block",
+    "solve_blocks",
+    "solve_relaxation",
+    "worker_pool",
+]
+
+
+@dataclass(frozen=True)
+class BlockResult:
+    commodities: np.ndarray
+    rows: np.ndarray
+    arcs: np.ndarray
+    flow: np.ndarray  # per arc
+    unplanned: np.ndarray  # per commodity
+    units: np.ndarray  # per row (0 without a unit)
+    lp_bound: float  # optimum of the (strengthened) LP relaxation; nan if not solved
+    lp_status: str
+    price_kg: np.ndarray  # per row: cost saved by one more kg of capacity (LP dual)
+    price_m3: np.ndarray
+    unit_price_kg: np.ndarray  # per row: LP dual of the unit rows (kg, m3)
+    unit_price_m3: np.ndarray
+    link_group: np.ndarray  # per linking row: global group, global row, LP dual
+    link_row: np.ndarray
+    link_price: np.ndarray
+    objective: float  # of the flows and units returned, in the model's terms
+    status: str  # of the units step ("lp" for a relaxation); "greedy" if greedy was kept
+    seconds: float
+
+
+def solve_block(b: BlockData) -> BlockResult:
+    """Solve one block: LP relaxation (bound, prices), then whole units near its optimum."""
+    started = time.perf_counter()
+    f = build_model(b)
+    lp = solve(f.model, b.lp_solver, b.time_limit_s, b.threads, b.seed, relax=True)
+    lp_ok = lp.status is Status.OPTIMAL
+    if not lp_ok:
+        hint = point(f, b, b.hint) if b.hint is not None else None
+        found = solve(
+            f.model, b.solver, b.time_limit_s, b.threads, b.seed, b.relative_gap, hint=hint
+        )
+    elif b.rounding == "window":
+        found = _window(f, b, lp, started)
+    else:
+        found = _polish(f, b, _descent(f, b, lp, started), started)
+    values, objective, status = _best(f, b, found)
+    return _result(f, b, lp, values, objective, status, time.perf_counter() - started)
+
+
+def solve_relaxation(b: BlockData) -> BlockResult:
+    """Only the LP relaxation of a block: its bound, prices, and fractional flows."""
+    started = time.perf_counter()
+    f = build_model(b, linking=b.linking)
+    lp = solve(f.model, b.lp_solver, b.time_limit_s, b.threads, b.seed, relax=True)
+    ok = lp.status is Status.OPTIMAL
+    values = lp.values if ok else _all_unplanned(f, b)
+    objective = float(f.model.cost @ values)
+    return _result(f, b, lp, values, objective, "lp", time.perf_counter() - started)
+
+
+def _result(
+    f: Formulation,
+    b: BlockData,
+    lp: Solution,
+    values: np.ndarray,
+    objective: float,
+    status: str,
+    seconds: float,
+) -> BlockResult:
+    price_kg, price_m3, unit_kg, unit_m3, link = f.row_prices(lp.duals)
+    bound = lp.objective if lp.status is Status.OPTIMAL else np.nan
+    return BlockResult(
+        commodities=b.commodities,
+        rows=b.rows,
+        arcs=b.arcs,
+        flow=f.flows(values),
+        unplanned=f.unplanned(values),
+        units=f.units(values),
+        lp_bound=bound,
+        lp_status=lp.status.value,
+        price_kg=price_kg,
+        price_m3=price_m3,
+        unit_price_kg=unit_kg,
+        unit_price_m3=unit_m3,
+        link_group=f.link_group,
+        link_row=b.rows[f.link_row],
+        link_price=link,
+        objective=objective,
+        status=status,
+        seconds=seconds,
+    )
+
+
+def _window(f: Formulation, b: BlockData, lp: Solution, started: float) -> Solution:
+    """The MIP with each y_r between floor and ceil of the LP's, from the LP's flows with
+    the units rounded up (always feasible)."""
+    low, high, start = _rounded(f, lp)
+    limit = max(b.time_limit_s - (time.perf_counter() - started), 0.25 * b.time_limit_s)
+    window = f.with_units_between(low, high)
+    return solve(window, b.solver, limit, b.threads, b.seed, b.relative_gap, hint=start)
+
+
+def _descent(f: Formulation, b: BlockData, lp: Solution, started: float) -> Solution:
+    """From ceil(y*), the departures with a fractional y* tried at floor(y*), least used
+    first, each kept where the LP over the flows with the units fixed costs less. Those
+    used below a quarter of a unit are tried together first (in the sample weeks they are
+    nearly always all kept), one by one only if that fails."""
+    low, high, _ = _rounded(f, lp)
+    plain = build_model(b, linking=False)  # with y fixed, the linking rows are implied
+    frac = np.flatnonzero(high > low)
+    used = (f.units(lp.values) - low)[frac]
+    order = frac[np.lexsort((frac, used))].tolist()
+    batch = frac[used < 0.25]
+    state = _Descent(plain, b, high.copy(), started)
+    if len(batch) > 1 and state.tries(batch, low):
+        order = [r for r in order if r not in set(batch.tolist())]
+    for r in order:
+        if state.stopped:
+            break
+        state.tries(np.array([r]), low)
+    status = Status.OPTIMAL if state.best.status is Status.OPTIMAL else Status.FEASIBLE
+    return Solution(
+        Status.FEASIBLE if state.stopped else status,
+        state.best.objective,
+        lp.objective,
+        state.best.values,
+        np.zeros(0),
+        time.perf_counter() - started,
+    )
+
+
+class _Descent:
+    """The units kept so far and the LP of their flows."""
+
+    def __init__(self, plain: Formulation, b: BlockData, units: np.ndarray, started: float):
+        self.plain, self.b, self.units, self.started = plain, b, units, started
+        self.best = _fixed(plain, b, units)
+        self.stopped = False
+
+    def tries(self, rows: np.ndarray, low: np.ndarray) -> bool:
+        """Rows at `low` units: kept (True) if the flows' LP then costs less."""
+        if time.perf_counter() - self.started > self.b.time_limit_s:
+            self.stopped = True
+            return False
+        trial = self.units.copy()
+        trial[rows] = low[rows]
+        found = _fixed(self.plain, self.b, trial)
+        if found.objective < self.best.objective - 1e-9 * max(abs(self.best.objective), 1.0):
+            self.units, self.best = trial, found
+            return True
+        return False
+
+
+def _polish(f: Formulation, b: BlockData, found: Solution, started: float) -> Solution:
+    """A small block's whole MIP from the descent's answer: within reach of a MIP solver
+    in a fraction of a second, and it may find unit changes a one-at-a-time descent
+    cannot."""
+    if len(b.arc_cost) > b.mip_arcs or not len(found.values):
+        return found
+    limit = max(b.time_limit_s - (time.perf_counter() - started), 0.25 * b.time_limit_s)
+    mip = solve(f.model, b.solver, limit, b.threads, b.seed, b.relative_gap, hint=found.values)
+    if len(mip.values) and mip.objective < found.objective - 1e-6:
+        return mip
+    return found
+
+
+def _fixed(plain: Formulation, b: BlockData, units: np.ndarray) -> Solution:
+    """The LP over the flows with the units fixed (objective inf if it fails)."""
+    found = solve(
+        plain.with_units_between(units, units),
+        b.lp_solver,
+        b.time_limit_s,
+        b.threads,
+        b.seed,
+        relax=True,
+    )
+    if found.status is not Status.OPTIMAL:
+        return Solution(found.status, np.inf, np.nan, np.zeros(0), np.zeros(0), found.seconds)
+    return found
+
+
+def _rounded(f: Formulation, lp: Solution) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """floor(y*) and ceil(y*) per row, and the LP's values with the units rounded up."""
+    y = f.units(lp.values)
+    low, high = np.floor(y + 1e-6), np.ceil(y - 1e-6)
+    start = lp.values.copy()
+    have = f.unit_var >= 0
+    start[f.unit_var[have]] = high[have]
+    return low, high, start
+
+
+def _best(f: Formulation, b: BlockData, found: Solution) -> tuple[np.ndarray, float, str]:
+    """The units step's answer, or the greedy plan where that is cheaper or there is none."""
+    options = []
+    if len(found.values):
+        options.append((float(f.model.cost @ found.values), found.values, found.status.value))
+    if b.hint is not None:
+        greedy = point(f, b, b.hint)
+        options.append((float(f.model.cost @ greedy), greedy, "greedy"))
+    if not options:
+        values = _all_unplanned(f, b)
+        return values, float(f.model.cost @ values), found.status.value
+    objective, values, status = min(options, key=lambda o: o[0])
+    return values, objective, status
+
+
+def _all_unplanned(f: Formulation, b: BlockData) -> np.ndarray:
+    out = np.zeros(len(f.model.lower))
+    out[f.n_arc : f.n_arc + f.n_com] = b.demand
+    return out
+
+
+def components(
+    arc_commodity: np.ndarray, arc_rows: np.ndarray, n_com: int, n_row: int
+) -> np.ndarray:
+    """Block id per commodity: connected components of commodities joined by shared rows.
+    Commodities that touch no capacity all go to one block of their own."""
+    a_rows = [
+        (arc_commodity[arc_rows[:, s] >= 0], arc_rows[arc_rows[:, s] >= 0, s])
+        for s in range(arc_rows.shape[1])
+    ]
+    c = np.concatenate([x for x, _ in a_rows])
+    r = np.concatenate([y for _, y in a_rows]) + n_com
+    size = n_com + n_row
+    graph = coo_matrix((np.ones(len(c)), (c, r)), shape=(size, size))
+    _, label = connected_components(graph, directed=False)
+    touched = np.zeros(n_com, dtype=bool)
+    touched[c] = True
+    label = label[:n_com]
+    label = np.where(touched, label, -1)
+    _, block = np.unique(label, return_inverse=True)  # -1 (untouched) sorts first
+    return block.astype(np.int64)
+
+
+MapFunction = Callable[[Callable[[BlockData], BlockResult], Iterable[BlockData]], Iterator]
+
+
+def solve_blocks(
+    blocks: list[BlockData],
+    map_fn: MapFunction = map,
+    solve_one: Callable[[BlockData], BlockResult] = solve_block,
+) -> list[BlockResult]:
+    """Solve every block through one `map`: `map`, `Pool.map`, `worker_pool(n)`, or a Dask
+    client's `lambda f, xs: client.gather(client.map(f, xs))`; `solve_one` is
+    `solve_block` or `solve_relaxation`. The largest blocks go first (a pool then ends
+    sooner); the results come back in the blocks' order."""
+    order = sorted(range(len(blocks)), key=lambda i: (-len(blocks[i].arc_cost), i))
+    solved = list(map_fn(solve_one, [blocks[i] for i in order]))
+    out: list[BlockResult | None] = [None] * len(blocks)
+    for i, result in zip(order, solved, strict=True):
+        out[i] = result
+    return [r for r in out if r is not None]
+
+
+@contextmanager
+def worker_pool(workers: int, start_method: str | None = None) -> Iterator[MapFunction]:
+    """A `map` over `workers` processes for the duration of the `with` (1: the built-in
+    map), started by `start_method` (default: forkserver on Linux, else spawn; never a
+    plain fork of a process that may hold a solver's threads)."""
+    if workers <= 1:
+        yield map
+        return
+    method = start_method or ("forkserver" if sys.platform == "linux" else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+
+        def run(fn: Callable[[BlockData], BlockResult], items: Iterable[BlockData]) -> Iterator:
+            return iter(list(pool.map(fn, items)))
+
+        yield run

@@ -1,0 +1,139 @@
+"""A lower bound on the cost of any plan of the orders themselves.
+
+The LP relaxation bounds the model, in which a commodity moves at its members' mean kg,
+m3 and cost. Orders are whole and each has its own figures, so a plan of the orders can
+in principle cost less than the model's optimum (where a commodity's orders differ, the
+disaggregation exploits it). A bound that holds for the orders comes from Lagrangian
+duality: price every booked-capacity, unit and linking row with the LP's duals (any
+prices >= 0 give a valid bound; the LP's are good ones) and the problem falls apart into
+one choice per order (its cheapest arc at those prices, or unplanned) and one per unit
+row (buy none or all, by the sign of the unit's reduced cost):
+
+    bound = sum_o min(penalty, min_a [cost_oa + sum_{r on a} (p_r . size_o + nu_{c(o) r})])
+          + sum_r min(0, unit_cost_r - q_r . unit_size_r - sum_c nu_cr n_c) unit_limit_r
+          - sum_r pi_r . capacity_r
+
+with p_r = pi_r + q_r (booked-capacity and unit prices per kg and per m3) and nu the
+linking prices (the orders of a group of commodities c on departure r cannot outnumber
+n_c y_r, which holds for whole orders too). Where a commodity's orders are alike it
+equals the LP bound. The bound is over the candidate routes and departures, like the
+plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from routing.plan.arcs import Arcs, OrderArcs
+from routing.plan.capacity import CapacityRows
+from routing.plan.table import OrdersTable
+
+
+@dataclass(frozen=True)
+class RowPrices:
+    """Prices (>= 0, plan minor units per kg, per m3, per order) of the model's rows."""
+
+    capacity_kg: np.ndarray  # per capacity row
+    capacity_m3: np.ndarray
+    unit_kg: np.ndarray
+    unit_m3: np.ndarray
+    link_group: np.ndarray  # per linking row: its group of commodities, row and price
+    link_row: np.ndarray
+    link_price: np.ndarray
+    group: np.ndarray  # per commodity, its linking group
+    group_count: np.ndarray  # per group, its orders
+
+
+def order_bound(
+    orders: OrdersTable,
+    pairs: OrderArcs,
+    arcs: Arcs,
+    rows: CapacityRows,
+    unit_limit: np.ndarray,
+    prices: RowPrices,
+    penalty: float,
+) -> float:
+    """The bound above; `unit_limit` per row."""
+    best = np.full(len(orders), penalty)
+    np.minimum.at(best, pairs.owner, reduced_costs(orders, pairs, arcs, rows, prices))
+    n_row = len(rows)
+    linked = np.bincount(
+        prices.link_row, prices.link_price * prices.group_count[prices.link_group], n_row
+    )
+    unit_size = prices.unit_kg * rows.unit_kg + prices.unit_m3 * rows.unit_m3
+    has_unit = (rows.unit_kg > 0) | (rows.unit_m3 > 0)
+    reduced_unit = np.where(has_unit, rows.unit_cost - unit_size - linked, 0.0)
+    units = float(np.minimum(reduced_unit, 0.0) @ np.where(has_unit, unit_limit, 0.0))
+    cap_kg, cap_m3 = _capacity_prices(rows, prices)
+    capacity = float(
+        cap_kg @ np.where(cap_kg > 0, rows.cap_kg, 0.0)
+        + cap_m3 @ np.where(cap_m3 > 0, rows.cap_m3, 0.0)
+    )
+    return float(best.sum()) + units - capacity
+
+
+def cheapest_at_prices(
+    orders: OrdersTable,
+    pairs: OrderArcs,
+    arcs: Arcs,
+    rows: CapacityRows,
+    prices: RowPrices,
+    penalty: float,
+) -> np.ndarray:
+    """Per order, its arc of least reduced cost (-1: leaving it unplanned costs less)."""
+    reduced = reduced_costs(orders, pairs, arcs, rows, prices)
+    owner = pairs.owner
+    order = np.lexsort((pairs.arc, reduced, owner))
+    first = np.full(len(orders), -1, dtype=np.int64)
+    has = pairs.counts > 0
+    at = pairs.start[:-1][has]
+    first[has] = np.where(reduced[order[at]] < penalty, pairs.arc[order[at]], -1)
+    return first
+
+
+def reduced_costs(
+    orders: OrdersTable, pairs: OrderArcs, arcs: Arcs, rows: CapacityRows, prices: RowPrices
+) -> np.ndarray:
+    """Per (order, arc) pair: the order's own cost plus the prices of the capacity it takes
+    on the arc's departures (kg and m3) and of its commodity's linking rows there."""
+    n_row = len(rows)
+    cap_kg, cap_m3 = _capacity_prices(rows, prices)
+    per_kg = np.append(cap_kg + prices.unit_kg, 0.0)  # the extra entry: "no row" (-1)
+    per_m3 = np.append(cap_m3 + prices.unit_m3, 0.0)
+    link_key = prices.link_group * (n_row + 1) + prices.link_row
+    order = np.argsort(link_key)
+    arc_kg, arc_m3, arc_nu = np.zeros(len(arcs)), np.zeros(len(arcs)), np.zeros(len(arcs))
+    for slot in range(arcs.rows.shape[1]):
+        r = arcs.rows[:, slot]
+        arc_kg += per_kg[r]
+        arc_m3 += per_m3[r]
+        arc_nu += _lookup(
+            link_key[order],
+            prices.link_price[order],
+            np.where(r >= 0, prices.group[arcs.commodity] * (n_row + 1) + r, -1),
+        )
+    owner, a = pairs.owner, pairs.arc
+    return (
+        pairs.cost
+        + orders.weight_kg[owner] * arc_kg[a]
+        + orders.volume_m3[owner] * arc_m3[a]
+        + arc_nu[a]
+    )
+
+
+def _capacity_prices(rows: CapacityRows, prices: RowPrices) -> tuple[np.ndarray, np.ndarray]:
+    """Booked-capacity prices, zero where the capacity is unlimited."""
+    return (
+        np.where(np.isfinite(rows.cap_kg), prices.capacity_kg, 0.0),
+        np.where(np.isfinite(rows.cap_m3), prices.capacity_m3, 0.0),
+    )
+
+
+def _lookup(keys: np.ndarray, values: np.ndarray, want: np.ndarray) -> np.ndarray:
+    """values[keys == w] for each w of `want` (0 where absent); `keys` sorted."""
+    if not len(keys):
+        return np.zeros(len(want))
+    at = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
+    return np.where(keys[at] == want, values[at], 0.0)

@@ -1,0 +1,218 @@
+"""What a plan hands back: the plan table (one row per input order), the summary and its
+figures per service departure."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from carriers.money import minor_units
+from routing.calendar import day_date
+from routing.plan.assign import Evaluation
+from routing.plan.planner import PlanResult
+
+PLAN_COLUMNS = (
+    "order_id",
+    "status",
+    "route",
+    "legs",
+    "departure",
+    "shipping",
+    "duties_and_taxes",
+    "total",
+    "currency",
+    "promise_p50",
+    "promise_p90",
+    "on_time",
+    "reason",
+)
+
+
+def _money(minor: np.ndarray, currency: str) -> list[str]:
+    digits = minor_units(currency)
+    whole = np.floor(minor + 0.5).astype(np.int64)
+    return [f"{v / 10**digits:.{digits}f}" for v in whole.tolist()]
+
+
+def plan_table(result: PlanResult) -> pd.DataFrame:
+    """Every order of the input exactly once: planned, unplanned (with a reason) or
+    invalid (with the line, field and problem), in input order."""
+    o, e, net = result.orders, result.plan_eval, result.network.compiled
+    cur = result.params.currency
+    planned = result.plan.arc >= 0
+    arc = np.maximum(result.plan.arc, 0)
+    route_ids = result.arcs.route[arc] if len(result.arcs) else np.zeros(len(o), np.int64)
+    names, legs = _route_texts(result)
+    day = lambda d: [day_date(x).isoformat() for x in d.tolist()]  # noqa: E731
+    blank = np.full(len(o), "", dtype=object)
+    total = e.shipping + e.duties
+    table = pd.DataFrame(
+        {
+            "order_id": o.order_id,
+            "status": np.where(planned, "planned", "unplanned"),
+            "route": np.where(planned, names[route_ids] if len(names) else blank, ""),
+            "legs": np.where(planned, legs[route_ids] if len(legs) else blank, ""),
+            "departure": np.where(
+                planned, day(result.arcs.day[arc]) if len(result.arcs) else blank, ""
+            ),
+            "shipping": np.where(planned, _money(e.shipping, cur), ""),
+            "duties_and_taxes": np.where(planned, _money(e.duties, cur), ""),
+            "total": np.where(planned, _money(total, cur), ""),
+            "currency": cur,
+            "promise_p50": np.where(
+                planned, day(result.arcs.p50[arc]) if len(result.arcs) else blank, ""
+            ),
+            "promise_p90": np.where(
+                planned, day(result.arcs.p90[arc]) if len(result.arcs) else blank, ""
+            ),
+            "on_time": [("" if v is None else str(bool(v)).lower()) for v in e.on_time],
+            "reason": result.plan.reason,
+            "_line": o.line,
+        }
+    )
+    del net
+    bad = pd.DataFrame(
+        {
+            "order_id": [r.order_id for r in result.invalid],
+            "status": "invalid",
+            "currency": cur,
+            "reason": [f"line {r.line}: {r.field}: {r.message}" for r in result.invalid],
+            "_line": [r.line for r in result.invalid],
+        }
+    )
+    out = pd.concat([table, bad], ignore_index=True).fillna("")
+    out = out.sort_values("_line", kind="stable").drop(columns="_line")
+    return out[list(PLAN_COLUMNS)].reset_index(drop=True)
+
+
+def _route_texts(result: PlanResult) -> tuple[np.ndarray, np.ndarray]:
+    net = result.network.compiled
+    names, legs = [], []
+    for r in range(len(result.routes)):
+        services = result.routes.services(net, r)
+        names.append("+".join(s.id for s in services))
+        legs.append(" > ".join(f"{s.carrier}:{s.mode.value}" for s in services))
+    return np.array(names, dtype=object), np.array(legs, dtype=object)
+
+
+def _totals(e: Evaluation, digits: int) -> dict[str, Any]:
+    scale = 10**digits
+    planned_late = [v for v in e.on_time if v is not None]
+    return {
+        "freight": round(e.freight / scale, digits),
+        "consolidation_units": round(e.unit_cost / scale, digits),
+        "duties_and_taxes": round(e.duty / scale, digits),
+        "late_penalty": round(e.late_penalty / scale, digits),
+        "cost": round(e.cost / scale, digits),
+        "unplanned_orders": e.unplanned,
+        "unplanned_penalty": round(e.unplanned_penalty / scale, digits),
+        "objective": round(e.objective / scale, digits),
+        "on_time_share": round(sum(planned_late) / len(planned_late), 4) if planned_late else None,
+        "units_bought": int(e.units.sum()),
+    }
+
+
+def departures(result: PlanResult) -> list[dict[str, Any]]:
+    """Per service departure: capacity, load, utilisation (of the booked capacity, and of
+    the units bought), units, and the LP's prices: what one more kg or m3 of booked
+    capacity would save (`shadow_price_*`, > 0 where the capacity binds), and what a kg
+    or m3 of room in the units is worth (`unit_price_*`)."""
+    rows, e, net = result.rows, result.plan_eval, result.network.compiled
+    digits = minor_units(result.params.currency)
+    scale = 10**digits
+    out = []
+    for r in range(len(rows)):
+        s = net.services[int(rows.service[r])]
+        cap_kg, cap_m3 = float(rows.cap_kg[r]), float(rows.cap_m3[r])
+        util = max(
+            e.load_kg[r] / cap_kg if np.isfinite(cap_kg) and cap_kg > 0 else 0.0,
+            e.load_m3[r] / cap_m3 if np.isfinite(cap_m3) and cap_m3 > 0 else 0.0,
+        )
+        pk, pm = float(result.price_kg[r]) / scale, float(result.price_m3[r]) / scale
+        units = int(e.units[r])
+        in_units = max(
+            e.load_kg[r] / (units * rows.unit_kg[r]) if units and rows.unit_kg[r] > 0 else 0.0,
+            e.load_m3[r] / (units * rows.unit_m3[r]) if units and rows.unit_m3[r] > 0 else 0.0,
+        )
+        out.append(
+            {
+                "service": s.id,
+                "mode": s.mode.value,
+                "from": s.from_node,
+                "to": s.to_node,
+                "date": day_date(int(rows.day[r])).isoformat(),
+                "capacity_kg": cap_kg if np.isfinite(cap_kg) else None,
+                "capacity_m3": cap_m3 if np.isfinite(cap_m3) else None,
+                "load_kg": round(float(e.load_kg[r]), 3),
+                "load_m3": round(float(e.load_m3[r]), 4),
+                "utilisation": round(util, 4),
+                "units": units,
+                "unit": s.unit.name if s.unit else None,
+                "units_filled": round(in_units, 4),
+                "shadow_price_per_kg": round(max(pk, 0.0), 6),
+                "shadow_price_per_m3": round(max(pm, 0.0), 6),
+                "unit_price_per_kg": round(float(result.unit_price_kg[r]) / scale, 6),
+                "unit_price_per_m3": round(float(result.unit_price_m3[r]) / scale, 6),
+                "binding": bool(pk > 1e-9 or pm > 1e-9),
+            }
+        )
+    return out
+
+
+def _finite(value: float, digits: int) -> float | None:
+    """Rounded, or None (JSON null) for a figure that could not be had (a failed LP)."""
+    return round(value, digits) if np.isfinite(value) else None
+
+
+def summary(result: PlanResult) -> dict[str, Any]:
+    digits = minor_units(result.params.currency)
+    scale = 10**digits
+    reasons = Counter(r for r in result.plan.reason.tolist() if r)
+    deps = departures(result)
+    return {
+        "currency": result.params.currency,
+        "orders": {
+            "input": len(result.orders) + len(result.invalid),
+            "planned": int((result.plan.arc >= 0).sum()),
+            "unplanned": int((result.plan.arc < 0).sum()),
+            "invalid": len(result.invalid),
+            "unplanned_by_reason": dict(sorted(reasons.items())),
+            "commodities": result.commodities,
+        },
+        "optimized": _totals(result.plan_eval, digits),
+        "greedy": _totals(result.greedy_eval, digits),
+        "plan_source": result.plan_source,
+        "saving_vs_greedy": round(
+            (result.greedy_eval.objective - result.plan_eval.objective) / scale, digits
+        ),
+        "lp_bound": _finite(result.lp_bound / scale, digits),
+        "gap_to_lp_bound": _finite(result.gap_to(result.lp_bound), 6),
+        "bound": _finite(result.bound / scale, digits),
+        "gap_to_bound": _finite(result.gap, 6),
+        "fixed_penalty": round(result.fixed_penalty / scale, digits),
+        "solver": {
+            "mip": result.params.solver,
+            "lp": result.params.lp_solver,
+            "blocks": len(result.blocks),
+            "status": dict(Counter(b.status for b in result.blocks)),
+            "lp_status": dict(Counter(b.lp_status for b in result.blocks)),
+            "seconds": round(sum(b.seconds for b in result.blocks), 3),
+            "arcs": len(result.arcs),
+            "departures": len(result.rows),
+        },
+        "stage_seconds": {k: round(v, 3) for k, v in result.seconds.items()},
+        "binding_departures": sum(d["binding"] for d in deps),
+        "departures": deps,
+        "scenario": {
+            "close": sorted(result.scenario.close),
+            "scale_capacity": dict(result.scenario.scale_capacity),
+            "demand": result.scenario.demand,
+        },
+        "params": {
+            k: (str(v) if not isinstance(v, int | float | bool | str) else v)
+            for k, v in vars(result.params).items()
+        },
+    }

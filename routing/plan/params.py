@@ -1,0 +1,158 @@
+"""Parameters of a batch plan: validated dataclasses with defaults, loadable from TOML.
+
+`PlanParams` says how to plan (horizon, solver, penalties, time limit); `Scenario` says
+what to ask (close a service, scale a capacity, resample demand). Both check themselves
+in `__post_init__` with messages a planner can act on.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from carriers.errors import GlocalError, Problem
+from carriers.money import is_currency
+
+SOLVERS = ("highs", "scip", "cp_sat")
+ROUNDINGS = ("descent", "window")
+LP_SOLVERS = ("glop", "highs", "pdlp")
+
+
+class InvalidPlanInput(GlocalError):
+    """An orders table, capacity file or plan parameter that cannot be used; every
+    problem is listed as `path:line: field: message`."""
+
+    code = "invalid_plan_input"
+
+    def __init__(self, message: str, problems: list[Problem] | tuple[Problem, ...] = ()) -> None:
+        problems = tuple(problems)
+        if problems:
+            shown = "\n".join(str(p) for p in problems[:20])
+            more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
+            message = f"{message}:\n{shown}{more}"
+        super().__init__(message, problems)
+
+
+def _positive(name: str, value: float) -> None:
+    if not value > 0:
+        raise InvalidPlanInput(f"{name} must be > 0, got {value}")
+
+
+@dataclass(frozen=True)
+class PlanParams:
+    horizon_days: int = 14  # departures considered: from the first ready day, this many days
+    time_limit_s: float = 60.0  # for the whole solve; each block gets a share by its size
+    rounding: str = "descent"  # whole units from the LP: "descent" or "window" (blocks.py)
+    solver: str = "highs"  # MIP solver of the window rounding (bench/plan_solvers.py)
+    lp_solver: str = "highs"  # for the LP bound and the shadow prices (bench: faster than glop)
+    threads: int = 2  # per solver, for those that take it (HiGHS runs one)
+    workers: int = 1  # processes solving blocks side by side (a script's main module needs
+    # the `if __name__ == "__main__":` guard for more than 1: workers are started fresh)
+    seed: int = 7
+    relative_gap: float = 0.002  # the MIP stops when proven within this of its bound
+    currency: str = "EUR"  # the plan's money
+    late_penalty_per_day: Decimal = Decimal("1.50")  # per order and day of P90 past deliver_by
+    unplanned_penalty: Decimal = Decimal("500.00")  # per order the plan leaves unplanned
+    hard_deadlines: bool = False  # True: a route-departure late at P90 is not a candidate
+    max_departures: int = 3  # departures of the first capacitated leg tried per route
+    max_signatures: int = 8  # line-haul combinations kept per commodity (cheapest first)
+    deadline_bucket_days: int = 2  # deadlines within this many days share a commodity
+    refine_top: int = 2  # commodities split by their orders' this many cheapest arcs (0: not)
+    refine_rounds: int = 2  # splits by the orders' cheapest arc at the LP's prices (refine.py)
+    integer_flows: bool = False  # True: whole orders per arc in the MIP (slower; see bench)
+    plan_quantile: float = 0.9  # a leg's planned departure: the first its parcels reach with
+    # at least this probability
+
+    def __post_init__(self) -> None:
+        for name in (
+            "horizon_days",
+            "threads",
+            "workers",
+            "max_departures",
+            "max_signatures",
+            "deadline_bucket_days",
+        ):
+            _positive(name, getattr(self, name))
+        _positive("time_limit_s", self.time_limit_s)
+        if self.solver not in SOLVERS:
+            raise InvalidPlanInput(
+                f"solver must be one of {', '.join(SOLVERS)}, got {self.solver!r}"
+            )
+        if self.rounding not in ROUNDINGS:
+            raise InvalidPlanInput(
+                f"rounding must be one of {', '.join(ROUNDINGS)}, got {self.rounding!r}"
+            )
+        if self.lp_solver not in LP_SOLVERS:
+            raise InvalidPlanInput(
+                f"lp_solver must be one of {', '.join(LP_SOLVERS)}, got {self.lp_solver!r}"
+            )
+        if not 0 <= self.relative_gap < 1:
+            raise InvalidPlanInput(f"relative_gap must be in [0, 1), got {self.relative_gap}")
+        if not is_currency(self.currency):
+            raise InvalidPlanInput(
+                f"currency must be an ISO 4217 code we know, got {self.currency!r}"
+            )
+        if self.late_penalty_per_day < 0 or self.unplanned_penalty <= 0:
+            raise InvalidPlanInput("late_penalty_per_day must be >= 0 and unplanned_penalty > 0")
+        for name in ("refine_top", "refine_rounds"):
+            if getattr(self, name) < 0:
+                raise InvalidPlanInput(f"{name} must be >= 0, got {getattr(self, name)}")
+        if not 0 < self.plan_quantile < 1:
+            raise InvalidPlanInput(f"plan_quantile must be in (0, 1), got {self.plan_quantile}")
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> PlanParams:
+        """Parameters from a TOML file with the field names above as keys."""
+        return cls(**_read_toml(Path(path), {f.name for f in fields(cls)}))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A what-if: services closed, capacities scaled, demand resampled by a factor."""
+
+    close: frozenset[str] = frozenset()
+    scale_capacity: tuple[tuple[str, float], ...] = ()
+    demand: float = 1.0
+    seed: int = 11  # for resampling demand
+
+    def __post_init__(self) -> None:
+        _positive("demand", self.demand)
+        for service, factor in self.scale_capacity:
+            if not factor >= 0:
+                raise InvalidPlanInput(f"capacity factor of {service} must be >= 0, got {factor}")
+
+    @property
+    def scales(self) -> dict[str, float]:
+        return dict(self.scale_capacity)
+
+
+def parse_scale(texts: list[str] | tuple[str, ...]) -> tuple[tuple[str, float], ...]:
+    """`SERVICE_ID=FACTOR` pairs, as given on the command line."""
+    out = []
+    for text in texts:
+        service, sep, factor = text.partition("=")
+        try:
+            value = float(factor)
+        except ValueError:
+            value = float("nan")
+        if not sep or not service.strip() or value != value:
+            raise InvalidPlanInput(f"--scale-capacity wants SERVICE_ID=FACTOR, got {text!r}")
+        out.append((service.strip(), value))
+    return tuple(out)
+
+
+def _read_toml(path: Path, known: set[str]) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InvalidPlanInput(f"{path}: {exc}") from None
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise InvalidPlanInput(f"{path}: unknown parameter(s) {', '.join(unknown)}")
+    for key in ("late_penalty_per_day", "unplanned_penalty"):
+        if key in data:
+            data[key] = Decimal(str(data[key]))
+    return data
