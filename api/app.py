@@ -3,6 +3,9 @@
     POST /v1/quotes             scope quote     an order -> ranked options (201, Location)
     GET  /v1/quotes/{quote_id}  scope quote     a stored quote, for 30 days
     POST /v1/promises           scope promise   a product x up to 200 destinations -> dates
+    POST /v1/plans              scope plan      an orders table -> a plan job (202)
+    GET  /v1/plans/{id}[/result|/summary|/report], DELETE /v1/plans/{id}
+    GET|POST /v1/webhook-secret scope plan      the secret that signs plan webhooks
     GET  /v1/network            scope quote     the loaded network's summary
     GET  /v1/carriers           scope quote     carriers and their services
     GET  /healthz, /readyz, /metrics            liveness, readiness, Prometheus
@@ -14,7 +17,10 @@ store: `api.store`; settings (`GLOCAL_*`): `api.settings`.
 At start-up (the app's lifespan) the network is loaded, validated and compiled, the
 quote engine's tables (FX rates, customs rules) are read, the network summary is
 computed, and the store is opened and upgraded; a request then does no file I/O and no
-graph building. Run it with `glocal serve`, or `uvicorn --factory api.app:create_app`.
+graph building. The lifespan also starts the plan job runner (`api.jobs.runner`: queued
+plans, each in a process of its own) and the webhook sender (`api.webhooks`), and stops
+them at shutdown, the runner putting its unfinished jobs back in the queue. Run it with
+`glocal serve`, or `uvicorn --factory api.app:create_app`.
 """
 
 from __future__ import annotations
@@ -31,6 +37,9 @@ from fastapi import FastAPI
 from api import problems
 from api.auth import KeyRing, RateLimiter
 from api.deps import AppState
+from api.jobs import JobRecords, JobRunner, RunnerConfig
+from api.jobs.files import plans_dir
+from api.jobs.service import PlanJobs
 from api.log import log_config
 from api.metrics import Metrics
 from api.middleware import RequestContext
@@ -40,6 +49,7 @@ from api.routes import ROUTERS
 from api.settings import Settings
 from api.store import Store
 from api.usage import UsageMeter
+from api.webhooks import SenderConfig, WebhookSender
 from routing.network import Network, load_network
 from routing.quote import engine_for
 from routing.summary import summarize
@@ -92,6 +102,40 @@ def carriers_of(network: Network) -> list[dict[str, Any]]:
     ]
 
 
+def start_jobs(state: AppState) -> tuple[PlanJobs, WebhookSender]:
+    """The plan jobs' state, its runner and the webhook sender, started."""
+    s = state.settings
+    records = JobRecords(state.store)
+    root = plans_dir(s).resolve()
+    runner = JobRunner(
+        records,
+        RunnerConfig(
+            root=root,
+            database_url=s.database_url,
+            network_dir=state.network.source.resolve() if state.network.source else None,
+            scheduler=s.dask_scheduler,
+            concurrency=s.plan_concurrency,
+            lease_seconds=s.plan_lease_seconds,
+            max_attempts=s.plan_max_attempts,
+            poll_seconds=s.plan_poll_seconds,
+        ),
+    )
+    sender = WebhookSender(
+        records,
+        SenderConfig(
+            attempts=s.webhook_attempts,
+            backoff_seconds=s.webhook_backoff_seconds,
+            timeout_seconds=s.webhook_timeout_seconds,
+            allow_private=s.webhook_allow_private,
+            poll_seconds=s.plan_poll_seconds,
+        ),
+    )
+    jobs = PlanJobs(state.store, records, root, state.network, s.plan_max_upload_bytes, runner)
+    runner.start()
+    sender.start()
+    return jobs, sender
+
+
 async def _purge_every(store: Store, seconds: float) -> None:
     while True:
         removed = await asyncio.to_thread(store.purge_quotes)
@@ -109,6 +153,8 @@ def create_app(settings: Settings | None = None, network: Network | None = None)
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = await asyncio.to_thread(build_state, settings, metrics, network)
         app.state.glocal = state
+        jobs, sender = start_jobs(state)
+        app.state.glocal_jobs = jobs
         tasks = [
             asyncio.create_task(state.usage.flush_every(settings.usage_flush_seconds)),
             asyncio.create_task(_purge_every(state.store, PURGE_EVERY_S)),
@@ -119,6 +165,10 @@ def create_app(settings: Settings | None = None, network: Network | None = None)
         finally:
             for task in tasks:
                 task.cancel()
+            assert jobs.runner is not None
+            await asyncio.gather(
+                asyncio.to_thread(jobs.runner.stop), asyncio.to_thread(sender.stop)
+            )
             state.usage.flush()
             state.store.dispose()
 
@@ -132,7 +182,11 @@ def create_app(settings: Settings | None = None, network: Network | None = None)
     for router in ROUTERS:
         app.include_router(router)
     app.add_middleware(
-        RequestContext, metrics=metrics, router=app.router, max_body=settings.max_body_bytes
+        RequestContext,
+        metrics=metrics,
+        router=app.router,
+        max_body=settings.max_body_bytes,
+        upload_caps={"/v1/plans": settings.plan_max_upload_bytes},
     )
     app.openapi = lambda: with_models(app)  # type: ignore[method-assign]
     return app

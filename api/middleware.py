@@ -3,7 +3,8 @@
 - gives the request an id (the client's `X-Request-ID` when it is sane, else a new one),
   returns it in `X-Request-ID` and puts it in every log line written meanwhile;
 - caps the body: a declared `Content-Length` over the cap is answered 413 at once, and a
-  body that grows over it while read raises `BodyTooLarge` (413 too);
+  body that grows over it while read raises `BodyTooLarge` (413 too); uploads (`POST` to a
+  path of `upload_caps`, e.g. an orders table to `/v1/plans`) have a cap of their own;
 - turns an exception nothing else handled into a 500 problem with the request id and no
   internals, logging the traceback;
 - counts and times the request (Prometheus) and writes one access log line: method, route
@@ -47,11 +48,20 @@ def _content_length(headers: list[tuple[bytes, bytes]]) -> int | None:
 
 
 class RequestContext:
-    def __init__(self, app: ASGIApp, *, metrics: Metrics, router: Router, max_body: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        metrics: Metrics,
+        router: Router,
+        max_body: int,
+        upload_caps: dict[str, int] | None = None,
+    ) -> None:
         self.app = app
         self.metrics = metrics
         self.router = router
         self.max_body = max_body
+        self.upload_caps = upload_caps or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -72,12 +82,15 @@ class RequestContext:
                 message["headers"] = headers
             await send(message)
 
+        cap = self.max_body
+        if scope["method"] == "POST":
+            cap = self.upload_caps.get(scope["path"].rstrip("/"), cap)
         try:
             length = _content_length(scope["headers"])
-            if length is not None and length > self.max_body:
-                await self._problem(scope, send_with_id, 413, "body_too_large", request_id)
+            if length is not None and length > cap:
+                await self._problem(scope, send_with_id, 413, "body_too_large", request_id, cap)
             else:
-                await self.app(scope, self._capped(receive), send_with_id)
+                await self.app(scope, self._capped(receive, cap), send_with_id)
         except Exception:
             errors.exception("unhandled error", extra={"path": scope["path"]})
             if status[1]:
@@ -87,7 +100,7 @@ class RequestContext:
             self._record(scope, int(status[0]), time.perf_counter() - start)
             REQUEST_ID.reset(token)
 
-    def _capped(self, receive: Receive) -> Receive:
+    def _capped(self, receive: Receive, cap: int) -> Receive:
         seen = 0
 
         async def capped() -> Message:
@@ -95,11 +108,11 @@ class RequestContext:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_body:
+                if seen > cap:
                     raise ProblemError(
                         413,
                         "body_too_large",
-                        f"the request body is over {self.max_body} bytes",
+                        f"the request body is over {cap} bytes",
                         headers={"Connection": "close"},
                     )
             return message
@@ -107,10 +120,16 @@ class RequestContext:
         return capped
 
     async def _problem(
-        self, scope: Scope, send: Send, status: int, code: str, request_id: str
+        self,
+        scope: Scope,
+        send: Send,
+        status: int,
+        code: str,
+        request_id: str,
+        cap: int | None = None,
     ) -> None:
         detail = {
-            413: f"the request body is over {self.max_body} bytes",
+            413: f"the request body is over {cap or self.max_body} bytes",
             500: f"an unexpected error; quote request id {request_id} to support",
         }[status]
         title = {413: "Content too large", 500: "Internal server error"}[status]

@@ -14,6 +14,24 @@
   long a revocation takes to bite;
 - `GLOCAL_USAGE_FLUSH_SECONDS` (5): how often per-key usage counts are written;
 - `GLOCAL_LOG_LEVEL` (INFO): level of the JSON-lines log on stderr.
+
+Plan jobs (`POST /v1/plans`) and their webhooks:
+
+- `GLOCAL_PLANS_DIR` (`glocal-plans/` beside a SQLite file, else in the working
+  directory): uploaded orders and plan results, one directory per job;
+- `GLOCAL_PLAN_MAX_UPLOAD_BYTES` (256 MiB): largest orders upload (413 above);
+- `GLOCAL_PLAN_CONCURRENCY` (1): plans run at once by each server process;
+- `GLOCAL_PLAN_LEASE_SECONDS` (30): a running job whose server has not renewed its lease
+  for this long (it died) is taken back and re-queued by another;
+- `GLOCAL_PLAN_MAX_ATTEMPTS` (3): after this many interrupted runs a job fails, saying so;
+- `GLOCAL_PLAN_POLL_SECONDS` (1): how often a server looks for queued jobs and webhooks;
+- `GLOCAL_DASK_SCHEDULER` (none): `tcp://HOST:PORT` of a Dask cluster that solves the
+  plan blocks of every job; without it a job plans in one process;
+- `GLOCAL_WEBHOOK_ATTEMPTS` (6), `GLOCAL_WEBHOOK_BACKOFF_SECONDS` (2): deliveries of a
+  webhook, the wait doubling from the backoff after each failed one;
+- `GLOCAL_WEBHOOK_TIMEOUT_SECONDS` (10): per delivery;
+- `GLOCAL_WEBHOOK_ALLOW_PRIVATE` (false): deliver to loopback and private addresses too
+  (for tests and in-house receivers; off, a callback must resolve to a public address).
 """
 
 from __future__ import annotations
@@ -42,3 +60,16 @@ class Settings(BaseSettings):
     key_cache_seconds: float = Field(default=2.0, ge=0)
     usage_flush_seconds: float = Field(default=5.0, gt=0)
     log_level: str = "INFO"
+
+    # plan jobs (`/v1/plans`, `api.jobs`) and their webhooks (`api.webhooks`)
+    plans_dir: Path | None = None
+    plan_max_upload_bytes: int = Field(default=256 * 2**20, ge=1024)
+    plan_concurrency: int = Field(default=1, ge=1)
+    plan_lease_seconds: float = Field(default=30.0, gt=0)
+    plan_max_attempts: int = Field(default=3, ge=1)
+    plan_poll_seconds: float = Field(default=1.0, gt=0)
+    dask_scheduler: str | None = None
+    webhook_attempts: int = Field(default=6, ge=1)
+    webhook_backoff_seconds: float = Field(default=2.0, gt=0)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    webhook_allow_private: bool = False

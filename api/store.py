@@ -1,4 +1,5 @@
-"""The service's store: API keys, quotes and usage, in SQLite or PostgreSQL (SQLAlchemy 2 Core).
+"""The service's store: API keys, quotes, usage and plan jobs, in SQLite or PostgreSQL
+(SQLAlchemy 2 Core).
 
 `Store(url)` opens a database by URL: `sqlite:///glocal.sqlite3` (a file, relative to the
 working directory) or `postgresql://user:password@host/db` (psycopg 3). `upgrade()` brings
@@ -13,6 +14,8 @@ Schema history (the table `glocal_schema` holds one row per version applied):
 
     1  api_keys (id, name, scopes, salt, hash, created, revoked) and quotes
     2  per-key rate limits (api_keys.rate_per_s, .burst) and the usage table
+    3  plan_jobs (async plan jobs, their state, progress and webhook delivery) and
+       webhook_secrets (one signing secret per API key); read and written by `api.jobs`
 
 Only a salted hash of each API key is stored (see `api.auth`). Times are stored in UTC.
 """
@@ -32,7 +35,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 T = TypeVar("T")
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _PG_LOCK = 0x676C6F63  # "gloc": the advisory lock that serialises upgrades
 
 
@@ -104,6 +107,43 @@ usage = sa.Table(
     sa.Column("requests", sa.BigInteger, nullable=False),
 )
 
+plan_jobs = sa.Table(
+    "plan_jobs",
+    metadata,
+    sa.Column("job_id", sa.String(40), primary_key=True),
+    sa.Column("key_id", sa.String(32), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False, index=True),
+    sa.Column("idempotency_key", sa.String(255)),
+    sa.Column("request_hash", sa.String(64), nullable=False),
+    sa.Column("options", sa.Text, nullable=False),  # JSON
+    sa.Column("input_format", sa.String(16), nullable=False),  # csv, parquet
+    sa.Column("input_bytes", sa.BigInteger, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("started_at", UtcDateTime),
+    sa.Column("finished_at", UtcDateTime),
+    sa.Column("heartbeat_at", UtcDateTime),
+    sa.Column("owner", sa.String(80)),  # the runner that holds a running job
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("cancel_requested", sa.Boolean, nullable=False),
+    sa.Column("progress", sa.Text, nullable=False),  # JSON list of stages
+    sa.Column("error", sa.Text),  # JSON problem document
+    sa.Column("outcome", sa.Text),  # JSON: the plan's headline figures
+    sa.Column("callback_url", sa.Text),
+    sa.Column("callback_state", sa.String(16)),  # pending, delivered, failed
+    sa.Column("callback_attempts", sa.Integer, nullable=False),
+    sa.Column("callback_next_at", UtcDateTime),
+    sa.Column("callback_error", sa.Text),
+    sa.UniqueConstraint("key_id", "idempotency_key", name="uq_plan_jobs_idempotency"),
+)
+
+webhook_secrets = sa.Table(
+    "webhook_secrets",
+    metadata,
+    sa.Column("key_id", sa.String(32), primary_key=True),
+    sa.Column("secret", sa.String(128), nullable=False),  # HMAC needs it in clear
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
 
 # The statements of the request path, built once (building one costs more than running it).
 _INSERT_QUOTE = quotes.insert()
@@ -126,9 +166,38 @@ def _v2_rate_limits_and_usage(conn: Connection) -> None:
     )
 
 
+def _v3_plan_jobs(conn: Connection) -> None:
+    stamp = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME"
+    conn.execute(
+        sa.text(
+            "CREATE TABLE plan_jobs (job_id VARCHAR(40) NOT NULL PRIMARY KEY, "
+            "key_id VARCHAR(32) NOT NULL, state VARCHAR(16) NOT NULL, "
+            "idempotency_key VARCHAR(255), request_hash VARCHAR(64) NOT NULL, "
+            "options TEXT NOT NULL, input_format VARCHAR(16) NOT NULL, "
+            f"input_bytes BIGINT NOT NULL, created_at {stamp} NOT NULL, started_at {stamp}, "
+            f"finished_at {stamp}, heartbeat_at {stamp}, owner VARCHAR(80), "
+            "attempts INTEGER NOT NULL, cancel_requested BOOLEAN NOT NULL, "
+            "progress TEXT NOT NULL, error TEXT, outcome TEXT, callback_url TEXT, "
+            "callback_state VARCHAR(16), callback_attempts INTEGER NOT NULL, "
+            f"callback_next_at {stamp}, callback_error TEXT, "
+            "CONSTRAINT uq_plan_jobs_idempotency UNIQUE (key_id, idempotency_key))"
+        )
+    )
+    conn.execute(sa.text("CREATE INDEX ix_plan_jobs_state ON plan_jobs (state)"))
+    conn.execute(
+        sa.text(
+            "CREATE TABLE webhook_secrets (key_id VARCHAR(32) NOT NULL PRIMARY KEY, "
+            f"secret VARCHAR(128) NOT NULL, created_at {stamp} NOT NULL)"
+        )
+    )
+
+
 # Each step upgrades from version - 1 to version; its DDL is frozen text, never the
 # current table objects (those describe the latest version only).
-STEPS: dict[int, Callable[[Connection], None]] = {2: _v2_rate_limits_and_usage}
+STEPS: dict[int, Callable[[Connection], None]] = {
+    2: _v2_rate_limits_and_usage,
+    3: _v3_plan_jobs,
+}
 
 
 @dataclass(frozen=True)

@@ -249,7 +249,8 @@ def _undominated(options: list[Option]) -> tuple[list[Option], list[Excluded]]:
     """Drop options another option of the same incoterm beats on what the buyer sees: a
     total no higher and a P90 no later (one of them strictly). The search kept them because
     their customs treatment differed; once landed, they are simply worse."""
-    kept, beaten = [], []
+    kept: list[Option] = []
+    beaten: list[Excluded] = []
     for o in options:
         better = next((b for b in options if b is not o and b.incoterm is o.incoterm
                        and b.total.amount <= o.total.amount and b.promise.p90 <= o.promise.p90

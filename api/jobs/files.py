@@ -1,0 +1,51 @@
+"""Where a plan job's data lie: one directory per job under the plans directory
+(`GLOCAL_PLANS_DIR`), holding the uploaded orders and, once planned, the plan (CSV and
+Parquet), the summary, the report and the planning process's log. Files are written
+under a temporary name and renamed, so a reader never sees half of one."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from api.settings import Settings
+
+
+def plans_dir(settings: Settings) -> Path:
+    """`GLOCAL_PLANS_DIR`; by default `glocal-plans/` beside a SQLite database file, or in
+    the working directory."""
+    if settings.plans_dir is not None:
+        return settings.plans_dir
+    url = settings.database_url
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        return Path(url.removeprefix("sqlite:///")).parent / "glocal-plans"
+    return Path("glocal-plans")
+
+
+class JobFiles:
+    def __init__(self, root: Path, job_id: str) -> None:
+        self.dir = root / job_id
+        self.plan_csv = self.dir / "plan.csv"
+        self.plan_parquet = self.dir / "plan.parquet"
+        self.summary = self.dir / "summary.json"
+        self.report = self.dir / "report.html"
+        self.log = self.dir / "planner.log"
+
+    def orders(self, input_format: str) -> Path:
+        return self.dir / f"orders.{input_format}"
+
+    def adopt(self, staged: Path, input_format: str) -> None:
+        """Move an uploaded file into the job's directory."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        os.replace(staged, self.orders(input_format))
+
+    def remove(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def staging(root: Path) -> Path:
+    """Where uploads are written while they arrive."""
+    path = root / "incoming"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,180 @@
+"""The server's job runner: a thread, started and stopped with the app, that takes queued
+plan jobs from the store and runs each in a planning process of its own
+(`python -m api.jobs.work`), so a plan's minutes of CPU never stall the requests.
+
+Every poll it: reaps planning processes that ended (a crash fails its job, naming the
+exit); renews the lease (`heartbeat_at`) of the jobs it runs; takes back the jobs of
+runners that died (`JobRecords.reclaim_stale`); starts queued jobs up to its concurrency.
+When the app stops it ends its planning processes and puts their jobs back in the queue,
+so the next server start runs them again: a job is never lost and never stuck running.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from api.jobs.files import JobFiles
+from api.jobs.records import FAILED, RUNNING, JobRecords, PlanJob, reason_problem
+
+log = logging.getLogger("glocal.jobs")
+
+
+@dataclass(frozen=True)
+class RunnerConfig:
+    root: Path  # the plans directory
+    database_url: str
+    network_dir: Path | None
+    scheduler: str | None
+    concurrency: int
+    lease_seconds: float
+    max_attempts: int
+    poll_seconds: float
+
+
+@dataclass
+class _Running:
+    job: PlanJob
+    process: subprocess.Popen[bytes]
+
+
+class JobRunner:
+    def __init__(self, records: JobRecords, config: RunnerConfig) -> None:
+        self.records, self.config = records, config
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        self._running: dict[str, _Running] = {}
+        self._wake, self._stop = threading.Event(), threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="glocal-jobs", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wake(self) -> None:
+        """Look for queued jobs now (a job was just posted)."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        try:
+            while not self._stop.is_set():
+                self.tick()
+                self._wake.wait(self.config.poll_seconds)
+                self._wake.clear()
+        finally:
+            self._shutdown()
+
+    def tick(self) -> None:
+        """One round: reap, renew leases, take back stale jobs, start queued ones."""
+        try:
+            self._reap()
+            self.records.heartbeat(self.owner, list(self._running))
+            lease = timedelta(seconds=self.config.lease_seconds)
+            for stale in self.records.reclaim_stale(lease, self.config.max_attempts):
+                log.warning(
+                    "took back a job of a runner that stopped",
+                    extra={"job_id": stale.job_id, "owner": stale.owner},
+                )
+            while len(self._running) < self.config.concurrency and not self._stop.is_set():
+                job = self.records.claim_next(self.owner)
+                if job is None:
+                    break
+                self._launch(job)
+        except Exception:  # the store is down or the disk is full: try again next round
+            log.exception("job runner round failed")
+
+    def _launch(self, job: PlanJob) -> None:
+        files = JobFiles(self.config.root, job.job_id)
+        if not files.orders(job.input_format).exists():
+            detail = "the uploaded orders of this job are gone from the plans directory"
+            self.records.finish(
+                job.job_id, self.owner, FAILED, error=reason_problem("input_lost", detail)
+            )
+            return
+        command = [
+            sys.executable,
+            "-m",
+            "api.jobs.work",
+            job.job_id,
+            self.owner,
+            "--root",
+            str(self.config.root),
+        ]
+        if self.config.network_dir is not None:
+            command += ["--network", str(self.config.network_dir)]
+        if self.config.scheduler:
+            command += ["--scheduler", self.config.scheduler]
+        env = {**os.environ, "GLOCAL_DATABASE_URL": absolute(self.config.database_url)}
+        with files.log.open("ab") as sink:  # cwd: the job's files go by their names only
+            process = subprocess.Popen(
+                command,
+                env=env,
+                cwd=files.dir,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
+        self._running[job.job_id] = _Running(job, process)
+        log.info("plan job started", extra={"job_id": job.job_id, "attempt": job.attempts})
+
+    def _reap(self) -> None:
+        for job_id, run in list(self._running.items()):
+            code = run.process.poll()
+            if code is None:
+                continue
+            del self._running[job_id]
+            found = self.records.get(job_id)
+            if found is not None and found.state == RUNNING and found.owner == self.owner:
+                self.records.finish(job_id, self.owner, FAILED, error=_crashed(code))
+                log.error("planning process failed", extra={"job_id": job_id, "code": code})
+            else:
+                log.info(
+                    "plan job ended",
+                    extra={"job_id": job_id, "state": found.state if found else None},
+                )
+
+    def _shutdown(self) -> None:
+        """End the planning processes and give their jobs back to the queue."""
+        for run in self._running.values():
+            run.process.terminate()
+        for job_id, run in self._running.items():
+            try:
+                run.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                run.process.kill()
+                run.process.wait()
+            if self.records.requeue(job_id, self.owner):
+                log.info("plan job re-queued at shutdown", extra={"job_id": job_id})
+        self._running.clear()
+
+
+def absolute(url: str) -> str:
+    """A SQLite URL with a relative path, made absolute (the planning process runs in the
+    job's directory)."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+        return prefix + str(Path(url.removeprefix(prefix)).resolve())
+    return url
+
+
+def _crashed(code: int) -> dict[str, object]:
+    if code < 0:
+        how = f"was ended by signal {signal.Signals(-code).name}"
+        if code == -signal.SIGKILL:
+            how += " (out of memory?)"
+    else:
+        how = f"exited with code {code}"
+    detail = f"the planning process {how}; its log is planner.log in the job's directory"
+    return reason_problem("internal_error", detail)

@@ -1,0 +1,215 @@
+"""What the `/v1/plans` routes do, one function per route: take an upload into a job,
+read a job back for its owner, cancel it, hand out its files. No planning here: the
+planning runs in the job runner's processes (`api.jobs.runner`, `api.jobs.work`)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from fastapi import Request
+
+from api.jobs.files import JobFiles, staging
+from api.jobs.options import FORMATS, PlanOptions
+from api.jobs.records import QUEUED, SUCCEEDED, JobRecords, PlanJob, new_job_id
+from api.jobs.runner import JobRunner
+from api.problems import ProblemError
+from api.store import Store, StoredKey
+from carriers.errors import GlocalError, Problem
+from routing.network import Network
+from routing.plan import COLUMNS
+
+log = logging.getLogger("glocal.jobs")
+_IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+
+
+@dataclass
+class PlanJobs:
+    """The plan jobs' part of the app's state."""
+
+    store: Store
+    records: JobRecords
+    root: Path
+    network: Network
+    max_upload: int
+    runner: JobRunner | None = None
+
+
+async def create(
+    jobs: PlanJobs,
+    key: StoredKey,
+    request: Request,
+    options: PlanOptions,
+    idempotency_key: str | None,
+) -> tuple[PlanJob, bool]:
+    """A queued job for the uploaded orders (new: True), or the job the same
+    `Idempotency-Key` made before (False); 409 if that key came with another request."""
+    input_format = _input_format(request.headers.get("content-type", ""))
+    _check_options(options, jobs.network)
+    if idempotency_key is not None and not _IDEMPOTENCY_KEY.match(idempotency_key):
+        raise ProblemError(
+            400, "invalid_idempotency_key", "Idempotency-Key must be 1-255 visible ASCII characters"
+        )
+    staged = staging(jobs.root) / f"{new_job_id()}.part"
+    try:
+        size, digest = await _receive(request, staged)
+        await asyncio.to_thread(_check_header, staged, input_format)
+        fingerprint = hashlib.sha256(
+            f"{input_format}\n{options.fingerprint()}\n{digest}".encode()
+        ).hexdigest()
+        if idempotency_key is not None:
+            found = await jobs.store.call(
+                jobs.records.by_idempotency_key, key.key_id, idempotency_key
+            )
+            if found is not None:
+                return _replayed(found, fingerprint), False
+        job = PlanJob(
+            job_id=new_job_id(),
+            key_id=key.key_id,
+            state=QUEUED,
+            request_hash=fingerprint,
+            options=options.canonical(),
+            input_format=input_format,
+            input_bytes=size,
+            created_at=datetime.now(UTC),
+            idempotency_key=idempotency_key,
+            callback_url=None if options.callback_url is None else str(options.callback_url),
+        )
+        files = JobFiles(jobs.root, job.job_id)
+        files.adopt(staged, input_format)  # before the job is seen: a runner finds its input
+        stored, new = await jobs.store.call(jobs.records.create, job)
+        if not new:
+            files.remove()
+            return _replayed(stored, fingerprint), False
+    finally:
+        staged.unlink(missing_ok=True)
+    if jobs.runner is not None:
+        jobs.runner.wake()
+    log.info("plan job queued", extra={"job_id": job.job_id, "bytes": size})
+    return stored, True
+
+
+def _replayed(found: PlanJob, fingerprint: str) -> PlanJob:
+    if found.request_hash != fingerprint:
+        raise ProblemError(
+            409,
+            "idempotency_key_reused",
+            f"this Idempotency-Key was used for another request (job "
+            f"{found.job_id}); use a new key for a new plan",
+            title="Conflict",
+        )
+    return found
+
+
+def _input_format(content_type: str) -> str:
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media not in FORMATS:
+        raise ProblemError(
+            415,
+            "unsupported_media_type",
+            "send the orders as text/csv or application/vnd.apache.parquet, "
+            f"got {media or 'no Content-Type'!r}",
+        )
+    return FORMATS[media]
+
+
+def _check_options(options: PlanOptions, network: Network) -> None:
+    try:
+        options.params()
+        scenario = options.scenario()
+    except GlocalError as exc:
+        raise ProblemError(
+            422, "invalid_request", exc.message, errors=[Problem("request", "options", exc.message)]
+        ) from None
+    known = {s.id for s in network.services}
+    asked = [("close", s) for s in scenario.close] + [
+        ("scale_capacity", s) for s, _ in scenario.scale_capacity
+    ]
+    unknown = [
+        Problem("request", field, f"unknown service {s!r}") for field, s in asked if s not in known
+    ]
+    if unknown:
+        detail = "; ".join(f"{p.field}: {p.message}" for p in unknown)
+        raise ProblemError(422, "invalid_request", detail, errors=unknown)
+
+
+async def _receive(request: Request, path: Path) -> tuple[int, str]:
+    """Stream the body to a file; (bytes, sha256). The middleware caps its size."""
+    digest, size = hashlib.sha256(), 0
+    with path.open("wb") as sink:
+        async for chunk in request.stream():
+            digest.update(chunk)
+            size += len(chunk)
+            sink.write(chunk)
+    if size == 0:
+        raise ProblemError(
+            422,
+            "invalid_request",
+            "the orders file is empty",
+            errors=[Problem("request", "body", "the orders file is empty")],
+        )
+    return size, digest.hexdigest()
+
+
+def _check_header(path: Path, input_format: str) -> None:
+    """The columns are there (the rows are checked when the job runs)."""
+    if input_format == "csv":
+        with path.open("rb") as source:
+            first = source.readline(64 * 1024).decode("utf-8-sig", errors="replace")
+        columns = {c.strip().strip('"') for c in first.strip().split(",")}
+    else:
+        import pyarrow.parquet as pq
+
+        try:
+            columns = set(pq.read_schema(path).names)
+        except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+            raise _unreadable(f"not a Parquet file: {exc}") from None
+    missing = [c for c in COLUMNS if c not in columns]
+    if missing:
+        raise _unreadable(f"missing column(s) {', '.join(missing)}")
+
+
+def _unreadable(message: str) -> ProblemError:
+    return ProblemError(
+        422,
+        "invalid_plan_input",
+        f"the orders table: {message}",
+        errors=[Problem("request", "body", message)],
+    )
+
+
+async def owned(jobs: PlanJobs, key: StoredKey, job_id: str) -> PlanJob:
+    """The key's own job, or 404 (another key's job is not there for it, either)."""
+    job = await jobs.store.call(jobs.records.get, job_id)
+    if job is None or job.key_id != key.key_id:
+        raise ProblemError(404, "unknown_plan", f"no plan job {job_id!r} for this key")
+    return job
+
+
+async def cancel(jobs: PlanJobs, key: StoredKey, job_id: str) -> PlanJob:
+    await owned(jobs, key, job_id)
+    job = await jobs.store.call(jobs.records.cancel, job_id)
+    assert job is not None
+    return job
+
+
+async def result_file(jobs: PlanJobs, key: StoredKey, job_id: str, name: str) -> Path:
+    """A file of a succeeded job: `plan_csv`, `plan_parquet`, `summary` or `report`."""
+    job = await owned(jobs, key, job_id)
+    if job.state != SUCCEEDED:
+        raise ProblemError(
+            409,
+            "plan_not_ready",
+            f"the plan job is {job.state}, not succeeded",
+            title="Conflict",
+            extensions={"state": job.state},
+        )
+    path: Path = getattr(JobFiles(jobs.root, job_id), name)
+    if not path.exists():
+        raise ProblemError(404, "result_gone", "the files of this plan are no longer kept")
+    return path

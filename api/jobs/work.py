@@ -1,0 +1,198 @@
+"""The planning process of one job: `python -m api.jobs.work JOB_ID OWNER --root DIR`.
+
+Started by the server's `JobRunner` (never by hand), with the database URL in
+`GLOCAL_DATABASE_URL`. It reads the job's uploaded orders, runs the planner, writes the
+plan (CSV and Parquet), the summary and the report into the job's directory, and records
+the outcome. Between stages (and between plan blocks) it reports progress and asks the
+store whether to go on: a cancelled job stops there, as `cancelled`.
+
+A bad orders table or option ends the job as `failed` with the problem. Anything else
+(a crash) ends the process with a traceback in the job's `planner.log`; the runner then
+marks the job failed, naming the exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+from typing import Any
+
+from api.jobs.files import JobFiles
+from api.jobs.options import PlanOptions
+from api.jobs.records import CANCELLED, FAILED, SUCCEEDED, JobRecords, PlanJob, reason_problem
+from api.store import Store
+from carriers.errors import GlocalError
+from routing.cluster import dask_client, dask_map
+from routing.network import load_network
+from routing.plan import load_orders, plan_orders, plan_table, summary, write_report
+
+log = logging.getLogger("glocal.jobs.work")
+MAX_LISTED = 100  # problems listed in a failed job's error
+
+
+class Stop(Exception):
+    """The job is not to go on: cancelled, or no longer this runner's."""
+
+
+class Reporter:
+    """The planner's `stages` callback: each stage's state and time go to the store, and
+    the answer says whether to go on."""
+
+    def __init__(self, records: JobRecords, job: PlanJob, owner: str) -> None:
+        self.records, self.job_id, self.owner = records, job.job_id, owner
+        self.progress: list[dict[str, Any]] = []
+        self.current = ""
+        self._checked = 0.0
+
+    def check(self) -> None:
+        self._checked = time.monotonic()
+        if not self.records.report(self.job_id, self.owner, self.progress):
+            raise Stop(self.current)
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        self.current = name
+        entry: dict[str, Any] = {"stage": name, "state": "running"}
+        self.progress.append(entry)
+        self.check()
+        started = time.perf_counter()
+        yield
+        entry |= {"state": "done", "seconds": round(time.perf_counter() - started, 3)}
+        self.check()
+
+    def checked_map(self, inner: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
+        """`map` that also asks whether to go on between items (at most twice a second)."""
+
+        def mapped(function: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+            for item in items:
+                if time.monotonic() - self._checked > 0.5:
+                    self.check()
+                yield from inner(function, [item])
+
+        return mapped
+
+
+def run(
+    records: JobRecords,
+    job: PlanJob,
+    owner: str,
+    root: Path,
+    network_dir: Path | None,
+    scheduler: str | None,
+) -> None:
+    files = JobFiles(root, job.job_id)
+    options = PlanOptions.model_validate(job.options)
+    stages = Reporter(records, job, owner)
+    try:
+        with dask_client(scheduler=scheduler) if scheduler else nullcontext() as client:
+            map_fn = dask_map(client) if client is not None else stages.checked_map(map)
+            figures = _plan(files, job, options, network_dir, stages, map_fn)
+    except Stop as stop:
+        found = records.get(job.job_id)
+        if found is not None and found.cancel_requested:
+            detail = f"cancelled during the {stop} stage"
+            records.finish(
+                job.job_id, owner, CANCELLED, error=reason_problem("cancelled", detail, 409)
+            )
+        return
+    except GlocalError as exc:
+        records.finish(job.job_id, owner, FAILED, error=_problem(exc))
+        return
+    records.finish(job.job_id, owner, SUCCEEDED, outcome=outcome(figures))
+
+
+def _plan(
+    files: JobFiles,
+    job: PlanJob,
+    options: PlanOptions,
+    network_dir: Path | None,
+    stages: Reporter,
+    map_fn: Callable[..., Iterator[Any]],
+) -> dict[str, Any]:
+    with stages("load"):
+        network = load_network(network_dir)
+        # by name: the process runs in the job's directory (no server path in a message)
+        table, invalid = load_orders(
+            files.orders(job.input_format).name, network, options.skip_invalid
+        )
+    result = plan_orders(
+        table,
+        network,
+        options.params(),
+        options.scenario(),
+        (),
+        invalid,
+        map_fn=map_fn,
+        stages=stages,
+    )
+    with stages("write"):
+        figures = summary(result)
+        frame = plan_table(result)
+        _write(files.plan_csv, lambda p: frame.to_csv(p, index=False))
+        _write(files.plan_parquet, lambda p: frame.to_parquet(p, index=False))
+        _write(files.summary, lambda p: p.write_text(json.dumps(figures, indent=2)))
+        _write(files.report, lambda p: write_report(result, figures, p))
+    return figures
+
+
+def _write(path: Path, writer: Callable[[Path], object]) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    writer(tmp)
+    os.replace(tmp, path)
+
+
+def outcome(figures: dict[str, Any]) -> dict[str, Any]:
+    """The plan's headline figures, kept with the job."""
+    best = figures["optimized"]
+    return {
+        "orders": {k: figures["orders"][k] for k in ("input", "planned", "unplanned", "invalid")},
+        "currency": figures["currency"],
+        "cost": best["cost"],
+        "objective": best["objective"],
+        "greedy_objective": figures["greedy"]["objective"],
+        "plan_source": figures["plan_source"],
+        "gap_to_lp_bound": figures["gap_to_lp_bound"],
+        "blocks": figures["solver"]["blocks"],
+    }
+
+
+def _problem(exc: GlocalError) -> dict[str, Any]:
+    problem = reason_problem(exc.code, exc.message.split("\n", 1)[0], 422)
+    problem["errors"] = [
+        {"field": f"{p.where}: {p.field}", "message": p.message} for p in exc.problems[:MAX_LISTED]
+    ]
+    if len(exc.problems) > MAX_LISTED:
+        problem["errors_omitted"] = len(exc.problems) - MAX_LISTED
+    return problem
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="api.jobs.work")
+    parser.add_argument("job_id")
+    parser.add_argument("owner")
+    parser.add_argument("--root", type=Path, required=True)
+    parser.add_argument("--network", type=Path, default=None)
+    parser.add_argument("--scheduler", default=None)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    store = Store(os.environ["GLOCAL_DATABASE_URL"])
+    try:
+        records = JobRecords(store)
+        job = records.get(args.job_id)
+        if job is None or job.owner != args.owner:
+            log.warning("job %s is not this runner's; nothing to do", args.job_id)
+            return 0
+        run(records, job, args.owner, args.root, args.network, args.scheduler)
+    finally:
+        store.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

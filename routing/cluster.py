@@ -1,0 +1,169 @@
+"""Dask execution of the batch planner: a cluster to run on, and the planner's one `map`
+over it.
+
+    with dask_client(workers=2) as client:            # a LocalCluster of 2 processes
+        plan_orders(..., map_fn=dask_map(client))
+    with dask_client(scheduler="tcp://10.0.0.5:8786") as client:   # an existing cluster
+        ...
+
+Without workers nor scheduler `dask_client` yields None and imports nothing of Dask.
+The plan's blocks (`routing.plan.BlockData`, plain numpy) are solved as Dask tasks by
+the pure `solve_block`; when a worker dies, the scheduler runs its tasks again on
+another worker (up to `distributed.scheduler.allowed-failures`), and as a block's
+solution depends only on the block, the plan is the same.
+
+Reading a large orders table runs partitioned too: `read_orders` reads the CSV or Parquet
+file in partitions with dask.dataframe and validates each on a worker, then joins the
+arrays in file order; `write_plan` writes the plan table part by part (row groups of
+Parquet, appended blocks of CSV). On a real cluster the orders file must be readable at
+the same path by every worker (a shared file system, or an fsspec URL such as s3://).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from routing.network import Network
+from routing.plan import InvalidRow, OrdersTable, load_orders, validate_orders
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+log = logging.getLogger("glocal.cluster")
+
+
+@contextmanager
+def dask_client(
+    workers: int | None = None,
+    scheduler: str | None = None,
+    threads_per_worker: int = 1,
+    memory_limit: str | float | None = "auto",
+) -> Iterator[Client | None]:
+    """A Dask client: of a new `LocalCluster` of `workers` processes on this machine, or
+    of the existing cluster at `scheduler` (`tcp://HOST:PORT`); None without either."""
+    if scheduler is None and not workers:
+        yield None
+        return
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        with Client(scheduler) as client:
+            log.info("connected to the Dask scheduler", extra={"scheduler": scheduler})
+            yield client
+        return
+    with (
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=threads_per_worker,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            memory_limit=memory_limit,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        log.info("started a local Dask cluster", extra={"workers": workers})
+        yield client
+
+
+def dask_map(client: Client) -> Callable[[Callable[[Any], Any], Iterable[Any]], Iterator[Any]]:
+    """The planner's `map_fn` on a cluster: every item a task, results in input order."""
+
+    def mapped(function: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        batch = list(items)
+        if not batch:
+            return iter(())
+        futures = client.map(function, batch, pure=False)
+        return iter(client.gather(futures))
+
+    return mapped
+
+
+def worker_pids(client: Client) -> dict[str, int]:
+    """The process id of each worker, by address (for monitoring and tests)."""
+    import os
+
+    return dict(client.run(os.getpid))
+
+
+PARTITION_BYTES = "64MiB"
+WRITE_ROWS = 200_000
+
+
+def read_orders(
+    path: str | Path,
+    network: Network,
+    client: Client | None,
+    skip_invalid: bool = False,
+    blocksize: str | int = PARTITION_BYTES,
+) -> tuple[OrdersTable, list[InvalidRow]]:
+    """`load_orders`, read and validated partition by partition on the cluster's workers.
+    The same table comes back; a table with problems (or a duplicate order id, which
+    spans partitions) is read again in one process, so its messages are exactly
+    `load_orders`'s."""
+    if client is None:
+        return load_orders(path, network, skip_invalid)
+    import dask
+    import dask.dataframe as dd
+
+    name = str(path)
+    parquet = name.lower().endswith((".parquet", ".pq"))
+    if parquet:
+        frame = dd.read_parquet(name)
+    else:
+        frame = dd.read_csv(name, dtype=str, keep_default_na=False, skipinitialspace=True,
+                            blocksize=blocksize)  # fmt: skip
+    tasks = [dask.delayed(_validate_part)(part, network, parquet) for part in frame.to_delayed()]
+    parts = client.gather(client.compute(tasks))
+    if any(bad for _, _, bad in parts):
+        return load_orders(path, network, skip_invalid)
+    table = _concat([t for _, t, _ in parts], [n for n, _, _ in parts])
+    if pd.Series(table.order_id).duplicated().any():
+        return load_orders(path, network, skip_invalid)
+    return table, []
+
+
+def _validate_part(
+    frame: pd.DataFrame, network: Network, parquet: bool
+) -> tuple[int, OrdersTable, int]:
+    """(rows, valid orders, rows with a problem) of one partition."""
+    if parquet:  # every cell as a string, as `load_orders` reads Parquet
+        frame = frame.astype(str).replace({"None": "", "nan": "", "NaT": ""})
+    table, invalid = validate_orders(frame, network, "orders", skip_invalid=True)
+    return len(frame), table, len(invalid)
+
+
+def _concat(tables: list[OrdersTable], rows: list[int]) -> OrdersTable:
+    offsets = np.concatenate([[0], np.cumsum(rows)[:-1]]).astype(np.int64)
+    joined = {
+        f.name: np.concatenate([getattr(t, f.name) for t in tables]) for f in fields(OrdersTable)
+    }
+    joined["line"] = np.concatenate([t.line + o for t, o in zip(tables, offsets, strict=True)])
+    return OrdersTable(**joined)
+
+
+def write_plan(frame: pd.DataFrame, path: str | Path, rows: int = WRITE_ROWS) -> None:
+    """The plan table to `.csv` or `.parquet`, `rows` at a time (one row group or one
+    appended block each), so no whole-table text is ever held at once."""
+    path = Path(path)
+    if path.suffix.lower() in (".parquet", ".pq"):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        schema = pa.Schema.from_pandas(frame.head(0), preserve_index=False)
+        with pq.ParquetWriter(path, schema) as writer:
+            for start in range(0, max(len(frame), 1), rows):
+                part = frame.iloc[start : start + rows]
+                writer.write_table(pa.Table.from_pandas(part, schema, preserve_index=False))
+        return
+    with path.open("w", encoding="utf-8", newline="") as sink:
+        for start in range(0, max(len(frame), 1), rows):
+            frame.iloc[start : start + rows].to_csv(sink, index=False, header=start == 0)
