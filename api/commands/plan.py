@@ -1,9 +1,7 @@
 """`glocal plan` and `glocal sample-orders`: batch planning of an orders table.
 
-Register in api/cli.py as
-    app.command("plan")(plan.plan_command)
-    app.command("sample-orders")(plan.sample_orders_command)
-(`app` below holds both, for tests and for running this module alone).
+Registered in api/cli.py; `app` below holds both too, for tests and for running this
+module alone. Blocks are solved in `--workers` processes (default 2).
 """
 
 from __future__ import annotations
@@ -87,7 +85,7 @@ def plan_command(
     demand: Annotated[float, typer.Option("--demand", help="Resample orders by a factor.")] = 1.0,
     params_file: Annotated[Path | None, typer.Option("--params", help="PlanParams TOML.")] = None,
     solver: Annotated[
-        str | None, typer.Option("--solver", help="MIP solver of --rounding window.")
+        str | None, typer.Option("--solver", help="MIP solver: highs, scip or cp_sat.")
     ] = None,
     workers: Annotated[int, typer.Option("--workers", help="Block solver processes.")] = 2,
     network: NetworkOption = None,

@@ -212,16 +212,14 @@ def _polish(f: Formulation, b: BlockData, found: Solution, started: float) -> So
 
 
 def _fixed(plain: Formulation, b: BlockData, units: np.ndarray) -> Solution:
-    """The LP over the flows with the units fixed (objective inf if it fails)."""
-    found = solve(
-        plain.with_units_between(units, units),
-        b.lp_solver,
-        b.time_limit_s,
-        b.threads,
-        b.seed,
-        relax=True,
-    )
-    if found.status is not Status.OPTIMAL:
+    """The flows with the units fixed: an LP (a MIP with `integer_flows`); objective inf
+    if it fails."""
+    model = plain.with_units_between(units, units)
+    if b.integer_flows:
+        found = solve(model, b.solver, b.time_limit_s, b.threads, b.seed, b.relative_gap)
+    else:
+        found = solve(model, b.lp_solver, b.time_limit_s, b.threads, b.seed, relax=True)
+    if not len(found.values):
         return Solution(found.status, np.inf, np.nan, np.zeros(0), np.zeros(0), found.seconds)
     return found
 

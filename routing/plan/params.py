@@ -44,10 +44,10 @@ def _positive(name: str, value: float) -> None:
 @dataclass(frozen=True)
 class PlanParams:
     horizon_days: int = 14  # departures considered: from the first ready day, this many days
-    time_limit_s: float = 60.0  # for the whole solve; each block gets a share by its size
+    time_limit_s: float = 60.0  # per solve; a block gets a share by its size (at least 1/4)
     rounding: str = "descent"  # whole units from the LP: "descent" or "window" (blocks.py)
-    solver: str = "highs"  # MIP solver of the window rounding (bench/plan_solvers.py)
-    lp_solver: str = "highs"  # for the LP bound and the shadow prices (bench: faster than glop)
+    solver: str = "highs"  # MIP solver: window rounding, small blocks (bench/plan_solvers.py)
+    lp_solver: str = "highs"  # LP bound, prices and the descent's LPs (bench/plan_solvers.py)
     threads: int = 2  # per solver, for those that take it (HiGHS runs one)
     workers: int = 1  # processes solving blocks side by side (a script's main module needs
     # the `if __name__ == "__main__":` guard for more than 1: workers are started fresh)
@@ -62,7 +62,8 @@ class PlanParams:
     deadline_bucket_days: int = 2  # deadlines within this many days share a commodity
     refine_top: int = 2  # commodities split by their orders' this many cheapest arcs (0: not)
     refine_rounds: int = 2  # splits by the orders' cheapest arc at the LP's prices (refine.py)
-    integer_flows: bool = False  # True: whole orders per arc in the MIP (slower; see bench)
+    integer_flows: bool = False  # True: whole orders per arc in the model (slower); False:
+    # the disaggregation makes whole orders of the flows
     plan_quantile: float = 0.9  # a leg's planned departure: the first its parcels reach with
     # at least this probability
 

@@ -328,7 +328,7 @@ def _blocks(
                 solver=params.solver,
                 rounding=params.rounding,
                 lp_solver=params.lp_solver,
-                time_limit_s=max(params.time_limit_s * share, 1.0),
+                time_limit_s=max(params.time_limit_s * share, params.time_limit_s / 4),
                 threads=params.threads,
                 seed=params.seed,
                 relative_gap=params.relative_gap,

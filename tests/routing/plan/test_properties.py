@@ -160,7 +160,7 @@ def test_bad_rows_stop_the_run_or_become_invalid(two_lanes: Network) -> None:
     out = plan_table(result)
     assert list(out["order_id"]) == list(frame["order_id"])
     assert list(out["status"]) == ["planned", "invalid", "invalid", "invalid"]
-    assert out.loc[2, "reason"].startswith("line 4: weight_kg")
+    assert str(out.loc[2, "reason"]).startswith("line 4: weight_kg")
 
 
 def test_cli_sample_orders_and_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
