@@ -36,7 +36,19 @@ def intensities(path: Path = EMISSIONS_FILE) -> dict[Mode, float]:
     return found
 
 
+Factors = tuple[tuple[float, float], ...]  # per leg: km, kg CO2e per tonne-km
+
+
 def co2e_kg(network: Network, route: tuple[Service, ...], weight_kg: float) -> float:
+    return co2e_of(route_factors(network, route), weight_kg)
+
+
+def route_factors(network: Network, route: tuple[Service, ...]) -> Factors:
+    """What a route's CO2e depends on besides the weight (a quote keeps it per route)."""
     factors = intensities()
+    return tuple((network.distance_km(s), factors[s.mode]) for s in route)
+
+
+def co2e_of(factors: Factors, weight_kg: float) -> float:
     tonnes = weight_kg / 1000
-    return sum(network.distance_km(s) * tonnes * factors[s.mode] for s in route)
+    return sum(km * tonnes * intensity for km, intensity in factors)

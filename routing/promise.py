@@ -37,7 +37,7 @@ tests/routing/test_promise.py checks the agreement).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from typing import Any
@@ -67,6 +67,9 @@ EARLIEST_MASS = 1e-6  # `earliest` is the first date with at least this cumulati
 LATEST_QUANTILE = 0.99  # `latest`: a log-normal tail has no last day; P99 is stable to the tail cut
 
 
+Delivered = tuple[int, np.ndarray, np.ndarray]  # first local day number, pmf, its cdf
+
+
 @dataclass(frozen=True, eq=False)
 class Promise:
     """Delivery-date distribution in the buyer's local calendar (the zone's time zone)."""
@@ -75,17 +78,23 @@ class Promise:
     tz: str  # IANA zone of the destination zone
     first_day: date  # the date of pmf[0]
     pmf: np.ndarray  # probability of delivery on each local date from first_day
+    cumulative: np.ndarray | None = field(default=None, repr=False)  # cumsum(pmf), if known
 
     @cached_property
     def cdf(self) -> np.ndarray:
-        return np.cumsum(self.pmf)
+        return np.cumsum(self.pmf) if self.cumulative is None else self.cumulative
 
     def quantile(self, q: float) -> date:
         """The first local date by which at least a share q of parcels has arrived."""
-        if not 0 < q < 1:
-            raise ValueError(f"quantile must be in (0, 1), got {q}")
-        i = int(np.searchsorted(self.cdf, q - 1e-9, side="left"))
-        return day_date(day_number(self.first_day) + min(i, len(self.pmf) - 1))
+        return self.quantiles(q)[0]
+
+    def quantiles(self, *qs: float) -> tuple[date, ...]:
+        """`quantile` of each share, found in one search."""
+        if not all(0 < q < 1 for q in qs):
+            raise ValueError(f"quantiles must be in (0, 1), got {qs}")
+        found = np.searchsorted(self.cdf, np.array(qs) - 1e-9, side="left")
+        first, last = day_number(self.first_day), len(self.pmf) - 1
+        return tuple(day_date(first + min(int(i), last)) for i in found)
 
     @property
     def p50(self) -> date:
@@ -155,17 +164,17 @@ def promise(
     if first.clear_before is None:  # handled to the minute, then the next departure
         if first.handling_min:
             minute = first.minute_clock.advance(minute, first.handling_min)
-        day0, pmf = after_departure(legs, next_departure(first, minute))
+        day0, pmf, cdf = after_departure(legs, next_departure(first, minute))
     else:  # cleared first (a last mile alone), on the hour grid
         state: State = clear(first.clear_before, Spikes(np.array([minute], dtype=np.int64), _ONE))
         if first.handling_min:
             state = handle(first, state)
         departed = depart(first, state)
         if len(departed.minutes) == 1:  # everything after is shared, and cached
-            day0, pmf = after_departure(legs, int(departed.minutes[0]))
+            day0, pmf, cdf = after_departure(legs, int(departed.minutes[0]))
         else:
-            day0, pmf = _delivered(legs, _onwards(legs, 0, departed))
-    return Promise(order_time, _zone(legs[-1]), day_date(day0), pmf)
+            day0, pmf, cdf = _delivered(legs, _onwards(legs, 0, departed))
+    return Promise(order_time, _zone(legs[-1]), day_date(day0), pmf, cdf)
 
 
 # (the route up to leg i, first departure) -> the parcels' departures on leg i: ~1-2 kB
@@ -173,11 +182,11 @@ _DEPARTED: Lru[Spikes] = Lru(8192)
 # (the route up to leg i, first departure, how leg i + 1 clears and handles) -> the
 # parcels ready for leg i + 1 after a clearance: ~20 kB each
 _ARRIVED: Lru[Arrivals] = Lru(512)
-# (the whole route, first departure) -> (first day, pmf): ~1 kB each
-_DELIVERED: Lru[tuple[int, np.ndarray]] = Lru(32_768)
+# (the whole route, first departure) -> (first day, pmf, cdf): ~2 kB each
+_DELIVERED: Lru[Delivered] = Lru(32_768)
 
 
-def after_departure(legs: tuple[Leg, ...], minute: int) -> tuple[int, np.ndarray]:
+def after_departure(legs: tuple[Leg, ...], minute: int) -> Delivered:
     """The delivery-date distribution of parcels leaving on the first leg's departure at
     `minute`: every order that catches the same departure shares it, and the route's
     first legs are shared with the other routes that begin with them."""
@@ -219,10 +228,12 @@ def _onwards(
     return arrive(legs[-1], None, departed)
 
 
-def _delivered(legs: tuple[Leg, ...], arrivals: Arrivals) -> tuple[int, np.ndarray]:
+def _delivered(legs: tuple[Leg, ...], arrivals: Arrivals) -> Delivered:
     day0, pmf = deliver(legs[-1], arrivals)
+    cdf = np.cumsum(pmf)
     pmf.setflags(write=False)
-    return day0, pmf
+    cdf.setflags(write=False)
+    return day0, pmf, cdf
 
 
 def clear_caches() -> None:

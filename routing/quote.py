@@ -13,25 +13,27 @@ option: a buyer gives up about one percent of the cheapest price per day saved).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from carriers.model import Service
+from carriers.model import Mode, Service
 from carriers.money import Money, total
 from carriers.pricing import Charge, price_parcel
 from routing.customs import CustomsCase, CustomsRules, LandedCost, customs_case, load_rules
 from routing.customs.routes import route_id
-from routing.emissions import co2e_kg
+from routing.emissions import Factors, co2e_of, route_factors
 from routing.fx import FxRate, FxRates, load_fx
 from routing.localize import parse_locale, summary_line
 from routing.network import Network
 from routing.order_lanes import OrderLanes, order_lanes, reasons
 from routing.orders import Incoterm, Order
 from routing.promise import promise
+from routing.promise_cache import Lru
 from routing.quote_types import (
     Excluded,
+    Leg,
     Line,
     Message,
     Option,
@@ -51,12 +53,43 @@ VALUE_OF_A_DAY = Decimal("0.01")  # share of the cheapest total one day of P90 i
 
 
 @dataclass(frozen=True)
+class RouteFacts:
+    """What a quote needs of a route that the route alone decides, kept by the engine."""
+
+    services: Route
+    route_id: str
+    legs: tuple[Leg, ...]
+    co2e: Factors
+    carriers: tuple[str, ...]  # the carriers' display names, leg by leg
+    modes: tuple[Mode, ...]
+
+
+@dataclass(frozen=True)
 class Engine:
     """Everything a quote reads besides the order, loaded once."""
 
     network: Network
     fx: FxRates
     rules: CustomsRules
+    routes: Lru[RouteFacts] = field(default_factory=lambda: Lru(65_536))  # by service indices
+
+    def route(self, services: tuple[int, ...]) -> RouteFacts:
+        """The facts of the route over these compiled service indices (the network's
+        services never change, so they are kept)."""
+        found = self.routes.get(services)
+        if found is None:
+            route = tuple(self.network.compiled.services[k] for k in services)
+            names = self.network.carrier_names
+            found = RouteFacts(
+                route,
+                route_id(route),
+                legs_of(route),
+                route_factors(self.network, route),
+                tuple(names.get(s.carrier, s.carrier) for s in route),
+                tuple(s.mode for s in route),
+            )
+            self.routes.put(services, found)
+        return found
 
 
 _ENGINES: dict[int, tuple[Network, Engine]] = {}
@@ -82,7 +115,7 @@ def quote(
     at = at or order.created_at
     check_origin(order, network)
     currency = answer_currency(order, currency)
-    lang = parse_locale(locale or order.locale)
+    tag = str(parse_locale(locale or order.locale))
     net = network.compiled
     lanes = order_lanes(net, order, engine.fx, at.date())
     found = pareto_routes(net, net.node_index[order.origin], lanes.lanes, MAX_ROUTES)
@@ -91,18 +124,22 @@ def quote(
     memo: dict = {}
     money = Converter(engine.fx, currency, at.date())
     case = customs_case(order, at.date(), engine.rules, engine.fx, network=engine.network)
+    facts: dict[str, RouteFacts] = {}
     for f in found:
-        route = tuple(net.services[k] for k in f.services)
+        route = engine.route(f.services)
         built = _route_options(engine, order, route, at, money, memo, case)
         if isinstance(built, Excluded):
             excluded.append(built)
         else:
             options += built
+            facts[route.route_id] = route
     options, beaten = _undominated(options)
     excluded += beaten
-    options = _rank(_tag(options), order)
-    names = network.carrier_names
-    options = [replace(o, summary=_summary(o, lang, names)) for o in options]
+    tags = _tags(options)
+    options = [
+        replace(o, tags=tags[o.option_id], summary=_summary(o, tag, facts[o.route_id]))
+        for o in _rank(options, order)
+    ]
     rates = tuple(sorted(money.used.values(), key=lambda r: (r.base, r.quote, r.as_of)))
     return Quote(new_quote_id(), at, currency, tuple(options), tuple(excluded), rates)
 
@@ -130,13 +167,13 @@ class Converter:
 def _route_options(
     engine: Engine,
     order: Order,
-    route: Route,
+    facts: RouteFacts,
     at: datetime,
     money: Converter,
     memo: dict,
     case: CustomsCase,
 ) -> list[Option] | Excluded:
-    rid = route_id(route)
+    rid, route = facts.route_id, facts.services
     findings = case.screen(route)  # the order's customs, prepared once per quote
     blockers = [Message(f.code, f.message) for f in findings if f.excludes]
     if blockers:
@@ -147,19 +184,21 @@ def _route_options(
     money.note(landed.fx)
     dates = promise(route, order.created_at, engine.network.nodes)
     on_time = None if order.deliver_by is None else dates.probability_by(order.deliver_by)
-    when = PromiseDates(dates.p50, dates.p90, dates.p95, on_time)
-    co2 = co2e_kg(engine.network, route, order.weight_kg)
+    p50, p90, p95 = dates.quantiles(0.5, 0.9, 0.95)
+    when = PromiseDates(p50, p90, p95, on_time)
+    co2 = co2e_of(facts.co2e, order.weight_kg)
     messages = tuple(Message(f.code, f.message) for f in findings)
+    duty_lines = _duty_lines(landed, money)
     options = []
     for incoterm in _incoterms(order, landed):
-        lines = _duty_lines(landed, incoterm, money)
+        lines = duty_lines + _fee_lines(landed, incoterm, money)
         duties = total([line.amount for line in lines], money.currency)
         options.append(
             Option(
                 option_id=f"{rid}#{incoterm.value}",
                 route_id=rid,
                 incoterm=incoterm,
-                legs=legs_of(route),
+                legs=facts.legs,
                 charges=(*shipping_lines, *lines),
                 shipping=shipping,
                 duties_and_taxes=duties,
@@ -264,16 +303,17 @@ def _undominated(options: list[Option]) -> tuple[list[Option], list[Excluded]]:
     return kept, beaten
 
 
-def _tag(options: list[Option]) -> list[Option]:
-    """Mark the cheapest, fastest, greenest and best-value options (ties: all of them)."""
+def _tags(options: list[Option]) -> dict[str, tuple[str, ...]]:
+    """The cheapest, fastest, greenest and best-value options' tags (ties: all of them),
+    by option id."""
     if not options:
-        return options
+        return {}
     cheapest = min(o.total.amount for o in options)
     fastest = min(o.promise.p90 for o in options)
     greenest = min(round(o.co2e_kg, 3) for o in options)
     value = {o.option_id: _value_score(o, cheapest, fastest) for o in options}
     best = min(value.values())
-    tagged = []
+    tagged = {}
     for o in options:
         tags = [
             name
@@ -285,7 +325,7 @@ def _tag(options: list[Option]) -> list[Option]:
             )
             if hit
         ]
-        tagged.append(replace(o, tags=tuple(tags)))
+        tagged[o.option_id] = tuple(tags)
     return tagged
 
 
@@ -305,11 +345,8 @@ def _rank(options: list[Option], order: Order) -> list[Option]:
     return sorted(options, key=key)
 
 
-def _summary(o: Option, lang: Any, carrier_names: dict[str, str]) -> str:
-    names = [carrier_names.get(g.carrier, g.carrier) for g in o.legs]
-    return summary_line(
-        lang, names, [g.mode for g in o.legs], o.total, o.promise.p50, o.promise.p90
-    )
+def _summary(o: Option, tag: str, route: RouteFacts) -> str:
+    return summary_line(tag, route.carriers, route.modes, o.total, o.promise.p50, o.promise.p90)
 
 
 def _incoterms(order: Order, landed: LandedCost) -> list[Incoterm]:
@@ -322,10 +359,10 @@ def _incoterms(order: Order, landed: LandedCost) -> list[Incoterm]:
     return [Incoterm.DDP, Incoterm.DAP]
 
 
-def _duty_lines(landed: LandedCost, incoterm: Incoterm, money: Converter) -> list[Line]:
-    """Duties and taxes of the route; under DAP the carrier's clearance fee as well. A
-    fixed-amount rate (EUR 3 per subheading) is stated as that amount."""
-    lines = [
+def _duty_lines(landed: LandedCost, money: Converter) -> list[Line]:
+    """Duties and taxes of the route, under any incoterm. A fixed-amount rate (EUR 3 per
+    subheading) is stated as that amount."""
+    return [
         Line(
             kind=x.kind.value,
             name=x.name,
@@ -338,8 +375,12 @@ def _duty_lines(landed: LandedCost, incoterm: Incoterm, money: Converter) -> lis
         for x in landed.lines
         if x.name != CLEARANCE_FEE
     ]
+
+
+def _fee_lines(landed: LandedCost, incoterm: Incoterm, money: Converter) -> list[Line]:
+    """Under DAP, the carrier's clearance fee, when there is something to collect."""
     if incoterm is Incoterm.DAP and landed.clearance_fee is not None and landed.total.amount:
-        lines.append(
+        return [
             Line(
                 "fee",
                 CLEARANCE_FEE,
@@ -347,8 +388,8 @@ def _duty_lines(landed: LandedCost, incoterm: Incoterm, money: Converter) -> lis
                 rule_id="carrier.clearance_fee",
                 source="the clearing carrier's fee to the buyer",
             )
-        )
-    return lines
+        ]
+    return []
 
 
 def _collection_messages(landed: LandedCost, incoterm: Incoterm) -> tuple[Message, ...]:
