@@ -96,6 +96,27 @@ def _category_mask(categories: frozenset[GoodsCategory] | set[GoodsCategory]) ->
     return sum(1 << CATEGORIES.index(c) for c in categories)
 
 
+@dataclass(frozen=True)
+class LanePlace:
+    """What a destination means to each lane of a subset, whatever the parcel: the card's
+    zone index (0 unzoned, -1 none) and its remote-area surcharge (0 if none)."""
+
+    zones: np.ndarray
+    remote: np.ndarray
+
+
+def lane_place(
+    table: LaneTable, services: Sequence[Service], ks: np.ndarray, country: str, postal: str
+) -> LanePlace:
+    remote = np.zeros(len(ks), dtype=np.int64)
+    code = postal.replace(" ", "").upper()
+    for j in np.flatnonzero(table.is_remote[ks]):
+        card = services[ks[j]].rate_card
+        if any(code.startswith(p) for p in card.remote_area_prefixes):
+            remote[j] = card.remote_area_surcharge
+    return LanePlace(_zones(table, services, ks, country, postal), remote)
+
+
 def lane_prices(
     table: LaneTable,
     services: Sequence[Service],
@@ -104,10 +125,14 @@ def lane_prices(
     country: str,
     postal_code: str,
     subset: np.ndarray | None = None,
+    place: LanePlace | None = None,
 ) -> np.ndarray:
     """Total charge of one parcel on each service of `subset` (default: all), in each
-    card's minor units; NOT_PRICEABLE where the card has no tier or zone for the parcel."""
+    card's minor units; NOT_PRICEABLE where the card has no tier or zone for the parcel.
+    `place` is `lane_place` of the subset and destination, when the caller kept it."""
     ks = np.arange(len(services)) if subset is None else subset
+    if place is None:
+        place = lane_place(table, services, ks, country, postal_code)
     actual = grams(weight_kg)
     volume = dims_cm[0] * dims_cm[1] * dims_cm[2] * 1000
     divisor = table.divisor[ks]
@@ -116,7 +141,7 @@ def lane_prices(
     billed = np.maximum(vol.astype(np.int64), actual)
     step_g = table.step_g[ks]
     billed = np.where(step_g > 0, -(-billed // np.maximum(step_g, 1)) * step_g, billed)
-    zones = _zones(table, services, ks, country, postal_code)
+    zones = place.zones
     block = ks.astype(np.int64) * table.n_zones + np.maximum(zones, 0)
     pos = np.searchsorted(table.break_key, block * _KEY + billed, side="left")
     pos_ok = pos < len(table.break_key)
@@ -127,12 +152,7 @@ def lane_prices(
     too_big = (max(dims_cm) > table.oversize_side_cm[ks]) | (
         weight_kg > table.oversize_weight_kg[ks]
     )
-    charge = freight + np.where(too_big, table.oversize[ks], 0)
-    code = postal_code.replace(" ", "").upper()
-    for j in np.flatnonzero(table.is_remote[ks]):
-        card = services[ks[j]].rate_card
-        if any(code.startswith(p) for p in card.remote_area_prefixes):
-            charge[j] += card.remote_area_surcharge
+    charge = freight + np.where(too_big, table.oversize[ks], 0) + place.remote
     fuel = table.fuel_ppm[ks]
     charge = charge + (charge * fuel * 2 + 1_000_000) // 2_000_000
     return np.where(found, charge, NOT_PRICEABLE)

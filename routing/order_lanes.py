@@ -9,14 +9,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 
 from carriers.money import Money
 from routing.fx import FxRates
-from routing.lanes import NOT_PRICEABLE, block_codes, lane_blocks, lane_prices
+from routing.lanes import (
+    NOT_PRICEABLE,
+    LanePlace,
+    block_codes,
+    lane_blocks,
+    lane_place,
+    lane_prices,
+)
 from routing.network import CompiledNetwork
 from routing.orders import Order
+from routing.promise_cache import Lru
 from routing.search import Lanes
 
 RANKING_CURRENCY = "EUR"  # lane costs are compared in one currency; answers use the buyer's
@@ -30,39 +39,87 @@ class OrderLanes:
     prices: np.ndarray  # int64 minor units per service in its card's currency, all parcels
 
 
-def order_lanes(net: CompiledNetwork, order: Order, fx: FxRates, at: date) -> OrderLanes:
+@dataclass(frozen=True)
+class Destination:
+    """What the network's lanes make of one destination, whatever the order."""
+
+    target: np.ndarray  # lanes that end at the buyer's door
+    heading: np.ndarray  # lanes toward the destination country (not into a zone)
+    ks: np.ndarray  # the lanes an order there is priced and checked on
+    place: LanePlace  # their zones and remote-area surcharges
+
+
+def order_lanes(
+    net: CompiledNetwork,
+    order: Order,
+    fx: FxRates,
+    at: date,
+    memo: Lru[Any] | None = None,
+) -> OrderLanes:
     """Lane vectors of one order. Only lanes that head for the destination country, or end
-    at the buyer's door, are priced and checked; every other lane is simply not allowed."""
+    at the buyer's door, are priced and checked; every other lane is simply not allowed.
+    `memo` keeps, for this network and these rates, what a destination and a date decide
+    (a quote engine holds one): checkouts ship to the same postal codes day after day."""
     n = len(net.services)
-    dest = order.destination
-    target = np.zeros(n, dtype=bool)
-    for k in net.last_miles.get(dest.country, ()):
-        target[k] = net.services[k].covers(dest.country, dest.postal_code)
-    toward = net.toward.get(dest.country)
-    heading = np.zeros(n, dtype=bool) if toward is None else toward[net.dst] & ~net.is_zone[net.dst]
-    ks = np.flatnonzero(heading | target)
+    dest = _destination(net, order.destination.country, order.destination.postal_code, memo)
     prices = np.zeros(n, dtype=np.int64)
     blocks = np.zeros(n, dtype=np.int64)
-    prices[ks], blocks[ks] = _price_and_check(net, order, ks)
+    prices[dest.ks], blocks[dest.ks] = _price_and_check(net, order, dest)
     blocks |= _value_blocks(net, order, fx, at)
-    to_ranking = np.array([_rate(fx, c, at) for c in net.currencies])
-    cost = prices * to_ranking[net.currency_index]
-    allowed = (blocks == 0) & (heading | target)
+    cost = prices * _to_ranking(net, fx, at, memo)[net.currency_index]
+    allowed = (blocks == 0) & (dest.heading | dest.target)
     return OrderLanes(
-        Lanes(cost, net.search_days, allowed, target, net.regime_group), blocks, prices
+        Lanes(cost, net.search_days, allowed, dest.target, net.regime_group), blocks, prices
     )
 
 
+def _destination(
+    net: CompiledNetwork, country: str, postal_code: str, memo: Lru[Any] | None
+) -> Destination:
+    key = ("destination", country, postal_code)
+    found = memo.get(key) if memo is not None else None
+    if found is None:
+        n = len(net.services)
+        target = np.zeros(n, dtype=bool)
+        for k in net.last_miles.get(country, ()):
+            target[k] = net.services[k].covers(country, postal_code)
+        toward = net.toward.get(country)
+        heading = (
+            np.zeros(n, dtype=bool) if toward is None else toward[net.dst] & ~net.is_zone[net.dst]
+        )
+        ks = np.flatnonzero(heading | target)
+        place = lane_place(net.lanes, net.services, ks, country, postal_code)
+        found = Destination(target, heading, ks, place)
+        for a in (target, heading, ks, place.zones, place.remote):
+            a.setflags(write=False)
+        if memo is not None:
+            memo.put(key, found)
+    return found
+
+
+def _to_ranking(net: CompiledNetwork, fx: FxRates, at: date, memo: Lru[Any] | None) -> np.ndarray:
+    """The rate from each card currency into the ranking currency on `at`."""
+    key = ("to_ranking", at)
+    found = memo.get(key) if memo is not None else None
+    if found is None:
+        found = np.array([_rate(fx, c, at) for c in net.currencies])
+        found.setflags(write=False)
+        if memo is not None:
+            memo.put(key, found)
+    return found
+
+
 def _price_and_check(
-    net: CompiledNetwork, order: Order, ks: np.ndarray
+    net: CompiledNetwork, order: Order, dest: Destination
 ) -> tuple[np.ndarray, np.ndarray]:
-    """All parcels' charges on lanes `ks`, and what each lane refuses (bit masks)."""
-    dest = order.destination
+    """All parcels' charges on the destination's lanes, and what each lane refuses (bit
+    masks)."""
+    country, postal, ks = order.destination.country, order.destination.postal_code, dest.ks
     prices = np.zeros(len(ks), dtype=np.int64)
     blocks = np.zeros(len(ks), dtype=np.int64)
     for parcel in order.parcels:
         p = lane_prices(net.lanes, net.services, parcel.weight_kg, parcel.dims_cm,
-                        dest.country, dest.postal_code, ks)  # fmt: skip
+                        country, postal, ks, dest.place)  # fmt: skip
         unpriced = p == NOT_PRICEABLE
         blocks |= np.where(unpriced, NOT_PRICEABLE_BIT, 0)
         prices += np.where(unpriced, 0, p)

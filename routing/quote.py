@@ -72,6 +72,7 @@ class Engine:
     fx: FxRates
     rules: CustomsRules
     routes: Lru[RouteFacts] = field(default_factory=lambda: Lru(65_536))  # by service indices
+    lanes: Lru[Any] = field(default_factory=lambda: Lru(65_536))  # order_lanes' memo
 
     def route(self, services: tuple[int, ...]) -> RouteFacts:
         """The facts of the route over these compiled service indices (the network's
@@ -117,7 +118,7 @@ def quote(
     currency = answer_currency(order, currency)
     tag = str(parse_locale(locale or order.locale))
     net = network.compiled
-    lanes = order_lanes(net, order, engine.fx, at.date())
+    lanes = order_lanes(net, order, engine.fx, at.date(), engine.lanes)
     found = pareto_routes(net, net.node_index[order.origin], lanes.lanes, MAX_ROUTES)
     options: list[Option] = []
     excluded = _blocked(network, order, lanes, {f.services for f in found})
