@@ -107,6 +107,12 @@ class CompiledNetwork:
     regime_group: np.ndarray  # int per service: index in CustomsRegime if it clears, else -1
     value_capped: tuple[int, ...]  # services with a declared-value ceiling
 
+    @cached_property
+    def adjacency(self) -> tuple[list[int], list[int], list[bool]]:
+        """`out_start`, `dst` and `is_zone` as Python lists: a search reads them element by
+        element, where a list is several times faster than a numpy array."""
+        return self.out_start.tolist(), self.dst.tolist(), self.is_zone.tolist()
+
 
 @lru_cache(maxsize=65536)
 def _geodesic_km(a: Node, b: Node) -> float:
