@@ -16,7 +16,8 @@ Reading a large orders table runs partitioned too: `read_orders` reads the CSV o
 file in partitions with dask.dataframe and validates each on a worker, then joins the
 arrays in file order; `write_plan` writes the plan table part by part (row groups of
 Parquet, appended blocks of CSV). On a real cluster the orders file must be readable at
-the same path by every worker (a shared file system, or an fsspec URL such as s3://).
+the same path by every worker (a shared file system), and every worker needs the same
+glocal with its data files (README, "On a real cluster").
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
 
+from carriers.errors import GlocalError
 from routing.network import Network
 from routing.plan import InvalidRow, OrdersTable, load_orders, validate_orders
 
@@ -40,25 +43,60 @@ if TYPE_CHECKING:
 log = logging.getLogger("glocal.cluster")
 
 
+class ClusterUnavailable(GlocalError):
+    """A Dask cluster that cannot be used: a malformed scheduler address, a scheduler that
+    does not answer, or one lost (or whose workers all died on a task) during the run."""
+
+    code = "cluster_unavailable"
+
+
+SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
+
+
+def check_address(scheduler: str) -> str:
+    """`scheduler` if it is a Dask address `SCHEME://HOST:PORT` (or `HOST:PORT`, which is
+    tcp); a `ClusterUnavailable` saying what is wrong if not."""
+    text = scheduler.strip()
+    parts = urlsplit(text if "://" in text else f"tcp://{text}")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if (
+        parts.scheme not in SCHEMES
+        or not parts.hostname
+        or port is None
+        or parts.path not in ("", "/")
+    ):
+        raise ClusterUnavailable(
+            f"a Dask scheduler address is SCHEME://HOST:PORT (e.g. tcp://10.0.0.5:8786; "
+            f"schemes {', '.join(SCHEMES)}), got {scheduler!r}"
+        )
+    return text
+
+
 @contextmanager
 def dask_client(
     workers: int | None = None,
     scheduler: str | None = None,
     threads_per_worker: int = 1,
     memory_limit: str | float | None = "auto",
+    connect_timeout: float | None = None,
 ) -> Iterator[Client | None]:
     """A Dask client: of a new `LocalCluster` of `workers` processes on this machine, or
-    of the existing cluster at `scheduler` (`tcp://HOST:PORT`); None without either."""
+    of the existing cluster at `scheduler` (`tcp://HOST:PORT`); None without either.
+    A scheduler that does not answer within `connect_timeout` seconds (default: Dask's
+    `distributed.comm.timeouts.connect`, 30 s) is a `ClusterUnavailable`."""
     if scheduler is None and not workers:
         yield None
         return
-    from distributed import Client, LocalCluster
-
     if scheduler is not None:
-        with Client(scheduler) as client:
+        with _connect(check_address(scheduler), connect_timeout) as client:
             log.info("connected to the Dask scheduler", extra={"scheduler": scheduler})
             yield client
         return
+    from distributed import Client, LocalCluster
+
     with (
         LocalCluster(
             n_workers=workers,
@@ -66,6 +104,8 @@ def dask_client(
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
+            # the scheduler's HTTP endpoints (health, metrics) on any free loopback port
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
             memory_limit=memory_limit,
         ) as cluster,
         Client(cluster) as client,
@@ -74,15 +114,38 @@ def dask_client(
         yield client
 
 
+def _connect(address: str, timeout: float | None) -> Client:
+    from distributed import Client
+
+    try:
+        if timeout is None:
+            return Client(address)
+        return Client(address, timeout=timeout)
+    except (OSError, TimeoutError) as exc:  # distributed's "Timed out trying to connect"
+        raise ClusterUnavailable(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+
+
 def dask_map(client: Client) -> Callable[[Callable[[Any], Any], Iterable[Any]], Iterator[Any]]:
-    """The planner's `map_fn` on a cluster: every item a task, results in input order."""
+    """The planner's `map_fn` on a cluster: every item a task, results in input order.
+    A cluster lost during the map is a `ClusterUnavailable`."""
+    from concurrent.futures import CancelledError
+
+    from distributed import KilledWorker
 
     def mapped(function: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         batch = list(items)
         if not batch:
             return iter(())
-        futures = client.map(function, batch, pure=False)
-        return iter(client.gather(futures))
+        try:
+            futures = client.map(function, batch, pure=False)
+            return iter(client.gather(futures))
+        except KilledWorker as exc:
+            raise ClusterUnavailable(
+                f"Dask workers kept dying while they solved a plan block ({exc}); "
+                "give them more memory, or see their logs"
+            ) from None
+        except (OSError, CancelledError) as exc:  # the scheduler is gone
+            raise ClusterUnavailable(f"lost the Dask cluster during the plan: {exc!r}") from None
 
     return mapped
 
@@ -158,7 +221,7 @@ def write_plan(frame: pd.DataFrame, path: str | Path, rows: int = WRITE_ROWS) ->
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        schema = pa.Schema.from_pandas(frame.head(0), preserve_index=False)
+        schema = _parquet_schema(frame)
         with pq.ParquetWriter(path, schema) as writer:
             for start in range(0, max(len(frame), 1), rows):
                 part = frame.iloc[start : start + rows]
@@ -167,3 +230,18 @@ def write_plan(frame: pd.DataFrame, path: str | Path, rows: int = WRITE_ROWS) ->
     with path.open("w", encoding="utf-8", newline="") as sink:
         for start in range(0, max(len(frame), 1), rows):
             frame.iloc[start : start + rows].to_csv(sink, index=False, header=start == 0)
+
+
+def _parquet_schema(frame: pd.DataFrame) -> Any:
+    """The Arrow schema of the whole table, every part written with it. An object column
+    (strings with None in a plan) has no type in zero rows: its type is that of its values
+    (string if it has none)."""
+    import pyarrow as pa
+
+    schema = pa.Schema.from_pandas(frame.head(0), preserve_index=False)
+    for i, field in enumerate(schema):
+        if pa.types.is_null(field.type):
+            values = frame[field.name].dropna()
+            kind = pa.infer_type(values) if len(values) else pa.string()
+            schema = schema.set(i, pa.field(field.name, kind))
+    return schema

@@ -133,3 +133,24 @@ def test_orders_read_in_partitions_are_the_table_one_process_reads(
     with pytest.raises(InvalidPlanInput) as expected:
         load_orders(path, world)
     assert found.value.message == expected.value.message
+
+
+def test_a_plan_written_part_by_part_reads_back_as_the_whole_table(
+    single_process: pd.DataFrame, tmp_path: Any
+) -> None:
+    """write_plan in parts of 250 rows: the Parquet file has one row group per part and
+    reads back as pandas' own whole-table Parquet does (object columns included, whose
+    type zero rows do not tell); the CSV is pandas' whole-table CSV, byte for byte."""
+    import pyarrow.parquet as pq
+
+    from routing.cluster import write_plan
+
+    frame = single_process
+    assert any(pd.api.types.is_object_dtype(t) for t in frame.dtypes)
+    parts, whole = tmp_path / "parts.parquet", tmp_path / "whole.parquet"
+    write_plan(frame, parts, rows=250)
+    frame.to_parquet(whole, index=False)
+    assert pq.ParquetFile(parts).num_row_groups == -(-len(frame) // 250)
+    pd.testing.assert_frame_equal(pd.read_parquet(parts), pd.read_parquet(whole))
+    write_plan(frame, tmp_path / "parts.csv", rows=250)
+    assert (tmp_path / "parts.csv").read_text() == frame.to_csv(index=False)
