@@ -1,7 +1,19 @@
 """`glocal plan` and `glocal sample-orders`: batch planning of an orders table.
 
 Registered in api/cli.py; `app` below holds both too, for tests and for running this
-module alone. Blocks are solved in `--workers` processes (default 2).
+module alone.
+
+Where the plan runs:
+
+- no flag: in this one process; nothing of Dask is imported or started;
+- `--workers N`: a Dask `LocalCluster` of N worker processes (one thread each) on this
+  machine, started for the run and stopped after it;
+- `--scheduler tcp://HOST:PORT` (or `GLOCAL_DASK_SCHEDULER`): a Dask cluster that is
+  already running.
+
+On a cluster the orders are read and validated in partitions on the workers, the plan's
+blocks are solved as Dask tasks, and the plan is written part by part
+(`routing.cluster`). The plan is the same row for row wherever it runs.
 """
 
 from __future__ import annotations
@@ -9,7 +21,8 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -21,12 +34,12 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from api.commands.network import NetworkOption
 from carriers.errors import GlocalError
+from routing.cluster import dask_client, dask_map, read_orders, write_plan
 from routing.network import load_network
 from routing.plan import (
     InvalidPlanInput,
     PlanParams,
     Scenario,
-    load_orders,
     parse_scale,
     plan_orders,
     plan_table,
@@ -48,6 +61,34 @@ def _write_table(frame: pd.DataFrame, path: Path) -> None:
             raise InvalidPlanInput(f"{path}: writing Parquet needs pyarrow; use .csv") from None
         return
     frame.to_csv(path, index=False)
+
+
+def _write_plan(frame: pd.DataFrame, path: Path) -> None:
+    try:
+        write_plan(frame, path)
+    except OSError as exc:
+        raise InvalidPlanInput(f"{path}: cannot write the plan: {exc.strerror or exc}") from None
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Where the plan runs: this process (neither), a new LocalCluster of `workers`
+    processes, or the running cluster at `scheduler`."""
+
+    workers: int | None
+    scheduler: str | None
+
+    def check(self) -> None:
+        if self.workers is not None and self.scheduler is not None:
+            raise InvalidPlanInput(
+                "give --workers (start a local Dask cluster) or --scheduler / "
+                "GLOCAL_DASK_SCHEDULER (use a running one), not both"
+            )
+
+    def describe(self, workers: int) -> str:
+        if self.scheduler is not None:
+            return f"on the Dask cluster at {self.scheduler} ({workers} workers)"
+        return f"on a local Dask cluster of {workers} worker processes"
 
 
 class _Stages:
@@ -87,10 +128,30 @@ def plan_command(
     solver: Annotated[
         str | None, typer.Option("--solver", help="MIP solver: highs, scip or cp_sat.")
     ] = None,
-    workers: Annotated[int, typer.Option("--workers", help="Block solver processes.")] = 2,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Start a Dask LocalCluster of N worker processes here and plan on it "
+            "(default: plan in this one process, without Dask).",
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            envvar="GLOCAL_DASK_SCHEDULER",
+            help="Plan on the running Dask cluster at tcp://HOST:PORT; its workers need "
+            "this glocal, its network data and the orders at the same path.",
+        ),
+    ] = None,
     network: NetworkOption = None,
 ) -> None:
-    """Plan a batch of orders over the network's booked capacity at least cost."""
+    """Plan a batch of orders over the network's booked capacity at least cost.
+
+    In this one process, or on a Dask cluster with --workers or --scheduler: same plan.
+    """
     try:
         _plan(
             orders,
@@ -107,7 +168,7 @@ def plan_command(
             demand,
             params_file,
             solver,
-            workers,
+            _Where(workers, scheduler or None),
             network,
         )
     except GlocalError as exc:
@@ -130,7 +191,7 @@ def _plan(
     demand: float,
     params_file: Path | None,
     solver: str | None,
-    workers: int,
+    where: _Where,
     network_dir: Path | None,
 ) -> None:
     base = PlanParams.from_file(params_file) if params_file else PlanParams()
@@ -141,26 +202,36 @@ def _plan(
             "time_limit_s": time_limit,
             "hard_deadlines": hard_deadlines or base.hard_deadlines,
             "solver": solver or base.solver,
-            "workers": workers,
+            "workers": 1,  # blocks in this process, or as tasks of the Dask cluster
         }
     )
     scenario = Scenario(frozenset(close), parse_scale(scale), demand)
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    ) as progress:
+    where.check()
+    with ExitStack() as stack:
+        client = stack.enter_context(dask_client(where.workers, where.scheduler))
+        if client is not None:
+            console.print(where.describe(len(client.scheduler_info()["workers"])))
+        progress = stack.enter_context(
+            Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                TimeElapsedColumn(),
+                console=console,
+                transient=False,
+            )
+        )
         stages = _Stages(progress)
         with stages("load"):
             network = load_network(network_dir)
-            table, invalid = load_orders(orders, network, skip_invalid)
+            table, invalid = read_orders(orders, network, client, skip_invalid)
             overrides = read_capacity(capacity, network.compiled) if capacity else []
-        result = plan_orders(table, network, params, scenario, overrides, invalid, stages=stages)
+        map_fn = dask_map(client) if client is not None else map
+        result = plan_orders(
+            table, network, params, scenario, overrides, invalid, map_fn=map_fn, stages=stages
+        )
         with stages("write"):
             figures = summary(result)
-            _write_table(plan_table(result), out)
+            _write_plan(plan_table(result), out)
             if summary_path:
                 summary_path.write_text(json.dumps(figures, indent=2), encoding="utf-8")
             if report:

@@ -185,8 +185,6 @@ def test_cli_sample_orders_and_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPa
             "7",
             "--time-limit",
             "5",
-            "--workers",
-            "1",
         ],
     )
     assert res.exit_code == 0, res.output
@@ -221,9 +219,7 @@ def test_parquet_in_and_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     orders, out = tmp_path / "orders.parquet", tmp_path / "plan.parquet"
     one_kilo_orders(30).to_parquet(orders, index=False)
     runner = CliRunner()
-    res = runner.invoke(
-        app, ["plan", str(orders), "--out", str(out), "--horizon-days", "7", "--workers", "1"]
-    )
+    res = runner.invoke(app, ["plan", str(orders), "--out", str(out), "--horizon-days", "7"])
     assert res.exit_code == 0, res.output
     plan = pd.read_parquet(out)
     assert list(plan.columns) == list(PLAN_COLUMNS) and len(plan) == 30
