@@ -5,6 +5,8 @@ by a receiver on loopback."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import io
 import json
 import threading
@@ -106,17 +108,34 @@ def wait_running_stage(http: httpx.Client, job_id: str, seconds: float = 60) -> 
     raise AssertionError(f"job {job_id} did not start planning")
 
 
+def genuine(secret: str, body: bytes, timestamp: str, signature: str) -> bool:
+    """The receiver's check, as the README tells a receiver to write it (not the server's
+    own `verify`): HMAC-SHA256 of "<timestamp>." + body, fresh within five minutes."""
+    if abs(time.time() - int(timestamp)) > 300:
+        return False
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return hmac.compare_digest("v1=" + mac.hexdigest(), signature)
+
+
 class Receiver:
-    """A webhook receiver on loopback: refuses the first delivery (500), keeps the rest."""
+    """A webhook receiver on loopback: refuses the first delivery (500), keeps the rest;
+    once given the key's secret, it checks each delivery's signature itself."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[dict[str, str], bytes, int]] = []
-        calls = self.calls
+        self.secret: str | None = None
+        self.checked: list[bool] = []
+        calls, receiver = self.calls, self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # the http.server protocol names it so
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 status = 500 if not calls else 204
+                if receiver.secret is not None:
+                    receiver.checked.append(
+                        genuine(receiver.secret, body, self.headers["Glocal-Timestamp"],
+                                self.headers["Glocal-Signature"])
+                    )  # fmt: skip
                 calls.append((dict(self.headers), body, status))
                 self.send_response(status)
                 self.end_headers()
@@ -151,11 +170,19 @@ def test_a_plan_job_is_idempotent_runs_and_calls_back_signed(world: dict[str, An
             assert again.status_code == 202
             assert again.json()["job_id"] == job["job_id"]
             assert again.headers["Idempotent-Replayed"] == "true"
+            assert "Idempotent-Replayed" not in first.headers
             other = post_plan(
                 http, orders_csv(300, seed=4), params, **{"Idempotency-Key": "week-46"}
             )
             assert other.status_code == 409
             assert other.json()["code"] == "idempotency_key_reused"
+            assert job["job_id"] in other.json()["detail"]
+            longer = {**params, "horizon_days": 7}
+            assert (
+                post_plan(http, body, longer, **{"Idempotency-Key": "week-46"}).status_code == 409
+            )
+            assert jobs_with_idempotency_key(world, "week-46") == [job["job_id"]]
+            receiver.secret = http.get("/v1/webhook-secret").json()["secret"]
 
             done = wait_for(http, job["job_id"], DONE)
             assert done["state"] == "succeeded", done
@@ -180,6 +207,9 @@ def test_a_plan_job_is_idempotent_runs_and_calls_back_signed(world: dict[str, An
                             headers={"Accept": "image/png"}).status_code == 406  # fmt: skip
             summary = http.get(f"/v1/plans/{job['job_id']}/summary").json()
             assert summary["orders"]["input"] == 300
+            assert summary["orders"]["planned"] == (plan["status"] == "planned").sum() > 150
+            headline = done["outcome"]["orders"]
+            assert {k: summary["orders"][k] for k in headline} == headline
             report = http.get(f"/v1/plans/{job['job_id']}/report")
             assert report.headers["content-type"].startswith("text/html")
             assert "<img" in report.text
@@ -192,6 +222,7 @@ def test_a_plan_job_is_idempotent_runs_and_calls_back_signed(world: dict[str, An
     finally:
         receiver.stop()
     assert [status for _, _, status in receiver.calls] == [500, 204]
+    assert receiver.checked == [True, True]
     for headers, raw, _ in receiver.calls:
         assert verify(secret, raw, headers["Glocal-Timestamp"], headers["Glocal-Signature"])
         assert headers["Glocal-Event-Id"] == f"{job['job_id']}:succeeded"
@@ -203,6 +234,23 @@ def test_a_plan_job_is_idempotent_runs_and_calls_back_signed(world: dict[str, An
     assert not verify("whsec_other", raw, headers["Glocal-Timestamp"], headers["Glocal-Signature"])
     assert called["callback"] == {"url": receiver.url, "state": "delivered", "attempts": 2,
                                   "last_error": None}  # fmt: skip
+
+
+def jobs_with_idempotency_key(world: dict[str, Any], idempotency_key: str) -> list[str]:
+    """The stored jobs that carry this Idempotency-Key, for any API key."""
+    import sqlalchemy as sa
+
+    from api.store import plan_jobs
+
+    store = Store(world["database"])
+    try:
+        with store.engine.connect() as conn:
+            found = conn.execute(
+                sa.select(plan_jobs.c.job_id).where(plan_jobs.c.idempotency_key == idempotency_key)
+            )
+            return [row[0] for row in found]
+    finally:
+        store.dispose()
 
 
 def wait_callback(http: httpx.Client, job_id: str) -> dict:
@@ -311,8 +359,9 @@ def test_jobs_of_a_dead_server_are_taken_back(world: dict[str, Any]) -> None:
 
 
 def test_a_restart_with_a_job_running_completes_it(tmp_path: Path) -> None:
-    """The server stops while its jobs plan (or wait): they are queued again, never left
-    running, and the next server runs them to the end."""
+    """The server (two plans at a time) stops while two jobs plan and a third waits: the
+    two are queued again, the third stays queued, none is left running, and the next
+    server runs all three to the end."""
     database = f"sqlite:///{tmp_path / 'glocal.sqlite3'}"
     settings = settings_for(database, tmp_path / "plans").model_copy(update={"plan_concurrency": 2})
     key = add_key(database, "plan")
@@ -322,21 +371,25 @@ def test_a_restart_with_a_job_running_completes_it(tmp_path: Path) -> None:
         with httpx.Client(base_url=live.url, headers=auth, timeout=30) as http:
             first = post_plan(http, orders_csv(300, seed=10), FAST).json()["job_id"]
             second = post_plan(http, orders_csv(300, seed=11), FAST).json()["job_id"]
+            third = post_plan(http, orders_csv(300, seed=12), FAST).json()["job_id"]
             wait_running_stage(http, first)
+            wait_running_stage(http, second)
+            assert http.get(f"/v1/plans/{third}").json()["state"] == "queued"
     finally:
         live.stop()
     store = Store(database)
     records = JobRecords(store)
-    left = {j: records.get(j) for j in (first, second)}
+    left = {j: records.get(j) for j in (first, second, third)}
     store.dispose()
-    assert [x.state if x else None for x in left.values()] == ["queued", "queued"]
-    assert left[first].attempts == 1 and left[first].owner is None  # type: ignore[union-attr]
+    assert [x.state if x else None for x in left.values()] == ["queued"] * 3
+    assert [x.attempts for x in left.values()] == [1, 1, 0]  # type: ignore[union-attr]
+    assert all(x.owner is None for x in left.values())  # type: ignore[union-attr]
     live = start_server(settings)
     try:
         with httpx.Client(base_url=live.url, headers=auth, timeout=30) as http:
-            done = wait_for(http, first, DONE)
-            assert done["state"] == "succeeded" and done["attempts"] == 2
-            assert wait_for(http, second, DONE)["state"] == "succeeded"
+            for job_id, attempts in ((first, 2), (second, 2), (third, 1)):
+                done = wait_for(http, job_id, DONE)
+                assert done["state"] == "succeeded" and done["attempts"] == attempts, done
             plan = http.get(f"/v1/plans/{first}/result")
             assert plan.status_code == 200 and plan.text.count("\n") == 301
     finally:
