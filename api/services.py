@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
+import orjson
 from pydantic import BaseModel, ValidationError
 
 from api.deps import AppState
@@ -102,7 +103,7 @@ async def create_quote(state: AppState, key: StoredKey, body: bytes) -> StoredQu
         market=order.destination.country,
         created_at=now,
         expires_at=now + timedelta(days=state.settings.quote_ttl_days),
-        body=json.dumps(answer, ensure_ascii=False, separators=(",", ":")),
+        body=orjson.dumps(answer).decode(),  # compact UTF-8, as json.dumps, ~10x faster
     )
     await state.quotes.save(stored)
     state.metrics.quotes.labels(order.destination.country).inc()

@@ -59,6 +59,16 @@ class Money:
     def decimal(self) -> Decimal:
         return Decimal(self.amount).scaleb(-minor_units(self.currency))
 
+    @property
+    def text(self) -> str:
+        """The amount in major units as JSON and the quote contract write it ("12.34",
+        "-0.05", "1234" yen): `str(self.decimal)`, without making a Decimal."""
+        digits = MINOR_UNITS[self.currency]
+        if not digits:
+            return str(self.amount)
+        whole, cents = divmod(abs(self.amount), 10**digits)
+        return f"{'-' if self.amount < 0 else ''}{whole}.{cents:0{digits}d}"
+
     def __add__(self, other: Money) -> Money:
         if other.currency != self.currency:
             self._same(other)

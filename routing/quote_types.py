@@ -123,7 +123,7 @@ def legs_of(route: Route) -> tuple[Leg, ...]:
 
 
 def money_json(money: Money) -> dict[str, str]:
-    return {"amount": f"{money.decimal}", "currency": money.currency}
+    return {"amount": money.text, "currency": money.currency}
 
 
 def quote_json(q: Quote) -> dict[str, Any]:
@@ -187,11 +187,11 @@ def _line_json(line: Line) -> dict[str, Any]:
     out: dict[str, Any] = {
         "kind": line.kind,
         "name": line.name,
-        "amount": f"{line.amount.decimal}",
+        "amount": line.amount.text,
         "currency": line.amount.currency,
     }
     if line.kind in ("duty", "tax", "fee"):
-        out["base"] = None if line.base is None else f"{line.base.decimal}"
+        out["base"] = None if line.base is None else line.base.text
         out["rate"] = _rate_json(line.rate)
         out["rule_id"] = line.rule_id
         out["source"] = line.source
