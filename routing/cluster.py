@@ -157,7 +157,9 @@ def worker_pids(client: Client) -> dict[str, int]:
     return dict(client.run(os.getpid))
 
 
-PARTITION_BYTES = "64MiB"
+PARTITION_BYTES = 64 * 2**20  # the most of a CSV one partition reads
+MIN_PARTITION_BYTES = 2**20
+PARTS_PER_WORKER = 2
 WRITE_ROWS = 200_000
 
 
@@ -166,42 +168,83 @@ def read_orders(
     network: Network,
     client: Client | None,
     skip_invalid: bool = False,
-    blocksize: str | int = PARTITION_BYTES,
+    blocksize: int | None = None,
 ) -> tuple[OrdersTable, list[InvalidRow]]:
-    """`load_orders`, read and validated partition by partition on the cluster's workers.
-    The same table comes back; a table with problems (or a duplicate order id, which
-    spans partitions) is read again in one process, so its messages are exactly
-    `load_orders`'s."""
+    """`load_orders`, read and validated partition by partition on the cluster's workers
+    (a CSV in `blocksize` bytes a partition; by default two partitions a worker, at most
+    64 MiB each). The same table comes back; a table with problems (or a duplicate order
+    id, which spans partitions) is read again in one process, so its messages are exactly
+    `load_orders`'s, and so is a file the workers cannot read."""
     if client is None:
         return load_orders(path, network, skip_invalid)
-    import dask
-    import dask.dataframe as dd
-
-    name = str(path)
-    parquet = name.lower().endswith((".parquet", ".pq"))
-    if parquet:
-        frame = dd.read_parquet(name)
-    else:
-        frame = dd.read_csv(name, dtype=str, keep_default_na=False, skipinitialspace=True,
-                            blocksize=blocksize)  # fmt: skip
-    tasks = [dask.delayed(_validate_part)(part, network, parquet) for part in frame.to_delayed()]
-    parts = client.gather(client.compute(tasks))
+    try:
+        parts = _validated_parts(str(path), network, client, blocksize)
+    except OSError as exc:  # not there, or not there for the workers
+        log.warning("the workers cannot read the orders; reading them here: %s", exc)
+        return load_orders(path, network, skip_invalid)
     if any(bad for _, _, bad in parts):
         return load_orders(path, network, skip_invalid)
-    table = _concat([t for _, t, _ in parts], [n for n, _, _ in parts])
+    table = _concat([_unpack(t) for _, t, _ in parts], [n for n, _, _ in parts])
     if pd.Series(table.order_id).duplicated().any():
         return load_orders(path, network, skip_invalid)
     return table, []
 
 
+def _validated_parts(
+    name: str, network: Network, client: Client, blocksize: int | None
+) -> list[tuple[int, dict[str, Any], int]]:
+    import dask
+    import dask.dataframe as dd
+
+    parquet = name.lower().endswith((".parquet", ".pq"))
+    if parquet:
+        frame = dd.read_parquet(name)
+    else:
+        size = blocksize or _blocksize(Path(name).stat().st_size, client)
+        frame = dd.read_csv(name, dtype=str, keep_default_na=False, skipinitialspace=True,
+                            blocksize=size)  # fmt: skip
+    tasks = [dask.delayed(_validate_part)(part, network, parquet) for part in frame.to_delayed()]
+    parts: list[tuple[int, dict[str, Any], int]] = client.gather(client.compute(tasks))
+    return parts
+
+
+def _blocksize(file_bytes: int, client: Client) -> int:
+    """Bytes a partition: `PARTS_PER_WORKER` partitions a worker, within bounds (Dask
+    makes floor(size / blocksize) partitions, at least one)."""
+    workers = max(len(client.scheduler_info()["workers"]), 1)
+    share = file_bytes // (workers * PARTS_PER_WORKER)
+    return int(min(max(share, MIN_PARTITION_BYTES), PARTITION_BYTES))
+
+
 def _validate_part(
     frame: pd.DataFrame, network: Network, parquet: bool
-) -> tuple[int, OrdersTable, int]:
-    """(rows, valid orders, rows with a problem) of one partition."""
+) -> tuple[int, dict[str, Any], int]:
+    """(rows, valid orders packed for the way back, rows with a problem) of one partition."""
     if parquet:  # every cell as a string, as `load_orders` reads Parquet
         frame = frame.astype(str).replace({"None": "", "nan": "", "NaT": ""})
     table, invalid = validate_orders(frame, network, "orders", skip_invalid=True)
-    return len(frame), table, len(invalid)
+    return len(frame), _pack(table), len(invalid)
+
+
+def _pack(table: OrdersTable) -> dict[str, Any]:
+    """The table's arrays, its text columns as Arrow strings: sent as buffers, where an
+    array of Python strings is pickled string by string (five times slower)."""
+    import pyarrow as pa
+
+    return {
+        f.name: pa.array(a, type=pa.large_string()) if a.dtype == object else a
+        for f in fields(OrdersTable)
+        for a in [getattr(table, f.name)]
+    }
+
+
+def _unpack(packed: dict[str, Any]) -> OrdersTable:
+    return OrdersTable(
+        **{
+            k: v if isinstance(v, np.ndarray) else v.to_numpy(zero_copy_only=False)
+            for k, v in packed.items()
+        }
+    )
 
 
 def _concat(tables: list[OrdersTable], rows: list[int]) -> OrdersTable:

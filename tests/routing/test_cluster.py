@@ -154,3 +154,19 @@ def test_a_plan_written_part_by_part_reads_back_as_the_whole_table(
     pd.testing.assert_frame_equal(pd.read_parquet(parts), pd.read_parquet(whole))
     write_plan(frame, tmp_path / "parts.csv", rows=250)
     assert (tmp_path / "parts.csv").read_text() == frame.to_csv(index=False)
+
+
+def test_an_orders_file_that_is_not_there_is_the_error_one_process_gives(
+    client: Any, world: Network, tmp_path: Any
+) -> None:
+    """No such file: the error of `load_orders` (one line naming the file), not Dask's."""
+    from routing.cluster import read_orders
+    from routing.plan import InvalidPlanInput, load_orders
+
+    missing = tmp_path / "missing.csv"
+    with pytest.raises(InvalidPlanInput) as found:
+        read_orders(missing, world, client)
+    with pytest.raises(InvalidPlanInput) as expected:
+        load_orders(missing, world)
+    assert found.value.message == expected.value.message
+    assert "missing.csv" in found.value.message
