@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import logging.config
 from collections.abc import AsyncIterator
@@ -153,6 +154,9 @@ def create_app(settings: Settings | None = None, network: Network | None = None)
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = await asyncio.to_thread(build_state, settings, metrics, network)
         app.state.glocal = state
+        # The network, rules and tables live as long as the process: out of the collector's
+        # scans, a full collection no longer walks them in the middle of a request.
+        gc.freeze()
         jobs, sender = start_jobs(state)
         app.state.glocal_jobs = jobs
         tasks = [
