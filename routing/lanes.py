@@ -17,7 +17,8 @@ from decimal import Decimal
 import numpy as np
 
 from carriers.model import BatteryClass, GoodsCategory, Service
-from carriers.pricing import NotPriceable, grams, zone_of
+from carriers.money import Money
+from carriers.pricing import Charge, ChargeKind, NotPriceable, grams, zone_of
 
 CATEGORIES = tuple(GoodsCategory)
 _KEY = 10**10  # grams per (service, zone) block of the break-key space: 10,000 t
@@ -38,6 +39,7 @@ class LaneTable:
     step_g: np.ndarray  # int64, rounding step in grams, 0 = none
     minimum: np.ndarray  # int64 minor units
     fuel_ppm: np.ndarray  # int64, fuel surcharge in millionths (24.5 % -> 245,000)
+    has_fuel: np.ndarray  # bool: the card charges fuel at all
     oversize: np.ndarray  # int64 minor units
     oversize_side_cm: np.ndarray  # float64, inf = none
     oversize_weight_kg: np.ndarray  # float64, inf = none
@@ -79,6 +81,7 @@ def compile_lanes(services: Sequence[Service]) -> LaneTable:
         step_g=np.array([grams(c.rounding_kg) if c.rounding_kg else 0 for c in cards], np.int64),
         minimum=np.array([c.minimum_charge for c in cards], dtype=np.int64),
         fuel_ppm=np.array([int(c.fuel_surcharge_pct * Decimal(10_000)) for c in cards], np.int64),
+        has_fuel=np.array([bool(c.fuel_surcharge_pct) for c in cards]),
         oversize=np.array([c.oversize_surcharge for c in cards], dtype=np.int64),
         oversize_side_cm=np.array([_limit(c.oversize_side_cm) for c in cards]),
         oversize_weight_kg=np.array([_limit(c.oversize_weight_kg) for c in cards]),
@@ -130,6 +133,50 @@ def lane_prices(
     """Total charge of one parcel on each service of `subset` (default: all), in each
     card's minor units; NOT_PRICEABLE where the card has no tier or zone for the parcel.
     `place` is `lane_place` of the subset and destination, when the caller kept it."""
+    return lane_charges(
+        table, services, weight_kg, dims_cm, country, postal_code, subset, place
+    ).total
+
+
+@dataclass(frozen=True)
+class ParcelCharges:
+    """One parcel's charges on each lane of a subset, by kind, in each card's minor units
+    (meaningful where `found`): what `price_parcel` itemises, for all lanes at once."""
+
+    found: np.ndarray  # bool: the card has a zone and a tier for the parcel
+    freight: np.ndarray
+    remote: np.ndarray  # remote-area surcharge, 0 if none
+    oversize: np.ndarray  # oversize surcharge, 0 if none
+    fuel: np.ndarray  # fuel on freight and surcharges
+    has_fuel: np.ndarray  # bool: the card charges fuel (a line, even if it rounds to 0)
+
+    @property
+    def total(self) -> np.ndarray:
+        charge = self.freight + self.remote + self.oversize + self.fuel
+        return np.where(self.found, charge, NOT_PRICEABLE)
+
+    def itemised(self, j: int, currency: str) -> list[Charge]:
+        """Lane j's charges as `price_parcel` lists them (a property test holds them equal)."""
+        charges = [Charge(ChargeKind.FREIGHT, "freight", Money(int(self.freight[j]), currency))]
+        for name, amounts in (("remote area", self.remote), ("oversize", self.oversize)):
+            if amounts[j]:
+                charges.append(Charge(ChargeKind.SURCHARGE, name, Money(int(amounts[j]), currency)))
+        if self.has_fuel[j]:
+            charges.append(Charge(ChargeKind.SURCHARGE, "fuel", Money(int(self.fuel[j]), currency)))
+        return charges
+
+
+def lane_charges(
+    table: LaneTable,
+    services: Sequence[Service],
+    weight_kg: float,
+    dims_cm: tuple[float, float, float],
+    country: str,
+    postal_code: str,
+    subset: np.ndarray | None = None,
+    place: LanePlace | None = None,
+) -> ParcelCharges:
+    """One parcel's charges on each service of `subset` (default: all), by kind."""
     ks = np.arange(len(services)) if subset is None else subset
     if place is None:
         place = lane_place(table, services, ks, country, postal_code)
@@ -152,10 +199,10 @@ def lane_prices(
     too_big = (max(dims_cm) > table.oversize_side_cm[ks]) | (
         weight_kg > table.oversize_weight_kg[ks]
     )
-    charge = freight + np.where(too_big, table.oversize[ks], 0) + place.remote
-    fuel = table.fuel_ppm[ks]
-    charge = charge + (charge * fuel * 2 + 1_000_000) // 2_000_000
-    return np.where(found, charge, NOT_PRICEABLE)
+    oversize = np.where(too_big, table.oversize[ks], 0)
+    fuel_ppm = table.fuel_ppm[ks]
+    fuel = ((freight + oversize + place.remote) * fuel_ppm * 2 + 1_000_000) // 2_000_000
+    return ParcelCharges(found, freight, place.remote, oversize, fuel, table.has_fuel[ks])
 
 
 def _zones(

@@ -14,14 +14,16 @@ from typing import Any
 import numpy as np
 
 from carriers.money import Money
+from carriers.pricing import Charge
 from routing.fx import FxRates
 from routing.lanes import (
     NOT_PRICEABLE,
     LanePlace,
+    ParcelCharges,
     block_codes,
     lane_blocks,
+    lane_charges,
     lane_place,
-    lane_prices,
 )
 from routing.network import CompiledNetwork
 from routing.orders import Order
@@ -37,6 +39,13 @@ class OrderLanes:
     lanes: Lanes
     blocks: np.ndarray  # int64 bitmask per service (routing.lanes.BLOCKS, NOT_PRICEABLE_BIT)
     prices: np.ndarray  # int64 minor units per service in its card's currency, all parcels
+    parcels: tuple[ParcelCharges, ...]  # each parcel's charges on the priced lanes
+    priced: dict[int, int]  # service index -> its position in `parcels`' arrays
+
+    def charges(self, k: int, currency: str) -> list[Charge]:
+        """Every parcel's itemised charges on service k (as `price_parcel` gives them)."""
+        j = self.priced[k]
+        return [c for parcel in self.parcels for c in parcel.itemised(j, currency)]
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,7 @@ class Destination:
     heading: np.ndarray  # lanes toward the destination country (not into a zone)
     ks: np.ndarray  # the lanes an order there is priced and checked on
     place: LanePlace  # their zones and remote-area surcharges
+    priced: dict[int, int]  # service index -> position in ks
 
 
 def order_lanes(
@@ -64,12 +74,17 @@ def order_lanes(
     dest = _destination(net, order.destination.country, order.destination.postal_code, memo)
     prices = np.zeros(n, dtype=np.int64)
     blocks = np.zeros(n, dtype=np.int64)
-    prices[dest.ks], blocks[dest.ks] = _price_and_check(net, order, dest)
+    parcels = _charges(net, order, dest)
+    prices[dest.ks], blocks[dest.ks] = _price_and_check(net, order, dest, parcels)
     blocks |= _value_blocks(net, order, fx, at)
     cost = prices * _to_ranking(net, fx, at, memo)[net.currency_index]
     allowed = (blocks == 0) & (dest.heading | dest.target)
     return OrderLanes(
-        Lanes(cost, net.search_days, allowed, dest.target, net.regime_group), blocks, prices
+        Lanes(cost, net.search_days, allowed, dest.target, net.regime_group),
+        blocks,
+        prices,
+        parcels,
+        dest.priced,
     )
 
 
@@ -89,7 +104,7 @@ def _destination(
         )
         ks = np.flatnonzero(heading | target)
         place = lane_place(net.lanes, net.services, ks, country, postal_code)
-        found = Destination(target, heading, ks, place)
+        found = Destination(target, heading, ks, place, {k: j for j, k in enumerate(ks.tolist())})
         for a in (target, heading, ks, place.zones, place.remote):
             a.setflags(write=False)
         if memo is not None:
@@ -109,17 +124,26 @@ def _to_ranking(net: CompiledNetwork, fx: FxRates, at: date, memo: Lru[Any] | No
     return found
 
 
+def _charges(net: CompiledNetwork, order: Order, dest: Destination) -> tuple[ParcelCharges, ...]:
+    """Each parcel's charges on the destination's lanes."""
+    country, postal = order.destination.country, order.destination.postal_code
+    return tuple(
+        lane_charges(net.lanes, net.services, parcel.weight_kg, parcel.dims_cm,
+                     country, postal, dest.ks, dest.place)
+        for parcel in order.parcels
+    )  # fmt: skip
+
+
 def _price_and_check(
-    net: CompiledNetwork, order: Order, dest: Destination
+    net: CompiledNetwork, order: Order, dest: Destination, parcels: tuple[ParcelCharges, ...]
 ) -> tuple[np.ndarray, np.ndarray]:
     """All parcels' charges on the destination's lanes, and what each lane refuses (bit
     masks)."""
-    country, postal, ks = order.destination.country, order.destination.postal_code, dest.ks
+    ks = dest.ks
     prices = np.zeros(len(ks), dtype=np.int64)
     blocks = np.zeros(len(ks), dtype=np.int64)
-    for parcel in order.parcels:
-        p = lane_prices(net.lanes, net.services, parcel.weight_kg, parcel.dims_cm,
-                        country, postal, ks, dest.place)  # fmt: skip
+    for parcel, charges in zip(order.parcels, parcels, strict=True):
+        p = charges.total
         unpriced = p == NOT_PRICEABLE
         blocks |= np.where(unpriced, NOT_PRICEABLE_BIT, 0)
         prices += np.where(unpriced, 0, p)

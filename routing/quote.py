@@ -20,7 +20,7 @@ from typing import Any
 
 from carriers.model import Mode, Service
 from carriers.money import Money, total
-from carriers.pricing import Charge, price_parcel
+from carriers.pricing import Charge
 from routing.customs import CustomsCase, CustomsRules, LandedCost, customs_case, load_rules
 from routing.customs.routes import route_id
 from routing.emissions import Factors, co2e_of, route_factors
@@ -56,6 +56,7 @@ VALUE_OF_A_DAY = Decimal("0.01")  # share of the cheapest total one day of P90 i
 class RouteFacts:
     """What a quote needs of a route that the route alone decides, kept by the engine."""
 
+    indices: tuple[int, ...]  # the services' compiled indices
     services: Route
     route_id: str
     legs: tuple[Leg, ...]
@@ -82,6 +83,7 @@ class Engine:
             route = tuple(self.network.compiled.services[k] for k in services)
             names = self.network.carrier_names
             found = RouteFacts(
+                services,
                 route,
                 route_id(route),
                 legs_of(route),
@@ -128,7 +130,7 @@ def quote(
     facts: dict[str, RouteFacts] = {}
     for f in found:
         route = engine.route(f.services)
-        built = _route_options(engine, order, route, at, money, memo, case)
+        built = _route_options(engine, order, route, lanes, money, memo, case)
         if isinstance(built, Excluded):
             excluded.append(built)
         else:
@@ -169,7 +171,7 @@ def _route_options(
     engine: Engine,
     order: Order,
     facts: RouteFacts,
-    at: datetime,
+    lanes: OrderLanes,
     money: Converter,
     memo: dict,
     case: CustomsCase,
@@ -179,7 +181,7 @@ def _route_options(
     blockers = [Message(f.code, f.message) for f in findings if f.excludes]
     if blockers:
         return Excluded(rid, tuple(blockers))
-    shipping_lines, charges = _shipping(order, route, money, memo)
+    shipping_lines, charges = _shipping(facts, lanes, money, memo)
     shipping = total([line.amount for line in shipping_lines], money.currency)
     landed = case.landed_cost(route, charges)
     money.note(landed.fx)
@@ -213,29 +215,24 @@ def _route_options(
 
 
 def _shipping(
-    order: Order, route: Route, money: Converter, memo: dict
+    route: RouteFacts, lanes: OrderLanes, money: Converter, memo: dict
 ) -> tuple[list[Line], list[Charge]]:
     """Itemised freight and surcharges per leg, in the answer's currency. `memo` keeps each
     leg's charges for the rest of this quote: routes share their first and last miles."""
     lines, raw = [], []
-    for s in route:
-        if s.id not in memo:
-            memo[s.id] = _leg_charges(order, s, money)
-        leg_lines, leg_raw = memo[s.id]
+    for k, s in zip(route.indices, route.services, strict=True):
+        if k not in memo:
+            memo[k] = _leg_charges(s, lanes.charges(k, s.rate_card.currency), money)
+        leg_lines, leg_raw = memo[k]
         lines += leg_lines
         raw += leg_raw
     return lines, raw
 
 
-def _leg_charges(order: Order, s: Service, money: Converter) -> tuple[list[Line], list[Charge]]:
-    dest = order.destination
-    raw = [
-        c
-        for parcel in order.parcels
-        for c in price_parcel(
-            s.rate_card, parcel.weight_kg, parcel.dims_cm, dest.country, dest.postal_code
-        )
-    ]
+def _leg_charges(
+    s: Service, raw: list[Charge], money: Converter
+) -> tuple[list[Line], list[Charge]]:
+    """A leg's charges (every parcel's, in the card's currency) as lines of the answer."""
     lines = [Line(c.kind.value, f"{s.id}: {c.name}", money(c.amount)) for c in raw]
     return _merge(lines), raw
 

@@ -22,7 +22,14 @@ from carriers.model import (
     Zone,
 )
 from carriers.pricing import NotPriceable, price_parcel
-from routing.lanes import NOT_PRICEABLE, block_codes, compile_lanes, lane_blocks, lane_prices
+from routing.lanes import (
+    NOT_PRICEABLE,
+    block_codes,
+    compile_lanes,
+    lane_blocks,
+    lane_charges,
+    lane_prices,
+)
 
 SCHEDULE = Schedule(frozenset(range(7)), time(18), True)
 
@@ -80,17 +87,20 @@ def service(card: RateCard, i: int = 0, **restrictions: object) -> Service:
 def test_vectorised_price_equals_itemised_price(
     cards: list[RateCard], weight: float, dims: tuple[float, float, float], postal: str
 ) -> None:
-    """For any cards and parcel, lane_prices == the sum of price_parcel's charges."""
+    """For any cards and parcel, lane_prices == the sum of price_parcel's charges, and
+    lane_charges itemises them exactly as price_parcel does."""
     services = [service(replace(c, id=f"c{i}"), i) for i, c in enumerate(cards)]
-    got = lane_prices(compile_lanes(services), services, weight, dims, "ES", postal)
+    table = compile_lanes(services)
+    got = lane_prices(table, services, weight, dims, "ES", postal)
+    parts = lane_charges(table, services, weight, dims, "ES", postal)
     for i, s in enumerate(services):
         try:
-            want = sum(
-                c.amount.amount for c in price_parcel(s.rate_card, weight, dims, "ES", postal)
-            )
+            charges = price_parcel(s.rate_card, weight, dims, "ES", postal)
         except NotPriceable:
-            want = NOT_PRICEABLE
-        assert got[i] == want
+            assert got[i] == NOT_PRICEABLE and not parts.found[i]
+            continue
+        assert got[i] == sum(c.amount.amount for c in charges)
+        assert parts.itemised(i, s.rate_card.currency) == charges
 
 
 def test_blocks_name_each_restriction() -> None:
