@@ -108,10 +108,25 @@ class CompiledNetwork:
     value_capped: tuple[int, ...]  # services with a declared-value ceiling
 
     @cached_property
-    def adjacency(self) -> tuple[list[int], list[int], list[bool]]:
-        """`out_start`, `dst` and `is_zone` as Python lists: a search reads them element by
-        element, where a list is several times faster than a numpy array."""
-        return self.out_start.tolist(), self.dst.tolist(), self.is_zone.tolist()
+    def as_lists(self) -> NetworkLists:
+        """The arrays a search reads element by element, as Python lists (several times
+        faster to index than numpy arrays)."""
+        return NetworkLists(
+            self.out_start.tolist(),
+            self.dst.tolist(),
+            self.is_zone.tolist(),
+            self.search_days.tolist(),
+            self.regime_group.tolist(),
+        )
+
+
+@dataclass(frozen=True)
+class NetworkLists:
+    out_start: list[int]
+    dst: list[int]
+    is_zone: list[bool]
+    search_days: list[float]
+    regime_group: list[int]
 
 
 @lru_cache(maxsize=65536)

@@ -40,11 +40,12 @@ class OrderLanes:
     blocks: np.ndarray  # int64 bitmask per service (routing.lanes.BLOCKS, NOT_PRICEABLE_BIT)
     prices: np.ndarray  # int64 minor units per service in its card's currency, all parcels
     parcels: tuple[ParcelCharges, ...]  # each parcel's charges on the priced lanes
-    priced: dict[int, int]  # service index -> its position in `parcels`' arrays
+    priced: np.ndarray  # the priced lanes' service indices, ascending
 
     def charges(self, k: int, currency: str) -> list[Charge]:
         """Every parcel's itemised charges on service k (as `price_parcel` gives them)."""
-        j = self.priced[k]
+        j = int(np.searchsorted(self.priced, k))
+        assert self.priced[j] == k, f"service {k} was not priced for this order"
         return [c for parcel in self.parcels for c in parcel.itemised(j, currency)]
 
 
@@ -56,7 +57,6 @@ class Destination:
     heading: np.ndarray  # lanes toward the destination country (not into a zone)
     ks: np.ndarray  # the lanes an order there is priced and checked on
     place: LanePlace  # their zones and remote-area surcharges
-    priced: dict[int, int]  # service index -> position in ks
 
 
 def order_lanes(
@@ -84,7 +84,7 @@ def order_lanes(
         blocks,
         prices,
         parcels,
-        dest.priced,
+        dest.ks,
     )
 
 
@@ -104,7 +104,7 @@ def _destination(
         )
         ks = np.flatnonzero(heading | target)
         place = lane_place(net.lanes, net.services, ks, country, postal_code)
-        found = Destination(target, heading, ks, place, {k: j for j, k in enumerate(ks.tolist())})
+        found = Destination(target, heading, ks, place)
         for a in (target, heading, ks, place.zones, place.remote):
             a.setflags(write=False)
         if memo is not None:

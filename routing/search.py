@@ -74,10 +74,12 @@ def pareto_routes(
     net: CompiledNetwork, origin: int, lanes: Lanes, limit: int = 10, labels_per_node: int = 24
 ) -> list[Found]:
     """Pareto-optimal routes (within each customs group), cheapest first, at most `limit`."""
-    out_start, dst, is_zone = net.adjacency
     # element by element, lists are much faster than arrays (same float64 arithmetic)
-    allowed, target = lanes.allowed.tolist(), lanes.target.tolist()
-    cost_of, days_of, group_of = lanes.cost.tolist(), lanes.days.tolist(), lanes.group.tolist()
+    lists = net.as_lists
+    out_start, dst, is_zone = lists.out_start, lists.dst, lists.is_zone
+    allowed, target, cost_of = lanes.allowed.tolist(), lanes.target.tolist(), lanes.cost.tolist()
+    days_of = lists.search_days if lanes.days is net.search_days else lanes.days.tolist()
+    group_of = lists.regime_group if lanes.group is net.regime_group else lanes.group.tolist()
     settled: dict[int, list] = {}
     results: list[Found] = []
     fronts: dict[int, list] = {}  # group -> [(cost, days)] of routes found
