@@ -140,7 +140,7 @@ def quote(
     excluded += beaten
     tags = _tags(options)
     options = [
-        replace(o, tags=tags[o.option_id], summary=_summary(o, tag, facts[o.route_id]))
+        o._replace(tags=tags[o.option_id], summary=_summary(o, tag, facts[o.route_id]))
         for o in _rank(options, order)
     ]
     rates = tuple(sorted(money.used.values(), key=lambda r: (r.base, r.quote, r.as_of)))
@@ -243,7 +243,7 @@ def _merge(lines: list[Line]) -> list[Line]:
     for line in lines:
         key = (line.kind, line.name)
         if key in merged:
-            merged[key] = replace(merged[key], amount=merged[key].amount + line.amount)
+            merged[key] = merged[key]._replace(amount=merged[key].amount + line.amount)
         else:
             merged[key] = line
     return list(merged.values())

@@ -1,5 +1,8 @@
 """What a quote is made of (options, charge lines, promise dates, exclusions) and its JSON
-contract, amounts as decimal strings."""
+contract, amounts as decimal strings.
+
+The records a quote is made of are named tuples: a quote builds dozens of them, and a
+named tuple is made several times faster than a frozen dataclass (immutable alike)."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from babel.numbers import get_territory_currencies
 
@@ -21,8 +24,7 @@ from routing.orders import Incoterm, Order
 Route = tuple[Service, ...]
 
 
-@dataclass(frozen=True)
-class Leg:
+class Leg(NamedTuple):
     carrier: str
     service: str
     mode: Mode
@@ -30,8 +32,7 @@ class Leg:
     to_node: str
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """One charge in the answer's currency; duty/tax/fee lines carry how they were computed."""
 
     kind: str  # freight, surcharge, duty, tax, fee
@@ -43,22 +44,19 @@ class Line:
     source: str = ""
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(NamedTuple):
     code: str
     message: str
 
 
-@dataclass(frozen=True)
-class PromiseDates:
+class PromiseDates(NamedTuple):
     p50: date
     p90: date
     p95: date
     on_time_probability: float | None = None
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(NamedTuple):
     option_id: str
     route_id: str
     incoterm: Incoterm
@@ -74,8 +72,7 @@ class Option:
     summary: str = ""
 
 
-@dataclass(frozen=True)
-class Excluded:
+class Excluded(NamedTuple):
     route: str
     reasons: tuple[Message, ...]
 
