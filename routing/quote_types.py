@@ -125,6 +125,7 @@ def money_json(money: Money) -> dict[str, str]:
 
 def quote_json(q: Quote) -> dict[str, Any]:
     """The quote contract, JSON-ready (amounts as decimal strings)."""
+    seen: dict[int, dict[str, Any]] = {}  # options share their legs' lines: write each once
     return {
         "quote_id": q.quote_id,
         "at": q.at.isoformat(),
@@ -139,14 +140,14 @@ def quote_json(q: Quote) -> dict[str, Any]:
             }
             for r in q.fx
         ],
-        "options": [_option_json(o) for o in q.options],
+        "options": [_option_json(o, seen) for o in q.options],
         "excluded": [
             {"route": e.route, "reasons": [_message_json(m) for m in e.reasons]} for e in q.excluded
         ],
     }
 
 
-def _option_json(o: Option) -> dict[str, Any]:
+def _option_json(o: Option, seen: dict[int, dict[str, Any]]) -> dict[str, Any]:
     promise: dict[str, Any] = {
         "p50": o.promise.p50.isoformat(),
         "p90": o.promise.p90.isoformat(),
@@ -169,7 +170,7 @@ def _option_json(o: Option) -> dict[str, Any]:
             }
             for g in o.legs
         ],
-        "charges": [_line_json(line) for line in o.charges],
+        "charges": [_line_json(line, seen) for line in o.charges],
         "shipping": money_json(o.shipping),
         "duties_and_taxes": money_json(o.duties_and_taxes),
         "total": money_json(o.total),
@@ -180,7 +181,12 @@ def _option_json(o: Option) -> dict[str, Any]:
     }
 
 
-def _line_json(line: Line) -> dict[str, Any]:
+def _line_json(line: Line, seen: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """A line's JSON; `seen` keeps it by the line's identity for the quote's other options
+    (the lines outlive the call, so an id is never reused within it)."""
+    found = seen.get(id(line))
+    if found is not None:
+        return found
     out: dict[str, Any] = {
         "kind": line.kind,
         "name": line.name,
@@ -192,6 +198,7 @@ def _line_json(line: Line) -> dict[str, Any]:
         out["rate"] = _rate_json(line.rate)
         out["rule_id"] = line.rule_id
         out["source"] = line.source
+    seen[id(line)] = out
     return out
 
 
