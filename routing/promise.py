@@ -67,7 +67,9 @@ EARLIEST_MASS = 1e-6  # `earliest` is the first date with at least this cumulati
 LATEST_QUANTILE = 0.99  # `latest`: a log-normal tail has no last day; P99 is stable to the tail cut
 
 
-Delivered = tuple[int, np.ndarray, np.ndarray]  # first local day number, pmf, its cdf
+STANDARD = (0.5, 0.9, 0.95)  # the quantiles every quote states
+# first local day number, pmf, its cdf, the STANDARD quantile dates
+Delivered = tuple[int, np.ndarray, np.ndarray, tuple[date, ...]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,6 +81,7 @@ class Promise:
     first_day: date  # the date of pmf[0]
     pmf: np.ndarray  # probability of delivery on each local date from first_day
     cumulative: np.ndarray | None = field(default=None, repr=False)  # cumsum(pmf), if known
+    standard: tuple[date, ...] | None = field(default=None, repr=False)  # STANDARD, if known
 
     @cached_property
     def cdf(self) -> np.ndarray:
@@ -90,11 +93,9 @@ class Promise:
 
     def quantiles(self, *qs: float) -> tuple[date, ...]:
         """`quantile` of each share, found in one search."""
-        if not all(0 < q < 1 for q in qs):
-            raise ValueError(f"quantiles must be in (0, 1), got {qs}")
-        found = np.searchsorted(self.cdf, np.array(qs) - 1e-9, side="left")
-        first, last = day_number(self.first_day), len(self.pmf) - 1
-        return tuple(day_date(first + min(int(i), last)) for i in found)
+        if qs == STANDARD and self.standard is not None:
+            return self.standard
+        return _quantiles(self.first_day, self.cdf, qs)
 
     @property
     def p50(self) -> date:
@@ -164,17 +165,17 @@ def promise(
     if first.clear_before is None:  # handled to the minute, then the next departure
         if first.handling_min:
             minute = first.minute_clock.advance(minute, first.handling_min)
-        day0, pmf, cdf = after_departure(legs, next_departure(first, minute))
+        day0, pmf, cdf, standard = after_departure(legs, next_departure(first, minute))
     else:  # cleared first (a last mile alone), on the hour grid
         state: State = clear(first.clear_before, Spikes(np.array([minute], dtype=np.int64), _ONE))
         if first.handling_min:
             state = handle(first, state)
         departed = depart(first, state)
         if len(departed.minutes) == 1:  # everything after is shared, and cached
-            day0, pmf, cdf = after_departure(legs, int(departed.minutes[0]))
+            day0, pmf, cdf, standard = after_departure(legs, int(departed.minutes[0]))
         else:
-            day0, pmf, cdf = _delivered(legs, _onwards(legs, 0, departed))
-    return Promise(order_time, _zone(legs[-1]), day_date(day0), pmf, cdf)
+            day0, pmf, cdf, standard = _delivered(legs, _onwards(legs, 0, departed))
+    return Promise(order_time, _zone(legs[-1]), day_date(day0), pmf, cdf, standard)
 
 
 # (the route up to leg i, first departure) -> the parcels' departures on leg i: ~1-2 kB
@@ -233,7 +234,16 @@ def _delivered(legs: tuple[Leg, ...], arrivals: Arrivals) -> Delivered:
     cdf = np.cumsum(pmf)
     pmf.setflags(write=False)
     cdf.setflags(write=False)
-    return day0, pmf, cdf
+    return day0, pmf, cdf, _quantiles(day_date(day0), cdf, STANDARD)
+
+
+def _quantiles(first_day: date, cdf: np.ndarray, qs: tuple[float, ...]) -> tuple[date, ...]:
+    """The first local date by which at least each share of parcels has arrived."""
+    if not all(0 < q < 1 for q in qs):
+        raise ValueError(f"quantiles must be in (0, 1), got {qs}")
+    found = np.searchsorted(cdf, np.array(qs) - 1e-9, side="left")
+    first, last = day_number(first_day), len(cdf) - 1
+    return tuple(day_date(first + min(int(i), last)) for i in found)
 
 
 def clear_caches() -> None:

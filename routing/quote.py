@@ -29,7 +29,7 @@ from routing.localize import parse_locale, summary_line
 from routing.network import Network
 from routing.order_lanes import OrderLanes, order_lanes, reasons
 from routing.orders import Incoterm, Order
-from routing.promise import promise
+from routing.promise import STANDARD, promise
 from routing.promise_cache import Lru
 from routing.quote_types import (
     Excluded,
@@ -187,7 +187,7 @@ def _route_options(
     money.note(landed.fx)
     dates = promise(route, order.created_at, engine.network.nodes)
     on_time = None if order.deliver_by is None else dates.probability_by(order.deliver_by)
-    p50, p90, p95 = dates.quantiles(0.5, 0.9, 0.95)
+    p50, p90, p95 = dates.quantiles(*STANDARD)
     when = PromiseDates(p50, p90, p95, on_time)
     co2 = co2e_of(facts.co2e, order.weight_kg)
     messages = tuple(Message(f.code, f.message) for f in findings)

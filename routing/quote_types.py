@@ -125,7 +125,8 @@ def money_json(money: Money) -> dict[str, str]:
 
 def quote_json(q: Quote) -> dict[str, Any]:
     """The quote contract, JSON-ready (amounts as decimal strings)."""
-    seen: dict[int, dict[str, Any]] = {}  # options share their legs' lines: write each once
+    # options share legs and lines: each is written once (the dicts are shared, read-only)
+    seen: dict[int, dict[str, Any]] = {}
     return {
         "quote_id": q.quote_id,
         "at": q.at.isoformat(),
@@ -160,16 +161,7 @@ def _option_json(o: Option, seen: dict[int, dict[str, Any]]) -> dict[str, Any]:
         "route": o.route_id,
         "incoterm": o.incoterm.value,
         "tags": list(o.tags),
-        "legs": [
-            {
-                "carrier": g.carrier,
-                "service": g.service,
-                "mode": g.mode.value,
-                "from": g.from_node,
-                "to": g.to_node,
-            }
-            for g in o.legs
-        ],
+        "legs": [_leg_json(g, seen) for g in o.legs],
         "charges": [_line_json(line, seen) for line in o.charges],
         "shipping": money_json(o.shipping),
         "duties_and_taxes": money_json(o.duties_and_taxes),
@@ -181,9 +173,22 @@ def _option_json(o: Option, seen: dict[int, dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _leg_json(g: Leg, seen: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    found = seen.get(id(g))
+    if found is None:
+        found = seen[id(g)] = {
+            "carrier": g.carrier,
+            "service": g.service,
+            "mode": g.mode.value,
+            "from": g.from_node,
+            "to": g.to_node,
+        }
+    return found
+
+
 def _line_json(line: Line, seen: dict[int, dict[str, Any]]) -> dict[str, Any]:
     """A line's JSON; `seen` keeps it by the line's identity for the quote's other options
-    (the lines outlive the call, so an id is never reused within it)."""
+    (the quote holds its lines and legs for the whole call, so no id is reused)."""
     found = seen.get(id(line))
     if found is not None:
         return found
