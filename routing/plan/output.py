@@ -185,6 +185,7 @@ def summary(result: PlanResult) -> dict[str, Any]:
         "optimized": _totals(result.plan_eval, digits),
         "greedy": _totals(result.greedy_eval, digits),
         "plan_source": result.plan_source,
+        "repacked_departures": result.repacked,
         "saving_vs_greedy": round(
             (result.greedy_eval.objective - result.plan_eval.objective) / scale, digits
         ),

@@ -10,8 +10,9 @@ Stages (each reported to `stages`, e.g. a progress display):
 - refine: LP relaxations whose prices split the commodities again (refine.py), the greedy
   plan, the blocks;
 - solve: per block the LP (bound, prices) and whole units near it (blocks.py);
-- disaggregate: one route and departure per order (disaggregate.py), both plans costed
-  on the orders' own figures, and the bound that no plan of these orders can beat
+- disaggregate: one route and departure per order (disaggregate.py), full departures
+  repacked with the orders that save most per priced kg and m3 (repack.py), both plans
+  costed on the orders' own figures, and the bound that no plan of these orders can beat
   (bound.py).
 
 Loading and writing belong to the caller (`api/commands/plan.py`).
@@ -51,6 +52,7 @@ from routing.plan.matrix import lane_matrix
 from routing.plan.model import BlockData
 from routing.plan.params import PlanParams, Scenario
 from routing.plan.refine import Splitter
+from routing.plan.repack import repack
 from routing.plan.routes import RouteSet, enumerate_routes, route_costs, select
 from routing.plan.table import InvalidRow, OrdersTable, resample
 from routing.plan.timeline import Timeline
@@ -80,6 +82,7 @@ class PlanResult:
     greedy: Assignment
     greedy_eval: Evaluation
     plan_source: str  # "model" (disaggregated optimum) or "greedy, improved", the cheaper
+    repacked: int  # departures whose load `repack` changed (0: it did not help)
     lp_bound: float  # optimum of the model's (strengthened) LP relaxation
     bound: float  # no plan of these orders costs less (bound.py; <= lp_bound)
     fixed_penalty: float  # unplanned penalty of orders with no candidate at all (any plan)
@@ -203,6 +206,12 @@ def plan_orders(
         if greedy_eval.objective < opt_eval.objective - 1e-6:  # rare: small, tight packings
             chosen = improve(orders, arcs, rows, base, pairs, costs, penalty)
             chosen_eval, source = costs.evaluate(chosen, rows), "greedy, improved"
+        packed, repacked = repack(orders, arcs, rows, chosen, pairs, costs, penalty, prices)
+        packed_eval = costs.evaluate(packed, rows) if repacked else chosen_eval
+        if packed_eval.objective < chosen_eval.objective - 1e-6:
+            chosen, chosen_eval = packed, packed_eval
+        else:
+            repacked = 0
         bound = order_bound(orders, pairs, arcs, rows, unit_limit(rows), prices, penalty)
     return PlanResult(
         orders=orders,
@@ -220,6 +229,7 @@ def plan_orders(
         greedy=base,
         greedy_eval=greedy_eval,
         plan_source=source,
+        repacked=repacked,
         lp_bound=float(sum(b.lp_bound for b in results)),
         bound=bound,
         fixed_penalty=float((base.reason == NO_ROUTE).sum()) * penalty,
