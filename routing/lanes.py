@@ -2,7 +2,7 @@
 it may carry the order.
 
 `LaneTable` is compiled once per network: restriction limits and every rate card's weight
-breaks as flat numpy arrays. Per order, `lane_prices` prices a parcel on all services in a
+breaks as flat numpy arrays. Per order, `lane_charges` prices a parcel on all services in a
 few vectorised steps, with the same integer rules as `carriers.pricing.price_parcel`
 (a property test holds the two equal), and `lane_blocks` says which lanes refuse the
 order and why.
@@ -120,24 +120,6 @@ def lane_place(
     return LanePlace(_zones(table, services, ks, country, postal), remote)
 
 
-def lane_prices(
-    table: LaneTable,
-    services: Sequence[Service],
-    weight_kg: float,
-    dims_cm: tuple[float, float, float],
-    country: str,
-    postal_code: str,
-    subset: np.ndarray | None = None,
-    place: LanePlace | None = None,
-) -> np.ndarray:
-    """Total charge of one parcel on each service of `subset` (default: all), in each
-    card's minor units; NOT_PRICEABLE where the card has no tier or zone for the parcel.
-    `place` is `lane_place` of the subset and destination, when the caller kept it."""
-    return lane_charges(
-        table, services, weight_kg, dims_cm, country, postal_code, subset, place
-    ).total
-
-
 @dataclass(frozen=True)
 class ParcelCharges:
     """One parcel's charges on each lane of a subset, by kind, in each card's minor units
@@ -176,7 +158,10 @@ def lane_charges(
     subset: np.ndarray | None = None,
     place: LanePlace | None = None,
 ) -> ParcelCharges:
-    """One parcel's charges on each service of `subset` (default: all), by kind."""
+    """One parcel's charges on each service of `subset` (default: all), by kind, in each
+    card's minor units; `.total` is NOT_PRICEABLE where the card has no tier or zone for
+    the parcel. `place` is `lane_place` of the subset and destination, when the caller
+    kept it."""
     ks = np.arange(len(services)) if subset is None else subset
     if place is None:
         place = lane_place(table, services, ks, country, postal_code)

@@ -25,9 +25,9 @@ from routing.lanes import (
     lane_charges,
     lane_place,
 )
+from routing.lru import Lru
 from routing.network import CompiledNetwork
 from routing.orders import Order
-from routing.promise_cache import Lru
 from routing.search import Lanes
 
 RANKING_CURRENCY = "EUR"  # lane costs are compared in one currency; answers use the buyer's

@@ -47,7 +47,7 @@ import numpy as np
 
 from carriers.model import Node
 from routing.calendar import day_date, day_number, utc_minutes
-from routing.promise_cache import Lru, clear_results
+from routing.lru import Lru, clear_results
 from routing.promise_grid import (
     Arrivals,
     Spikes,

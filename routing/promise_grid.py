@@ -34,7 +34,7 @@ from scipy.fft import next_fast_len
 
 from carriers.errors import NoFeasibleRoute
 from routing import promise_comb
-from routing.promise_cache import Lru
+from routing.lru import Lru
 from routing.promise_clock import HourTable, advance
 from routing.promise_legs import Clearance, Histogram, Leg
 from routing.promise_schedule import Table

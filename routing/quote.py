@@ -26,11 +26,11 @@ from routing.customs.routes import route_id
 from routing.emissions import Factors, co2e_of, route_factors
 from routing.fx import FxRate, FxRates, load_fx
 from routing.localize import parse_locale, summary_line
+from routing.lru import Lru
 from routing.network import Network
 from routing.order_lanes import OrderLanes, order_lanes, reasons
 from routing.orders import Incoterm, Order
 from routing.promise import STANDARD, promise
-from routing.promise_cache import Lru
 from routing.quote_types import (
     Excluded,
     Leg,

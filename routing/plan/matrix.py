@@ -174,7 +174,7 @@ def price_on(
     rows: np.ndarray,
 ) -> np.ndarray:
     """Total charge (card minor units) of the parcels of `rows` on service k; -1 where the
-    card has no tier or zone for one. Same integer steps as `routing.lanes.lane_prices`."""
+    card has no tier or zone for one. Same integer steps as `routing.lanes.lane_charges`."""
     billed = weights.grams(float(table.divisor[k]), int(table.step_g[k]))[rows]
     zone = _zones(table, card, k, keys)[rows]
     block = k * table.n_zones + np.maximum(zone, 0)

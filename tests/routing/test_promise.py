@@ -24,9 +24,9 @@ from typer.testing import CliRunner
 from api.commands.promise import app
 from carriers.model import CustomsRegime, CustomsRole
 from routing.calendar import day_number, time_zone, utc_minutes
+from routing.lru import Lru
 from routing.network import Network, Route, load_network, routes_from
 from routing.promise import Promise, clear_caches, promise
-from routing.promise_cache import Lru
 from routing.promise_comb import fold, spread
 from routing.promise_grid import (
     Spikes,

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from api.commands.plan import app
 from routing.fx import load_fx
-from routing.lanes import NOT_PRICEABLE, lane_prices
+from routing.lanes import NOT_PRICEABLE, lane_charges
 from routing.network import Network, load_network
 from routing.plan import (
     PLAN_COLUMNS,
@@ -123,21 +123,21 @@ def _build_blocks(network: Network, table):
     return captured
 
 
-def test_lane_matrix_prices_like_lane_prices(world: Network) -> None:
-    """The per-order pricing equals routing.lanes.lane_prices, parcel by parcel."""
+def test_lane_matrix_prices_like_lane_charges(world: Network) -> None:
+    """The per-order pricing equals routing.lanes.lane_charges, parcel by parcel."""
     table, _ = validate_orders(sample_orders(300, seed=9), world)
     fx, at = load_fx(), date(2026, 11, 9)
     m = lane_matrix(world.compiled, table, fx, at, "EUR")
     net = world.compiled
     for i in range(0, 300, 7):
-        p = lane_prices(
+        p = lane_charges(
             net.lanes,
             net.services,
             float(table.weight_kg[i]),
             (table.length_cm[i], table.width_cm[i], table.height_cm[i]),
             table.dest_country[i],
             table.dest_postal_code[i],
-        )
+        ).total
         for k in np.flatnonzero(np.isfinite(m.price[:, i])):
             rate = float(fx.rate(net.services[k].rate_card.currency, "EUR", at).rate)
             assert p[k] != NOT_PRICEABLE

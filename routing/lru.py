@@ -1,10 +1,11 @@
-"""Bounded caches of the promise engine's results, and one switch to empty them all.
+"""Bounded caches of computed results, and one switch to empty them all.
 
-Every cached value is a pure function of its key (the identity of a route prefix, a
-departure instant), so a hit returns exactly what a miss would compute: caching changes
-the time a promise takes, never its answer. `clear_results` empties them (bench/promise.py
-measures cold promises that way); calendars, histograms, compiled routes and departure
-tables are facts of the network, not results, and stay.
+Every cached value is a pure function of its key (the identity of a route prefix and a
+departure instant for the promise engine; a route's service indices, a destination or a
+date for the quote engine), so a hit returns exactly what a miss would compute: caching
+changes the time an answer takes, never the answer. `clear_results` empties them all
+(bench/promise.py measures cold promises that way); calendars, histograms, compiled
+routes and departure tables are facts of the network, not results, and stay.
 """
 
 from __future__ import annotations
