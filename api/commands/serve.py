@@ -92,13 +92,11 @@ def supervise(host: str, port: int, workers: int, logs: dict[str, Any]) -> None:
     # becomes one port for all, and no other program takes it between worker restarts
     probe = reuse_port_socket(host, port)
     port = probe.getsockname()[1]
-    started: dict[int, float] = {}
 
-    def start() -> BaseProcess:
+    def start() -> tuple[BaseProcess, float]:
         worker = context.Process(target=serve_worker, args=(host, port, logs), daemon=False)
         worker.start()
-        started[id(worker)] = time.monotonic()
-        return worker
+        return worker, time.monotonic()
 
     def stop(signum: int, frame: FrameType | None) -> None:
         stopping.set()
@@ -108,21 +106,22 @@ def supervise(host: str, port: int, workers: int, logs: dict[str, Any]) -> None:
     quick_deaths = 0
     try:
         while not stopping.wait(0.5):
-            for i, worker in enumerate(running):
+            for i, (worker, since) in enumerate(running):
                 if worker.is_alive():
                     continue
-                lived = time.monotonic() - started.pop(id(worker))
-                quick_deaths = quick_deaths + 1 if lived < QUICK_DEATH_S else 0
+                quick = time.monotonic() - since < QUICK_DEATH_S
+                quick_deaths = quick_deaths + 1 if quick else 0
                 if quick_deaths >= 3:  # a worker that cannot start: no restart loop
+                    typer.echo("error: the workers exit as they start; see the log", err=True)
                     raise typer.Exit(1)
                 log.warning("worker exited; starting another", extra={"code": worker.exitcode})
                 running[i] = start()
     finally:
         probe.close()
-        for worker in running:
+        for worker, _ in running:
             if worker.is_alive():
                 worker.terminate()  # uvicorn finishes its requests on SIGTERM
-        for worker in running:
+        for worker, _ in running:
             worker.join(timeout=30)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
