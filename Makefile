@@ -3,16 +3,22 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# the compiled core (routing/compiled.py): rebuilt when a source it was typed against changes
+CORE := build/compiled/manifest.json
+CORE_SOURCES := $(shell find carriers routing -name '*.py')
 
 .PHONY: install run test lint bench clean
 
-install: $(STAMP)
+install: $(STAMP) $(CORE)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+$(CORE): $(STAMP) $(CORE_SOURCES)
+	$(BIN)/python -c 'from routing.compiled import main; main()'
 
 run: install
 	$(BIN)/glocal network summary
@@ -31,4 +37,4 @@ bench: install
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
