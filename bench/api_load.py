@@ -41,6 +41,7 @@ from typing import Any
 
 import uvloop
 
+from routing import compiled
 from routing.network import Network, load_network
 from routing.orders import parse_order
 from routing.quote import quote
@@ -287,7 +288,8 @@ def main() -> None:
     parser.add_argument("--data", help="unused; accepted like the other benchmarks")
     args = parser.parse_args()
     print(f"loopback quote load: {args.clients} clients, <= {args.requests} quotes or "
-          f"{args.duration:.0f} s per run, on {os.cpu_count()} cores")  # fmt: skip
+          f"{args.duration:.0f} s per run, on {os.cpu_count()} cores; "
+          f"quote engine: {compiled.STATUS}")  # fmt: skip
     network = load_network(args.network)
     # every request a different order (a checkout's day), none repeated within a run
     mix = orders(args.warmup + 2 * max(args.requests, int(args.rate * args.duration)),

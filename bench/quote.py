@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.orders import random_orders
 from bench.synthetic import COUNTRIES, synthetic_network
+from routing import compiled
 from routing.network import Network, load_network
 from routing.orders import parse_order
 from routing.quote import quote
@@ -95,6 +96,7 @@ def main() -> None:
     parser.add_argument("--synthetic-n", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=20261126)
     args = parser.parse_args()
+    print(f"quote engine: {compiled.STATUS}")
     world = load_network()
     report(
         "default network, a checkout's day", *run(world, random_orders(args.n, args.seed)), 2, 10

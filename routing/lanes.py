@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 import numpy as np
 
@@ -139,13 +140,26 @@ class ParcelCharges:
 
     def itemised(self, j: int, currency: str) -> list[Charge]:
         """Lane j's charges as `price_parcel` lists them (a property test holds them equal)."""
-        charges = [Charge(ChargeKind.FREIGHT, "freight", Money(int(self.freight[j]), currency))]
-        for name, amounts in (("remote area", self.remote), ("oversize", self.oversize)):
-            if amounts[j]:
-                charges.append(Charge(ChargeKind.SURCHARGE, name, Money(int(amounts[j]), currency)))
-        if self.has_fuel[j]:
-            charges.append(Charge(ChargeKind.SURCHARGE, "fuel", Money(int(self.fuel[j]), currency)))
+        freight, remote, oversize, fuel, has_fuel = self.columns
+        charges = [Charge(ChargeKind.FREIGHT, "freight", Money(freight[j], currency))]
+        if remote[j]:
+            charges.append(Charge(ChargeKind.SURCHARGE, "remote area", Money(remote[j], currency)))
+        if oversize[j]:
+            charges.append(Charge(ChargeKind.SURCHARGE, "oversize", Money(oversize[j], currency)))
+        if has_fuel[j]:
+            charges.append(Charge(ChargeKind.SURCHARGE, "fuel", Money(fuel[j], currency)))
         return charges
+
+    @cached_property
+    def columns(self) -> tuple[list[int], list[int], list[int], list[int], list[bool]]:
+        """The charges as Python lists: a quote itemises a few lanes, element by element."""
+        return (
+            self.freight.tolist(),
+            self.remote.tolist(),
+            self.oversize.tolist(),
+            self.fuel.tolist(),
+            self.has_fuel.tolist(),
+        )
 
 
 def lane_charges(

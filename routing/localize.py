@@ -80,13 +80,11 @@ def format_money(money: Money, tag: str) -> str:
     shape = _money_shape(money.currency, tag)
     if shape is None or money.amount < 0:
         return str(format_currency(money.decimal, money.currency, locale=babel_locale(tag)))
-    prefix, group, point, suffix = shape
-    digits = minor_units(money.currency)
-    whole, cents = divmod(money.amount, 10**digits)
-    text = f"{whole:,}".replace(",", group)
-    if digits:
-        text += f"{point}{cents:0{digits}d}"
-    return f"{prefix}{text}{suffix}"
+    prefix, group, point, suffix, digits = shape
+    if not digits:
+        return prefix + f"{money.amount:,}".replace(",", group) + suffix
+    whole, cents = divmod(money.amount, 100)
+    return prefix + f"{whole:,}".replace(",", group) + f"{point}{cents:02d}{suffix}"
 
 
 # 7654321 and its decimals in Babel's currency format: (prefix)7(group)654(group)321
@@ -95,10 +93,11 @@ _PROBE = re.compile(r"(\D*)7(?P<group>\D+)654(?P=group)321(?:(\D+)98)?(\D*)")
 
 
 @lru_cache(maxsize=1024)
-def _money_shape(currency: str, tag: str) -> tuple[str, str, str, str] | None:
-    """(prefix, group separator, decimal point, suffix) of Babel's format of `currency`
-    in `tag`'s language, or None when it does not have that shape (Babel writes another
-    number of decimals than the currency's minor units, groups otherwise, ...)."""
+def _money_shape(currency: str, tag: str) -> tuple[str, str, str, str, int] | None:
+    """(prefix, group separator, decimal point, suffix, minor units: 0 or 2) of Babel's
+    format of `currency` in `tag`'s language, or None when it does not have that shape
+    (Babel writes another number of decimals than the currency's minor units, groups
+    otherwise, ...)."""
     digits = minor_units(currency)
     if digits not in (0, 2):
         return None
@@ -106,4 +105,4 @@ def _money_shape(currency: str, tag: str) -> tuple[str, str, str, str] | None:
     found = _PROBE.fullmatch(format_currency(probe.decimal, currency, locale=babel_locale(tag)))
     if found is None or (found[3] is None) != (digits == 0):
         return None
-    return found[1], found[2], found[3] or "", found[4]
+    return found[1], found[2], found[3] or "", found[4], digits

@@ -41,11 +41,12 @@ class OrderLanes:
     prices: np.ndarray  # int64 minor units per service in its card's currency, all parcels
     parcels: tuple[ParcelCharges, ...]  # each parcel's charges on the priced lanes
     priced: np.ndarray  # the priced lanes' service indices, ascending
+    position: dict[int, int]  # service index -> its place among the priced lanes
 
     def charges(self, k: int, currency: str) -> list[Charge]:
         """Every parcel's itemised charges on service k (as `price_parcel` gives them)."""
-        j = int(np.searchsorted(self.priced, k))
-        assert self.priced[j] == k, f"service {k} was not priced for this order"
+        j = self.position.get(k)
+        assert j is not None, f"service {k} was not priced for this order"
         return [c for parcel in self.parcels for c in parcel.itemised(j, currency)]
 
 
@@ -57,6 +58,7 @@ class Destination:
     heading: np.ndarray  # lanes toward the destination country (not into a zone)
     ks: np.ndarray  # the lanes an order there is priced and checked on
     place: LanePlace  # their zones and remote-area surcharges
+    position: dict[int, int]  # a lane's service index -> its place in ks
 
 
 def order_lanes(
@@ -85,6 +87,7 @@ def order_lanes(
         prices,
         parcels,
         dest.ks,
+        dest.position,
     )
 
 
@@ -104,7 +107,7 @@ def _destination(
         )
         ks = np.flatnonzero(heading | target)
         place = lane_place(net.lanes, net.services, ks, country, postal_code)
-        found = Destination(target, heading, ks, place)
+        found = Destination(target, heading, ks, place, {k: j for j, k in enumerate(ks.tolist())})
         for a in (target, heading, ks, place.zones, place.remote):
             a.setflags(write=False)
         if memo is not None:

@@ -308,29 +308,34 @@ def _tags(options: list[Option]) -> dict[str, tuple[str, ...]]:
         return {}
     cheapest = min(o.total.amount for o in options)
     fastest = min(o.promise.p90 for o in options)
-    greenest = min(round(o.co2e_kg, 3) for o in options)
-    value = {o.option_id: _value_score(o, cheapest, fastest) for o in options}
-    best = min(value.values())
+    co2e = [round(o.co2e_kg, 3) for o in options]
+    greenest = min(co2e)
+    value = [_value_score(o, cheapest, fastest) for o in options]
+    best = min(value)
     tagged = {}
-    for o in options:
-        tags = [
-            name
-            for name, hit in (
-                ("cheapest", o.total.amount == cheapest),
-                ("fastest", o.promise.p90 == fastest),
-                ("best_value", value[o.option_id] == best),
-                ("greenest", round(o.co2e_kg, 3) == greenest),
-            )
-            if hit
-        ]
+    for o, score, kg in zip(options, value, co2e, strict=True):
+        tags = []
+        if o.total.amount == cheapest:
+            tags.append("cheapest")
+        if o.promise.p90 == fastest:
+            tags.append("fastest")
+        if score == best:
+            tags.append("best_value")
+        if kg == greenest:
+            tags.append("greenest")
         tagged[o.option_id] = tuple(tags)
     return tagged
 
 
-def _value_score(o: Option, cheapest: int, fastest: Any) -> Decimal:
-    """Total plus what the extra days are worth to the buyer (VALUE_OF_A_DAY per day)."""
+_DAY_SHARE = VALUE_OF_A_DAY.as_integer_ratio()  # (1, 100): scores stay whole numbers
+
+
+def _value_score(o: Option, cheapest: int, fastest: date) -> int:
+    """Total plus what the extra days are worth to the buyer (VALUE_OF_A_DAY per day),
+    times VALUE_OF_A_DAY's denominator: whole numbers, so exact."""
     days = (o.promise.p90 - fastest).days
-    return Decimal(o.total.amount) + VALUE_OF_A_DAY * cheapest * days
+    share, per = _DAY_SHARE
+    return o.total.amount * per + share * cheapest * days
 
 
 def _rank(options: list[Option], order: Order) -> list[Option]:

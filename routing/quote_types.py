@@ -149,13 +149,6 @@ def quote_json(q: Quote) -> dict[str, Any]:
 
 
 def _option_json(o: Option, seen: dict[int, dict[str, Any]]) -> dict[str, Any]:
-    promise: dict[str, Any] = {
-        "p50": o.promise.p50.isoformat(),
-        "p90": o.promise.p90.isoformat(),
-        "p95": o.promise.p95.isoformat(),
-    }
-    if o.promise.on_time_probability is not None:
-        promise["on_time_probability"] = round(o.promise.on_time_probability, 4)
     return {
         "option_id": o.option_id,
         "route": o.route_id,
@@ -163,14 +156,45 @@ def _option_json(o: Option, seen: dict[int, dict[str, Any]]) -> dict[str, Any]:
         "tags": list(o.tags),
         "legs": [_leg_json(g, seen) for g in o.legs],
         "charges": [_line_json(line, seen) for line in o.charges],
-        "shipping": money_json(o.shipping),
+        "shipping": _shared_money_json(o.shipping, seen),
         "duties_and_taxes": money_json(o.duties_and_taxes),
         "total": money_json(o.total),
-        "promise": promise,
+        "promise": _promise_json(o.promise, seen),
         "co2e_kg": round(o.co2e_kg, 3),
         "messages": [_message_json(m) for m in o.messages],
         "summary": o.summary,
     }
+
+
+def _shared_money_json(money: Money, seen: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """An amount the options of a route share (their shipping), written once."""
+    found = seen.get(id(money))
+    if found is None:
+        found = seen[id(money)] = money_json(money)
+    return found
+
+
+def _promise_json(p: PromiseDates, seen: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """A route's promise (its options share it), written once."""
+    found = seen.get(id(p))
+    if found is None:
+        found = {"p50": _iso(p.p50), "p90": _iso(p.p90), "p95": _iso(p.p95)}
+        if p.on_time_probability is not None:
+            found["on_time_probability"] = round(p.on_time_probability, 4)
+        seen[id(p)] = found
+    return found
+
+
+_ISO_DATES: dict[date, str] = {}  # promise dates: a few hundred distinct days a year
+
+
+def _iso(day: date) -> str:
+    found = _ISO_DATES.get(day)
+    if found is None:
+        if len(_ISO_DATES) > 100_000:
+            _ISO_DATES.clear()
+        found = _ISO_DATES[day] = day.isoformat()
+    return found
 
 
 def _leg_json(g: Leg, seen: dict[int, dict[str, Any]]) -> dict[str, Any]:
