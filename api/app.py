@@ -57,6 +57,7 @@ from routing.summary import summarize
 
 log = logging.getLogger("glocal.api")
 PURGE_EVERY_S = 6 * 3600
+CHECKPOINT_EVERY_S = 1.0
 DESCRIPTION = """Shipping quotes with landed cost and delivery promises, from a carrier
 network of Chinese origins, line-haul carriers and local last miles.
 
@@ -68,7 +69,7 @@ def build_state(settings: Settings, metrics: Metrics, network: Network | None) -
     """Load everything a request reads, once."""
     network = network or load_network(settings.network)
     engine_for(network)  # FX rates and customs rules, read now rather than on a request
-    store = Store(settings.database_url)
+    store = Store(settings.database_url, background_checkpoints=True)
     store.upgrade()
     return AppState(
         settings=settings,
@@ -144,6 +145,16 @@ async def _purge_every(store: Store, seconds: float) -> None:
         await asyncio.sleep(seconds)
 
 
+async def _checkpoint_every(store: Store, seconds: float) -> None:
+    """The store's checkpoints, off the event loop (`Store(background_checkpoints=True)`)."""
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await asyncio.to_thread(store.checkpoint)
+        except Exception:  # the next one will do; the log says why this one did not
+            log.exception("checkpoint failed")
+
+
 def create_app(settings: Settings | None = None, network: Network | None = None) -> FastAPI:
     """The app; `settings` default to the environment, `network` to settings.network."""
     settings = settings or Settings()
@@ -162,6 +173,7 @@ def create_app(settings: Settings | None = None, network: Network | None = None)
         tasks = [
             asyncio.create_task(state.usage.flush_every(settings.usage_flush_seconds)),
             asyncio.create_task(_purge_every(state.store, PURGE_EVERY_S)),
+            asyncio.create_task(_checkpoint_every(state.store, CHECKPOINT_EVERY_S)),
         ]
         log.info("ready", extra={"network": state.summary["network"], "db": state.store.dialect})
         try:

@@ -63,11 +63,13 @@ class Money:
     def text(self) -> str:
         """The amount in major units as JSON and the quote contract write it ("12.34",
         "-0.05", "1234" yen): `str(self.decimal)`, without making a Decimal."""
-        digits = MINOR_UNITS[self.currency]
+        amount, digits = self.amount, MINOR_UNITS[self.currency]
+        if digits == 2 and amount >= 0:  # nearly every amount: the short way
+            return f"{amount // 100}.{amount % 100:02d}"
         if not digits:
-            return str(self.amount)
-        whole, cents = divmod(abs(self.amount), 10**digits)
-        return f"{'-' if self.amount < 0 else ''}{whole}.{cents:0{digits}d}"
+            return str(amount)
+        whole, cents = divmod(abs(amount), 10**digits)
+        return f"{'-' if amount < 0 else ''}{whole}.{cents:0{digits}d}"
 
     def __add__(self, other: Money) -> Money:
         if other.currency != self.currency:
