@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from importlib.machinery import ModuleSpec
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build" / "compiled"
@@ -96,9 +97,8 @@ def activate() -> str:
     global STATUS
     if any(isinstance(f, _Finder) for f in sys.meta_path):
         return STATUS
-    STATUS = _check()
-    if STATUS.startswith("compiled"):
-        manifest = json.loads((BUILD / MANIFEST).read_text())
+    STATUS, manifest = _check()
+    if manifest is not None:
         extensions = {m: _extension(m) for m in MODULES}
         extensions[manifest["library"]] = BUILD / manifest["library_file"]
         sys.meta_path.insert(0, _Finder(extensions))
@@ -117,25 +117,25 @@ def _inputs() -> dict[str, str]:
     return {str(p.relative_to(ROOT)): digest(p) for p in files}
 
 
-def _check() -> str:
-    """'compiled (N modules)' or 'source: <why>'."""
+def _check() -> tuple[str, dict[str, Any] | None]:
+    """('compiled (N modules)', the build's manifest) or ('source: <why>', None)."""
     if os.environ.get("GLOCAL_COMPILED", "1") == "0":
-        return "source: GLOCAL_COMPILED=0"
+        return "source: GLOCAL_COMPILED=0", None
     try:
         manifest = json.loads((BUILD / MANIFEST).read_text())
     except (OSError, ValueError):
-        return "source: no compiled build (make install builds one)"
+        return "source: no compiled build (make install builds one)", None
     if manifest.get("cache_tag") != sys.implementation.cache_tag:
-        return f"source: the build is for {manifest.get('cache_tag')}"
+        return f"source: the build is for {manifest.get('cache_tag')}", None
     if manifest.get("modules") != list(MODULES):
-        return "source: the build has other modules"
+        return "source: the build has other modules", None
     built, now = manifest.get("inputs", {}), _inputs()
     changed = sorted(set(built) ^ set(now) | {p for p in now if built.get(p) != now[p]})
     if changed:
-        return f"source: {changed[0]} changed since the build (make install rebuilds it)"
+        return f"source: {changed[0]} changed since the build (make install rebuilds it)", None
     if not all(_extension(m).exists() for m in MODULES):
-        return "source: the build is incomplete"
-    return f"compiled ({len(MODULES)} modules)"
+        return "source: the build is incomplete", None
+    return f"compiled ({len(MODULES)} modules)", manifest
 
 
 def build() -> None:

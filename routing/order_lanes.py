@@ -40,8 +40,7 @@ class OrderLanes:
     blocks: np.ndarray  # int64 bitmask per service (routing.lanes.BLOCKS, NOT_PRICEABLE_BIT)
     prices: np.ndarray  # int64 minor units per service in its card's currency, all parcels
     parcels: tuple[ParcelCharges, ...]  # each parcel's charges on the priced lanes
-    priced: np.ndarray  # the priced lanes' service indices, ascending
-    position: dict[int, int]  # service index -> its place among the priced lanes
+    position: dict[int, int]  # a priced lane's service index -> its place in `parcels`
 
     def charges(self, k: int, currency: str) -> list[Charge]:
         """Every parcel's itemised charges on service k (as `price_parcel` gives them)."""
@@ -86,7 +85,6 @@ def order_lanes(
         blocks,
         prices,
         parcels,
-        dest.ks,
         dest.position,
     )
 

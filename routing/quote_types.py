@@ -7,10 +7,11 @@ named tuple is made several times faster than a frozen dataclass (immutable alik
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from babel.numbers import get_territory_currencies
 
@@ -20,6 +21,8 @@ from carriers.money import Money
 from routing.fx import FxRate
 from routing.network import Network
 from routing.orders import Incoterm, Order
+
+T = TypeVar("T")
 
 Route = tuple[Service, ...]
 
@@ -125,8 +128,7 @@ def money_json(money: Money) -> dict[str, str]:
 
 def quote_json(q: Quote) -> dict[str, Any]:
     """The quote contract, JSON-ready (amounts as decimal strings)."""
-    # options share legs and lines: each is written once (the dicts are shared, read-only)
-    seen: dict[int, dict[str, Any]] = {}
+    seen: dict[int, dict[str, Any]] = {}  # what the options share, written once (`_once`)
     return {
         "quote_id": q.quote_id,
         "at": q.at.isoformat(),
@@ -154,34 +156,34 @@ def _option_json(o: Option, seen: dict[int, dict[str, Any]]) -> dict[str, Any]:
         "route": o.route_id,
         "incoterm": o.incoterm.value,
         "tags": list(o.tags),
-        "legs": [_leg_json(g, seen) for g in o.legs],
-        "charges": [_line_json(line, seen) for line in o.charges],
-        "shipping": _shared_money_json(o.shipping, seen),
+        "legs": [_once(g, _leg_json, seen) for g in o.legs],
+        "charges": [_once(line, _line_json, seen) for line in o.charges],
+        "shipping": _once(o.shipping, money_json, seen),  # the route's options share these
         "duties_and_taxes": money_json(o.duties_and_taxes),
         "total": money_json(o.total),
-        "promise": _promise_json(o.promise, seen),
+        "promise": _once(o.promise, _promise_json, seen),
         "co2e_kg": round(o.co2e_kg, 3),
         "messages": [_message_json(m) for m in o.messages],
         "summary": o.summary,
     }
 
 
-def _shared_money_json(money: Money, seen: dict[int, dict[str, Any]]) -> dict[str, Any]:
-    """An amount the options of a route share (their shipping), written once."""
-    found = seen.get(id(money))
+def _once(
+    part: T, write: Callable[[T], dict[str, Any]], seen: dict[int, dict[str, Any]]
+) -> dict[str, Any]:
+    """`write(part)`, made once per quote: options share their route's legs, lines,
+    shipping and promise, and `seen` keeps each one's JSON by its identity (the quote holds
+    them for the whole call, so no id is reused; the dicts are shared, read-only)."""
+    found = seen.get(id(part))
     if found is None:
-        found = seen[id(money)] = money_json(money)
+        found = seen[id(part)] = write(part)
     return found
 
 
-def _promise_json(p: PromiseDates, seen: dict[int, dict[str, Any]]) -> dict[str, Any]:
-    """A route's promise (its options share it), written once."""
-    found = seen.get(id(p))
-    if found is None:
-        found = {"p50": _iso(p.p50), "p90": _iso(p.p90), "p95": _iso(p.p95)}
-        if p.on_time_probability is not None:
-            found["on_time_probability"] = round(p.on_time_probability, 4)
-        seen[id(p)] = found
+def _promise_json(p: PromiseDates) -> dict[str, Any]:
+    found: dict[str, Any] = {"p50": _iso(p.p50), "p90": _iso(p.p90), "p95": _iso(p.p95)}
+    if p.on_time_probability is not None:
+        found["on_time_probability"] = round(p.on_time_probability, 4)
     return found
 
 
@@ -197,25 +199,17 @@ def _iso(day: date) -> str:
     return found
 
 
-def _leg_json(g: Leg, seen: dict[int, dict[str, Any]]) -> dict[str, Any]:
-    found = seen.get(id(g))
-    if found is None:
-        found = seen[id(g)] = {
-            "carrier": g.carrier,
-            "service": g.service,
-            "mode": g.mode.value,
-            "from": g.from_node,
-            "to": g.to_node,
-        }
-    return found
+def _leg_json(g: Leg) -> dict[str, Any]:
+    return {
+        "carrier": g.carrier,
+        "service": g.service,
+        "mode": g.mode.value,
+        "from": g.from_node,
+        "to": g.to_node,
+    }
 
 
-def _line_json(line: Line, seen: dict[int, dict[str, Any]]) -> dict[str, Any]:
-    """A line's JSON; `seen` keeps it by the line's identity for the quote's other options
-    (the quote holds its lines and legs for the whole call, so no id is reused)."""
-    found = seen.get(id(line))
-    if found is not None:
-        return found
+def _line_json(line: Line) -> dict[str, Any]:
     out: dict[str, Any] = {
         "kind": line.kind,
         "name": line.name,
@@ -227,7 +221,6 @@ def _line_json(line: Line, seen: dict[int, dict[str, Any]]) -> dict[str, Any]:
         out["rate"] = _rate_json(line.rate)
         out["rule_id"] = line.rule_id
         out["source"] = line.source
-    seen[id(line)] = out
     return out
 
 

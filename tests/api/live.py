@@ -35,6 +35,13 @@ class LiveServer:
         self.thread.join(timeout=10)
 
 
+def free_port() -> int:
+    """A loopback port free now (for a server started in another process)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def start_server(settings: Settings) -> LiveServer:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -22,14 +21,9 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from api.schemas import BRAZILIAN_ORDER, SPANISH_ORDER
+from tests.api.live import free_port
 
 GLOCAL = [sys.executable, "-c", "from api.cli import main; main()"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def glocal_env(database_url: str) -> dict[str, str]:

@@ -22,17 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.live import add_key
+from tests.api.live import add_key, free_port
 
 ROOT = Path(__file__).parents[2]
 GLOCAL = [sys.executable, "-c", "from api.cli import main; main()"]
 ORDER = ROOT / "examples" / "es-speaker.json"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def environment(tmp_path: Path) -> dict[str, str]:

@@ -114,9 +114,11 @@ def build_at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **changes: Any) ->
 
 def test_a_build_of_todays_sources_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build_at(tmp_path, monkeypatch)
-    assert compiled._check() == f"compiled ({len(compiled.MODULES)} modules)"
+    status, manifest = compiled._check()
+    assert status == f"compiled ({len(compiled.MODULES)} modules)"
+    assert manifest is not None and manifest["library"] == "core__mypyc"
     monkeypatch.setenv("GLOCAL_COMPILED", "0")
-    assert compiled._check() == "source: GLOCAL_COMPILED=0"
+    assert compiled._check() == ("source: GLOCAL_COMPILED=0", None)
 
 
 def test_an_edited_source_falls_back_to_source(
@@ -126,7 +128,8 @@ def test_an_edited_source_falls_back_to_source(
     inputs["carriers/money.py"] = "0" * 64
     build_at(tmp_path, monkeypatch, inputs=inputs)
     assert compiled._check() == (
-        "source: carriers/money.py changed since the build (make install rebuilds it)"
+        "source: carriers/money.py changed since the build (make install rebuilds it)",
+        None,
     )
 
 
@@ -134,8 +137,8 @@ def test_another_python_or_module_list_falls_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     build_at(tmp_path, monkeypatch, cache_tag="cpython-310")
-    assert compiled._check() == "source: the build is for cpython-310"
+    assert compiled._check() == ("source: the build is for cpython-310", None)
     build_at(tmp_path, monkeypatch, modules=["routing.quote"])
-    assert compiled._check() == "source: the build has other modules"
+    assert compiled._check() == ("source: the build has other modules", None)
     (tmp_path / compiled.MANIFEST).unlink()
-    assert compiled._check() == "source: no compiled build (make install builds one)"
+    assert compiled._check() == ("source: no compiled build (make install builds one)", None)
