@@ -193,6 +193,7 @@ def create_app(settings: Settings | None = None, network: Network | None = None)
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     problems.register(app)
     for router in ROUTERS:

@@ -21,11 +21,11 @@ router = APIRouter(prefix="/v1/quotes", tags=["quotes"])
     openapi_extra=json_body(OrderRequest, {"spain": SPANISH_ORDER, "brazil": BRAZILIAN_ORDER}),
     responses=problems(400, 401, 403, 413, 422, 429),
 )
-async def create_quote(request: Request, state: StateDep, key: QuoteKey) -> Response:
+async def create_quote(request: Request, key: QuoteKey) -> Response:
     """Ranked shipping options for one order: price in the buyer's currency, duties and
     taxes, incoterm, delivery promise. The answer is kept and can be read back for
     `GLOCAL_QUOTE_TTL_DAYS` (30) days at the `Location` it gives."""
-    stored = await services.create_quote(state, key, await request.body())
+    stored = await services.create_quote(request.app.state.glocal, key, await request.body())
     location = f"{router.prefix}/{stored.quote_id}"
     return _json(stored, 201, {"Location": location})
 
