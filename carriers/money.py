@@ -31,19 +31,25 @@ def is_currency(code: str) -> bool:
     return code in MINOR_UNITS
 
 
-@dataclass(frozen=True, order=True)
+_set = object.__setattr__  # how a frozen dataclass sets its own fields
+
+
+@dataclass(frozen=True, order=True, slots=True, init=False)
 class Money:
     """An amount in minor units (cents) of one currency."""
 
     amount: int
     currency: str
 
-    def __post_init__(self) -> None:
-        # `type() is int` also refuses bool; both checks are on every amount's hot path
-        if type(self.amount) is not int:
-            raise TypeError(f"Money.amount must be int minor units, got {self.amount!r}")
-        if self.currency not in MINOR_UNITS:
-            minor_units(self.currency)  # raises UnknownCurrency
+    def __init__(self, amount: int, currency: str) -> None:
+        # A quote makes about a hundred: written out, with slots, this takes half the time
+        # of the generated __init__ and __post_init__. `type() is int` also refuses bool.
+        if type(amount) is not int:
+            raise TypeError(f"Money.amount must be int minor units, got {amount!r}")
+        if currency not in MINOR_UNITS:
+            minor_units(currency)  # raises UnknownCurrency
+        _set(self, "amount", amount)
+        _set(self, "currency", currency)
 
     @classmethod
     def of(cls, value: str | Decimal | int, currency: str) -> Money:
