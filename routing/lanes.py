@@ -11,7 +11,7 @@ order and why.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from functools import cached_property
 
@@ -52,6 +52,20 @@ class LaneTable:
     break_per_piece: np.ndarray  # int64
     n_zones: int
     zone_names: tuple[tuple[str, ...], ...]  # per service, its card's zone names in order
+
+    def rows(self, ks: np.ndarray) -> LaneTable:
+        """The per-service arrays of services `ks` only, in that order (the weight breaks
+        and zone names stay whole: they are found by service index)."""
+        taken = {f: getattr(self, f)[ks] for f in _PER_SERVICE}
+        for a in taken.values():
+            a.setflags(write=False)  # kept per destination, read by every order there
+        return replace(self, **taken)
+
+
+_PER_SERVICE = tuple(
+    f.name for f in fields(LaneTable) if f.name not in ("n_zones", "zone_names")
+    and not f.name.startswith("break_")
+)  # fmt: skip
 
 
 def _limit(value: float | None) -> float:
@@ -102,10 +116,14 @@ def _category_mask(categories: frozenset[GoodsCategory] | set[GoodsCategory]) ->
 
 @dataclass(frozen=True)
 class LanePlace:
-    """What a destination means to each lane of a subset, whatever the parcel: the card's
-    zone index (0 unzoned, -1 none) and its remote-area surcharge (0 if none)."""
+    """What a destination means to each lane of a subset, whatever the parcel: the lanes'
+    rows of the table, each card's zone index (0 unzoned, -1 none), where the zone's weight
+    breaks start in the table, and the remote-area surcharge (0 if none). Kept per
+    destination: an order there prices and checks every parcel on these rows."""
 
+    rows: LaneTable
     zones: np.ndarray
+    block: np.ndarray  # (service * n_zones + zone): the break_key block of each lane
     remote: np.ndarray
 
 
@@ -118,7 +136,9 @@ def lane_place(
         card = services[ks[j]].rate_card
         if any(code.startswith(p) for p in card.remote_area_prefixes):
             remote[j] = card.remote_area_surcharge
-    return LanePlace(_zones(table, services, ks, country, postal), remote)
+    zones = _zones(table, services, ks, country, postal)
+    block = ks.astype(np.int64) * table.n_zones + np.maximum(zones, 0)
+    return LanePlace(table.rows(ks), zones, block, remote)
 
 
 @dataclass(frozen=True)
@@ -176,32 +196,28 @@ def lane_charges(
     card's minor units; `.total` is NOT_PRICEABLE where the card has no tier or zone for
     the parcel. `place` is `lane_place` of the subset and destination, when the caller
     kept it."""
-    ks = np.arange(len(services)) if subset is None else subset
     if place is None:
+        ks = np.arange(len(services)) if subset is None else subset
         place = lane_place(table, services, ks, country, postal_code)
+    rows, zones, block = place.rows, place.zones, place.block
     actual = grams(weight_kg)
     volume = dims_cm[0] * dims_cm[1] * dims_cm[2] * 1000
-    divisor = table.divisor[ks]
+    divisor = rows.divisor
     with np.errstate(divide="ignore"):
         vol = np.where(divisor > 0, np.ceil(np.round(volume / divisor, 6)), 0)
     billed = np.maximum(vol.astype(np.int64), actual)
-    step_g = table.step_g[ks]
+    step_g = rows.step_g
     billed = np.where(step_g > 0, -(-billed // np.maximum(step_g, 1)) * step_g, billed)
-    zones = place.zones
-    block = ks.astype(np.int64) * table.n_zones + np.maximum(zones, 0)
     pos = np.searchsorted(table.break_key, block * _KEY + billed, side="left")
     pos_ok = pos < len(table.break_key)
     pos = np.minimum(pos, len(table.break_key) - 1)
     found = pos_ok & (table.break_key[pos] // _KEY == block) & (zones >= 0)
     freight = table.break_per_piece[pos] + (table.break_per_kg[pos] * billed + 500) // 1000
-    freight = np.maximum(freight, table.minimum[ks])
-    too_big = (max(dims_cm) > table.oversize_side_cm[ks]) | (
-        weight_kg > table.oversize_weight_kg[ks]
-    )
-    oversize = np.where(too_big, table.oversize[ks], 0)
-    fuel_ppm = table.fuel_ppm[ks]
-    fuel = ((freight + oversize + place.remote) * fuel_ppm * 2 + 1_000_000) // 2_000_000
-    return ParcelCharges(found, freight, place.remote, oversize, fuel, table.has_fuel[ks])
+    freight = np.maximum(freight, rows.minimum)
+    too_big = (max(dims_cm) > rows.oversize_side_cm) | (weight_kg > rows.oversize_weight_kg)
+    oversize = np.where(too_big, rows.oversize, 0)
+    fuel = ((freight + oversize + place.remote) * rows.fuel_ppm * 2 + 1_000_000) // 2_000_000
+    return ParcelCharges(found, freight, place.remote, oversize, fuel, rows.has_fuel)
 
 
 def _zones(
@@ -230,19 +246,21 @@ def lane_blocks(
     liquid: bool,
     categories: frozenset[GoodsCategory],
     subset: np.ndarray | None = None,
+    rows: LaneTable | None = None,
 ) -> np.ndarray:
     """A bitmask per service of `subset` (default: all) of the BLOCKS it raises against one
-    parcel (0 = the lane takes it)."""
-    ks = np.arange(len(table.liquids)) if subset is None else subset
+    parcel (0 = the lane takes it). `rows` is `table.rows(subset)`, when the caller kept it."""
+    if rows is None:
+        rows = table if subset is None else table.rows(subset)
     side, total = max(dims_cm), sum(dims_cm)
     checks = (
-        weight_kg > table.max_weight_kg[ks],
-        (side > table.max_side_cm[ks]) | (total > table.max_sum_sides_cm[ks]),
-        battery.rank > table.max_battery[ks],
-        np.full(len(ks), liquid) & ~table.liquids[ks],
-        (table.forbidden[ks] & _category_mask(set(categories))) != 0,
+        weight_kg > rows.max_weight_kg,
+        (side > rows.max_side_cm) | (total > rows.max_sum_sides_cm),
+        battery.rank > rows.max_battery,
+        np.full(len(rows.liquids), liquid) & ~rows.liquids,
+        (rows.forbidden & _category_mask(set(categories))) != 0,
     )
-    mask = np.zeros(len(ks), dtype=np.int64)
+    mask = np.zeros(len(rows.liquids), dtype=np.int64)
     for bit, check in enumerate(checks):
         mask |= np.asarray(check, dtype=np.int64) << bit
     return mask

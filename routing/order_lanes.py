@@ -106,7 +106,7 @@ def _destination(
         ks = np.flatnonzero(heading | target)
         place = lane_place(net.lanes, net.services, ks, country, postal_code)
         found = Destination(target, heading, ks, place, {k: j for j, k in enumerate(ks.tolist())})
-        for a in (target, heading, ks, place.zones, place.remote):
+        for a in (target, heading, ks, place.zones, place.remote, place.block):
             a.setflags(write=False)
         if memo is not None:
             memo.put(key, found)
@@ -149,7 +149,7 @@ def _price_and_check(
         blocks |= np.where(unpriced, NOT_PRICEABLE_BIT, 0)
         prices += np.where(unpriced, 0, p)
         blocks |= lane_blocks(net.lanes, parcel.weight_kg, parcel.dims_cm, order.battery,
-                              order.has_liquid, order.categories, ks)  # fmt: skip
+                              order.has_liquid, order.categories, ks, dest.place.rows)  # fmt: skip
     return prices, blocks
 
 
