@@ -256,6 +256,31 @@ def start_server(
     raise SystemExit("glocal serve did not start:\n" + "\n".join(tail))
 
 
+CORES = os.cpu_count() or 1
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children still alive (Linux /proc):
+    what the server spent, to set beside the latency."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for task in [pid, *_children(pid)]:
+        try:
+            fields = Path(f"/proc/{task}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(c) for c in found]
+
+
 def report(label: str, results: list[tuple[float, int]], elapsed: float, verdict: bool) -> None:
     ok = sorted(t for t, status in results if status == 201)
     statuses: dict[int, int] = {}
@@ -294,10 +319,16 @@ def run(workers: int, args: argparse.Namespace, mix: list[dict[str, Any]]) -> No
                 load(port, rest[half:], args.clients, args.requests, args.duration)
             )
             report(f"workers={workers}, capacity (closed loop)", results, elapsed, False)
+            used = cpu_seconds(server.pid), time.process_time()
             results, elapsed = uvloop.run(
                 paced(port, rest[:half], args.clients, args.rate, args.duration)
             )
             report(f"workers={workers}, {args.rate:.0f}/s offered", results, elapsed, True)
+            server_cpu = cpu_seconds(server.pid) - used[0]
+            client_cpu = time.process_time() - used[1]
+            print(f"  CPU per quote: server {server_cpu / len(results) * 1000:.2f} ms, "
+                  f"load generator {client_cpu / len(results) * 1000:.2f} ms; "
+                  f"machine busy {(server_cpu + client_cpu) / elapsed / CORES:.0%}")  # fmt: skip
         finally:
             server.terminate()
             server.wait(timeout=30)
