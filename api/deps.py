@@ -88,14 +88,9 @@ class ApiKey(HTTPBearer):
         return key
 
 
-def require(scope: str) -> ApiKey:
-    """A dependency admitting keys that grant `scope`, within their rate limit."""
-    return ApiKey(scope)
-
-
 def _unauthorized(detail: str) -> ProblemError:
     return ProblemError(401, "unauthorized", detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-QuoteKey = Annotated[StoredKey, Depends(require("quote"))]
-PromiseKey = Annotated[StoredKey, Depends(require("promise"))]
+QuoteKey = Annotated[StoredKey, Depends(ApiKey("quote"))]
+PromiseKey = Annotated[StoredKey, Depends(ApiKey("promise"))]

@@ -6,14 +6,14 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
-from api.deps import StateDep, require
+from api.deps import ApiKey, StateDep
 from api.openapi import problems
 from api.schemas import CarriersResponse, NetworkSummary
 
 router = APIRouter(
     prefix="/v1",
     tags=["network"],
-    dependencies=[Depends(require("quote"))],
+    dependencies=[Depends(ApiKey("quote"))],
     responses=problems(401, 403, 429),
 )
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import FileResponse
 
-from api.deps import require
+from api.deps import ApiKey
 from api.jobs import service
 from api.jobs.options import MEDIA_TYPES, PlanOptions
 from api.jobs.schemas import PlanJobOut, WebhookSecret
@@ -19,7 +19,7 @@ from api.problems import ProblemError
 from api.store import StoredKey
 
 router = APIRouter(prefix="/v1", tags=["plans"])
-PlanKey = Annotated[StoredKey, Depends(require("plan"))]
+PlanKey = Annotated[StoredKey, Depends(ApiKey("plan"))]
 ORDERS_BODY = {
     "requestBody": {
         "required": True,
