@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -30,6 +33,19 @@ def test_amounts_are_whole_minor_units_of_a_known_currency() -> None:
         Money(1.5, "EUR")  # type: ignore[arg-type]
     with pytest.raises(UnknownCurrency):
         Money(1, "XXX")
+
+
+def test_money_is_a_frozen_value_that_travels_by_pickle() -> None:
+    """Its hand-written __init__ and slots keep what the dataclass promised: no changes
+    after the fact, equality and order by value, and a round trip to a Dask worker."""
+    money = Money(1234, "EUR")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        money.amount = 1  # type: ignore[misc]
+    assert pickle.loads(pickle.dumps(money)) == money
+    assert hash(Money(1234, "EUR")) == hash(money) and Money(1233, "EUR") < money
+    assert dataclasses.replace(money, amount=5) == Money(5, "EUR")
+    with pytest.raises(TypeError):
+        dataclasses.replace(money, amount=True)
 
 
 def test_total_refuses_to_mix_currencies() -> None:
