@@ -23,7 +23,8 @@ Only a salted hash of each API key is stored (see `api.auth`). Times are stored 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -257,6 +258,53 @@ def _sqlite_engine(url: str, autocheckpoint: bool) -> Engine:
     return engine
 
 
+class _HeldInsert:
+    """Rows inserted into one SQLite table on a connection held for it, with the SQL and
+    the bind processing SQLAlchemy compiles for the table (so they read back as if
+    SQLAlchemy had written them). Why: a pooled connection's checkout, begin and commit
+    events and reset cost more than inserting a small batch of quotes (measured: 0.69 M
+    instructions per quote that way, 0.26 M this way, batches of one).
+    Callers take turns: one connection, one transaction at a time."""
+
+    def __init__(self, engine: Engine, table: sa.Table) -> None:
+        dialect = engine.dialect
+        compiled = table.insert().compile(dialect=dialect)
+        names = list(compiled.positiontup or ())
+        self._engine = engine
+        self._sql = str(compiled)
+        self._fields = [
+            (name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+            for name in names
+        ]
+        self._conn: Any = None
+        self._lock = threading.Lock()
+
+    def insert(self, rows: Sequence[object]) -> None:
+        """All of `rows` in one transaction, or none of them (and the error raised)."""
+        params = [
+            tuple(getattr(row, n) if p is None else p(getattr(row, n)) for n, p in self._fields)
+            for row in rows
+        ]
+        with self._lock:
+            if self._conn is None:
+                self._conn = self._engine.raw_connection()  # set up as the pool's are
+            db = self._conn.driver_connection
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                db.executemany(self._sql, params)
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+
 class Store:
     """API keys, quotes and usage; every method is one short transaction."""
 
@@ -271,8 +319,11 @@ class Store:
         else:
             self.engine = sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
         self.dialect = self.engine.dialect.name
+        self._quote_rows = _HeldInsert(self.engine, quotes) if self.dialect == "sqlite" else None
 
     def dispose(self) -> None:
+        if self._quote_rows is not None:
+            self._quote_rows.close()
         self.engine.dispose()
 
     async def call(self, method: Callable[..., T], *args: Any) -> T:
@@ -384,7 +435,10 @@ class Store:
         self.save_quotes([quote])
 
     def save_quotes(self, batch: list[StoredQuote]) -> None:
-        """Insert quotes in one transaction."""
+        """Insert quotes in one transaction (on SQLite, on a connection kept for it)."""
+        if self._quote_rows is not None:
+            self._quote_rows.insert(batch)
+            return
         with self.engine.begin() as conn:
             conn.execute(_INSERT_QUOTE, [vars(q) for q in batch])  # asdict deep-copies each
 

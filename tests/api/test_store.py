@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from api.auth import new_key
-from api.store import SCHEMA_VERSION, Store, StoredQuote, StoreError, engine_url
+from api.store import SCHEMA_VERSION, Store, StoredQuote, StoreError, engine_url, quotes
 
 # The schema glocal 0.1 wrote (version 1): what an in-place upgrade starts from.
 V1_DDL = (
@@ -104,6 +104,32 @@ def test_quotes_are_kept_until_they_expire_then_purged(store: Store) -> None:
     assert store.purge_quotes(now=NOW) == 1
     assert store.purge_quotes(now=NOW) == 0
     assert store.quote("q_new", now=NOW) is not None
+
+
+def test_a_batch_of_quotes_is_stored_whole_or_not_at_all(store: Store) -> None:
+    """A batch that fails (a quote id already taken) stores none of its quotes, raises,
+    and leaves the store writing the next batch."""
+    store.save_quotes([quote_row("q1", "k1", NOW)])
+    with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
+        store.save_quotes([quote_row("q2", "k1", NOW), quote_row("q1", "k1", NOW)])
+    assert store.quote("q2", now=NOW) is None
+    store.save_quotes([quote_row("q2", "k1", NOW), quote_row("q3", "k1", NOW)])
+    assert store.quote("q2", now=NOW) is not None and store.quote("q3", now=NOW) is not None
+
+
+def test_sqlite_quotes_are_written_as_sqlalchemy_writes_them(tmp_path: Path) -> None:
+    """SQLite's quotes go in on a connection of their own, past SQLAlchemy's execution:
+    the columns hold what SQLAlchemy's own insert writes (times in UTC, same text)."""
+    store = Store(f"sqlite:///{tmp_path / 'q.sqlite3'}")
+    store.upgrade()
+    madrid = NOW.astimezone(timezone(timedelta(hours=1))) + timedelta(microseconds=7)
+    store.save_quotes([quote_row("held", "k1", madrid)])
+    with store.engine.begin() as conn:
+        conn.execute(quotes.insert(), [vars(quote_row("core", "k1", madrid))])
+        rows = conn.execute(sa.text("SELECT created_at, expires_at FROM quotes")).all()
+    assert rows[0] == rows[1]
+    assert rows[0][0] == "2026-11-26 12:00:00.000007"
+    store.dispose()
 
 
 def test_usage_adds_up_across_flushes(store: Store) -> None:
