@@ -14,7 +14,7 @@ VENV_PY := $(shell sed -n 's/^executable = //p' $(VENV)/pyvenv.cfg 2>/dev/null)
 ifneq ($(PY_REAL),$(VENV_PY))
 .PHONY: $(STAMP)
 endif
-# the compiled core (routing/compiled.py): rebuilt when a source it was typed against changes
+# the compiled core (carriers/compiled.py): rebuilt when a source it was typed against changes
 CORE := build/compiled/manifest.json
 CORE_SOURCES := $(shell find carriers routing -name '*.py')
 
@@ -29,7 +29,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 $(CORE): $(STAMP) $(CORE_SOURCES)
-	$(BIN)/python -c 'from routing.compiled import main; main()'
+	$(BIN)/python -c 'from carriers.compiled import main; main()'
 
 run: install
 	$(BIN)/glocal network summary

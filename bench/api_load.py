@@ -41,7 +41,7 @@ from typing import Any
 
 import uvloop
 
-from routing import compiled
+from carriers import compiled
 from routing.network import Network, load_network
 from routing.orders import parse_order
 from routing.quote import quote

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.orders import random_orders
 from bench.synthetic import COUNTRIES, synthetic_network
-from routing import compiled
+from carriers import compiled
 from routing.network import Network, load_network
 from routing.orders import parse_order
 from routing.quote import quote

@@ -43,13 +43,19 @@ class Money:
 
     def __init__(self, amount: int, currency: str) -> None:
         # A quote makes about a hundred: written out, with slots, this takes half the time
-        # of the generated __init__ and __post_init__. `type() is int` also refuses bool.
+        # of the generated __init__ and __post_init__. `type() is int` also refuses bool
+        # (compiled, the int parameter has already made a bool 0 or 1).
         if type(amount) is not int:
             raise TypeError(f"Money.amount must be int minor units, got {amount!r}")
         if currency not in MINOR_UNITS:
             minor_units(currency)  # raises UnknownCurrency
         _set(self, "amount", amount)
         _set(self, "currency", currency)
+
+    def __reduce__(self) -> tuple[type[Money], tuple[int, str]]:
+        # to a Dask worker and back: compiled (carriers.compiled), unpickling would set the
+        # fields of a frozen class one by one, which it refuses
+        return (Money, (self.amount, self.currency))
 
     @classmethod
     def of(cls, value: str | Decimal | int, currency: str) -> Money:

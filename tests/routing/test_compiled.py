@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from routing import compiled
+from carriers import compiled
 from routing.network import load_network
 from routing.orders import parse_order
 from routing.quote import quote
@@ -79,7 +79,7 @@ def test_compiled_quotes_equal_quotes_from_source() -> None:
     assert routing.quote.__file__ is not None
     assert routing.quote.__file__.endswith(".so")
     code = (
-        "import json; from routing import compiled; "
+        "import json; from carriers import compiled; "
         "from tests.routing.test_compiled import answers; "
         "print(json.dumps({'status': compiled.STATUS, 'answers': answers()}))"
     )

@@ -1,8 +1,9 @@
 """The compiled core: the quote path's hot modules built with mypyc into C extensions.
 
-`make install` builds them (`routing.compiled.main`) into `build/compiled/`, with a
-manifest of the sources they were built from. On import, `routing` loads the extensions
-instead of the sources only when every source of `carriers` and `routing` still matches
+`make install` builds them (`carriers.compiled.main`) into `build/compiled/`, with a
+manifest of the sources they were built from. On import, `carriers` (the lowest package,
+imported before any module of the core) loads the extensions instead of the sources only
+when every source of `carriers` and `routing` still matches
 its manifest hash, for this Python; otherwise (a source edited since, no C compiler,
 `GLOCAL_COMPILED=0`) the whole core runs from source. All or nothing: compiled modules
 call each other directly, so a stale one cannot be mixed with fresh ones. The extensions
@@ -14,7 +15,8 @@ instructions, with the same answers (tests/routing/test_compiled.py compares quo
 
 Kept out of the core: modules whose classes travel to Dask workers by pickle (a frozen
 dataclass compiled by mypyc cannot be unpickled: the compiled network's `LaneTable`,
-`carriers.model`), and `carriers.money` (compiled, a bool passes as an int amount).
+`carriers.model`). `carriers.money` is in: its one class says how it is pickled
+(`__reduce__`), and a quote makes about a hundred Money.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ BUILD = ROOT / "build" / "compiled"
 MANIFEST = "manifest.json"
 
 MODULES = (
+    "carriers.money",
     "routing.order_lanes",
     "routing.search",
     "routing.quote",
