@@ -92,5 +92,6 @@ def _unauthorized(detail: str) -> ProblemError:
     return ProblemError(401, "unauthorized", detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-QuoteKey = Annotated[StoredKey, Depends(ApiKey("quote"))]
+quote_key = ApiKey("quote")  # also called by the quote intake (api.routes.quotes)
+QuoteKey = Annotated[StoredKey, Depends(quote_key)]
 PromiseKey = Annotated[StoredKey, Depends(ApiKey("promise"))]

@@ -183,6 +183,31 @@ def test_metrics_count_by_route_and_status(client: httpx.Client, keys: dict[str,
     assert "q_a" not in text
 
 
+def test_quote_posts_are_counted_as_routed(
+    tiny_api: tuple[LiveServer, str], client: httpx.Client
+) -> None:
+    """POST /v1/quotes skips FastAPI's routing (api.routes.quotes.QuoteIntake): it is still
+    counted under its route template, by status, and toward its key's usage; the same path
+    with another method, or with a trailing slash, is routed as before."""
+    key = add_key(tiny_api[1], "quote")
+    assert client.post("/v1/quotes", json=tiny_order(), headers=bearer(key)).status_code == 201
+    assert client.post("/v1/quotes", content=b"{", headers=bearer(key)).status_code == 400
+    assert_problem(client.get("/v1/quotes", headers=bearer(key)), 405, "method_not_allowed")
+    slash = client.post("/v1/quotes/", json=tiny_order(), headers=bearer(key))
+    assert slash.status_code == 307 and slash.headers["location"].endswith("/v1/quotes")
+    text = client.get("/metrics").text
+    for status in ("201", "400"):
+        line = f'glocal_http_requests_total{{method="POST",route="/v1/quotes",status="{status}"}}'
+        assert any(x.startswith(line) for x in text.splitlines()), line
+    key_id = key.split("_")[1]
+    store = Store(tiny_api[1])
+    deadline = time.monotonic() + 5
+    while not store.usage(key_id) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert {route for _, _, route in store.usage(key_id)} >= {"/v1/quotes"}
+    store.dispose()
+
+
 def test_usage_is_written_to_the_store(
     tiny_api: tuple[LiveServer, str], client: httpx.Client
 ) -> None:
