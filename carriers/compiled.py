@@ -15,8 +15,8 @@ instructions, with the same answers (tests/routing/test_compiled.py compares quo
 
 Kept out of the core: modules whose classes travel to Dask workers by pickle (a frozen
 dataclass compiled by mypyc cannot be unpickled: the compiled network's `LaneTable`,
-`carriers.model`). `carriers.money` is in: its one class says how it is pickled
-(`__reduce__`), and a quote makes about a hundred Money.
+`carriers.model`), unless they say how they are pickled: `carriers.money` (`__reduce__`)
+and `routing.orders` (`copyreg`) do.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ MANIFEST = "manifest.json"
 
 MODULES = (
     "carriers.money",
+    "routing.orders",
     "routing.order_lanes",
     "routing.search",
     "routing.quote",

@@ -7,8 +7,9 @@ arrive in kg or lb, lengths in cm or in; inside glocal they are kg and cm.
 
 from __future__ import annotations
 
+import copyreg
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -116,6 +117,17 @@ class Order:
     @property
     def goods_currency(self) -> str:
         return self.items[0].unit_value.currency
+
+
+def _by_fields(value: Any) -> tuple[type, tuple[Any, ...]]:
+    """How a value of this module is pickled: its class and fields. Compiled
+    (carriers.compiled), a frozen dataclass cannot be unpickled field by field, and plan
+    blocks carry orders to Dask workers."""
+    return type(value), tuple(getattr(value, f.name) for f in fields(value))
+
+
+for _frozen in (Address, Parcel, Item, Buyer, Seller, Order):
+    copyreg.pickle(_frozen, _by_fields)
 
 
 class _Reader:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
+import pickle
 from typing import Any
 
 import pytest
@@ -83,3 +85,14 @@ def test_any_document_is_an_order_or_invalid_order(changes: dict[str, Any]) -> N
         parse_order(data)
     except InvalidOrder as exc:
         assert exc.problems
+
+
+def test_an_order_travels_by_pickle_whole() -> None:
+    """Plan blocks carry orders to Dask workers; compiled, an order's frozen classes are
+    pickled by their fields (copyreg): every part comes back equal, and still frozen."""
+    order = parse_order({**GOOD, "buyer": {"tax_id": "X1"}, "incoterm": "DDP", "locale": "es-ES"})
+    for back in (pickle.loads(pickle.dumps(order)), copy.deepcopy(order)):
+        assert back == order and back.items[0].unit_value == order.items[0].unit_value
+        assert back.destination == order.destination and back.buyer == order.buyer
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            back.order_id = "B2"  # type: ignore[misc]

@@ -9,7 +9,7 @@ the minor unit once per line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -395,13 +395,10 @@ def test_a_hand_built_order_with_a_bad_hs_code_names_the_field(
     """An Order built in code skips parse_order: a bad HS code or a zero value is still
     an InvalidOrder naming items[0]."""
     order = make_order("ES", "28001", [item(APPAREL, 1, "10.00", "EUR")])
-    broken = order.__class__(**{**order.__dict__, "items": (
-        order.items[0].__class__(**{**order.items[0].__dict__, "hs_code": "6109"}),)})  # fmt: skip
+    broken = replace(order, items=(replace(order.items[0], hs_code="6109"),))
     with pytest.raises(InvalidOrder, match=r"items\[0\]\.hs_code"):
         landed_cost(broken, parse_route_id(world, ES_HUB), [], date(2026, 7, 1), rules, fx)
-    free = order.__class__(**{**order.__dict__, "items": (
-        order.items[0].__class__(**{**order.items[0].__dict__,
-                                    "unit_value": Money(0, "EUR")}),)})  # fmt: skip
+    free = replace(order, items=(replace(order.items[0], unit_value=Money(0, "EUR")),))
     with pytest.raises(InvalidOrder, match=r"items\[0\]\.unit_value"):
         landed_cost(free, parse_route_id(world, ES_HUB), [], date(2026, 7, 1), rules, fx)
 
