@@ -198,7 +198,7 @@ def _route_options(
         duties = total([line.amount for line in lines], money.currency)
         options.append(
             Option(
-                option_id=f"{rid}#{incoterm.value}",
+                option_id=f"{rid}#{incoterm}",  # StrEnums: str() is the value
                 route_id=rid,
                 incoterm=incoterm,
                 legs=facts.legs,
@@ -233,7 +233,7 @@ def _leg_charges(
     s: Service, raw: list[Charge], money: Converter
 ) -> tuple[list[Line], list[Charge]]:
     """A leg's charges (every parcel's, in the card's currency) as lines of the answer."""
-    lines = [Line(c.kind.value, f"{s.id}: {c.name}", money(c.amount)) for c in raw]
+    lines = [Line(str(c.kind), f"{s.id}: {c.name}", money(c.amount)) for c in raw]
     return _merge(lines), raw
 
 
@@ -367,7 +367,7 @@ def _duty_lines(landed: LandedCost, money: Converter) -> list[Line]:
     subheading) is stated as that amount."""
     return [
         Line(
-            kind=x.kind.value,
+            kind=str(x.kind),
             name=x.name,
             amount=money(x.amount),
             base=money(x.base),

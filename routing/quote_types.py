@@ -154,7 +154,7 @@ def _option_json(o: Option, seen: dict[int, dict[str, Any]]) -> dict[str, Any]:
     return {
         "option_id": o.option_id,
         "route": o.route_id,
-        "incoterm": o.incoterm.value,
+        "incoterm": str(o.incoterm),
         "tags": list(o.tags),
         "legs": [_once(g, _leg_json, seen) for g in o.legs],
         "charges": [_once(line, _line_json, seen) for line in o.charges],
@@ -203,7 +203,7 @@ def _leg_json(g: Leg) -> dict[str, Any]:
     return {
         "carrier": g.carrier,
         "service": g.service,
-        "mode": g.mode.value,
+        "mode": str(g.mode),  # a StrEnum's str is its value, without `.value`'s Python calls
         "from": g.from_node,
         "to": g.to_node,
     }

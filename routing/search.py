@@ -47,15 +47,28 @@ class Found:
     group: int
 
 
-@dataclass
 class _Label:
-    node: int
-    cost: float
-    days: float
-    group: int
-    left: frozenset[str]
-    parent: _Label | None
-    service: int
+    """A route in the making: at `node`, by `service` from its `parent`. A search makes
+    dozens; its __init__ is written out so that, compiled, it is native (a dataclass's
+    generated one stays interpreted)."""
+
+    def __init__(
+        self,
+        node: int,
+        cost: float,
+        days: float,
+        group: int,
+        left: frozenset[str],
+        parent: _Label | None,
+        service: int,
+    ) -> None:
+        self.node = node
+        self.cost = cost
+        self.days = days
+        self.group = group
+        self.left = left
+        self.parent = parent
+        self.service = service
 
     def path(self) -> tuple[int, ...]:
         out = []
