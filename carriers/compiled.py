@@ -9,7 +9,7 @@ its manifest hash, for this Python; otherwise (a source edited since, no C compi
 call each other directly, so a stale one cannot be mixed with fresh ones. The extensions
 live outside the source tree, so an edited `.py` is never shadowed by an old build.
 
-Why: a quote runs some 150 small Python functions; compiled, it takes about a fifth fewer
+Why: a quote runs some 150 small Python functions; compiled, it takes about a third fewer
 instructions, with the same answers (tests/routing/test_compiled.py compares quotes).
 `STATUS` says which core is running; the benchmarks print it.
 
