@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
-from collections.abc import Callable
 
 import pytest
 from hypothesis import given
@@ -27,18 +26,9 @@ def test_text_by_hand() -> None:
     assert Money(1234, "JPY").text == "1234"
 
 
-def never_a_bool(make: Callable[[], Money]) -> None:
-    """From source a bool amount is refused; compiled, the int parameter makes it 0 or 1
-    first. Either way no Money holds a bool."""
-    try:
-        money = make()
-    except TypeError:
-        return
-    assert type(money.amount) is int and money.amount == 1
-
-
 def test_amounts_are_whole_minor_units_of_a_known_currency() -> None:
-    never_a_bool(lambda: Money(True, "EUR"))  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Money(True, "EUR")
     with pytest.raises(TypeError):
         Money(1.5, "EUR")  # type: ignore[arg-type]
     with pytest.raises(UnknownCurrency):
@@ -54,7 +44,8 @@ def test_money_is_a_frozen_value_that_travels_by_pickle() -> None:
     assert pickle.loads(pickle.dumps(money)) == money
     assert hash(Money(1234, "EUR")) == hash(money) and Money(1233, "EUR") < money
     assert dataclasses.replace(money, amount=5) == Money(5, "EUR")
-    never_a_bool(lambda: dataclasses.replace(money, amount=True))
+    with pytest.raises(TypeError):
+        dataclasses.replace(money, amount=True)
 
 
 def test_total_refuses_to_mix_currencies() -> None:
