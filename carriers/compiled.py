@@ -3,8 +3,8 @@
 `make install` builds them (`carriers.compiled.main`) into `build/compiled/`, with a
 manifest of the sources they were built from. On import, `carriers` (the lowest package,
 imported before any module of the core) loads the extensions instead of the sources only
-when every source of `carriers` and `routing` still matches
-its manifest hash, for this Python; otherwise (a source edited since, no C compiler,
+when every source of `carriers` and `routing` still matches its manifest hash, for this
+Python; otherwise (a source edited since, no C compiler,
 `GLOCAL_COMPILED=0`) the whole core runs from source. All or nothing: compiled modules
 call each other directly, so a stale one cannot be mixed with fresh ones. The extensions
 live outside the source tree, so an edited `.py` is never shadowed by an old build.
@@ -13,14 +13,15 @@ Why: a quote runs some 150 small Python functions; compiled, it takes about a th
 instructions, with the same answers (tests/routing/test_compiled.py compares quotes).
 `STATUS` says which core is running; the benchmarks print it.
 
-Kept out of the core: modules whose classes travel to Dask workers by pickle (a frozen
-dataclass compiled by mypyc cannot be unpickled: the compiled network's `LaneTable`,
-`carriers.model`), unless they say how they are pickled: `carriers.money` (`__reduce__`)
-and `routing.orders` (`copyreg`) do.
+Values travel to Dask workers by pickle, and a frozen dataclass compiled by mypyc cannot
+be unpickled field by field. A module of the core registers its frozen classes with
+`pickled_by_fields` (`carriers.money`, `routing.orders`); modules that have not are kept
+out (the compiled network's `LaneTable`, `carriers.model`).
 """
 
 from __future__ import annotations
 
+import copyreg
 import hashlib
 import importlib.abc
 import importlib.machinery
@@ -30,6 +31,7 @@ import os
 import shutil
 import sys
 from collections.abc import Sequence
+from dataclasses import fields
 from importlib.machinery import ModuleSpec
 from pathlib import Path
 from types import ModuleType
@@ -70,6 +72,17 @@ MODULES = (
 )
 
 STATUS = "source: not activated"
+
+
+def pickled_by_fields(*classes: type) -> None:
+    """Pickle (and copy) these frozen dataclasses as their class called with their fields,
+    in order: compiled or not, a value comes back whole."""
+    for cls in classes:
+        copyreg.pickle(cls, _by_fields)
+
+
+def _by_fields(value: Any) -> tuple[type, tuple[Any, ...]]:
+    return type(value), tuple(getattr(value, f.name) for f in fields(value))
 
 
 def source_of(module: str) -> Path:

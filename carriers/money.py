@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import SupportsIndex
 
+from carriers.compiled import pickled_by_fields
 from carriers.errors import UnknownCurrency
 
 # ISO 4217 minor-unit exponents of the currencies glocal trades in (ISO 4217 list one).
@@ -55,11 +56,6 @@ class Money:
         _set(self, "amount", amount)
         _set(self, "currency", currency)
 
-    def __reduce__(self) -> tuple[type[Money], tuple[int, str]]:
-        # to a Dask worker and back: compiled (carriers.compiled), unpickling would set the
-        # fields of a frozen class one by one, which it refuses
-        return (Money, (self.amount, self.currency))
-
     @classmethod
     def of(cls, value: str | Decimal | int, currency: str) -> Money:
         """Money from a decimal amount in major units ("12.34" EUR -> 1234)."""
@@ -106,6 +102,9 @@ class Money:
 
     def __str__(self) -> str:
         return f"{self.decimal:.{minor_units(self.currency)}f} {self.currency}"
+
+
+pickled_by_fields(Money)  # to Dask workers, compiled too (carriers.compiled)
 
 
 def total(amounts: list[Money] | tuple[Money, ...], currency: str) -> Money:

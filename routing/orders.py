@@ -7,14 +7,14 @@ arrive in kg or lb, lengths in cm or in; inside glocal they are kg and cm.
 
 from __future__ import annotations
 
-import copyreg
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from carriers.compiled import pickled_by_fields
 from carriers.errors import InvalidOrder, Problem
 from carriers.model import BatteryClass, GoodsCategory
 from carriers.money import Money, is_currency
@@ -119,15 +119,8 @@ class Order:
         return self.items[0].unit_value.currency
 
 
-def _by_fields(value: Any) -> tuple[type, tuple[Any, ...]]:
-    """How a value of this module is pickled: its class and fields. Compiled
-    (carriers.compiled), a frozen dataclass cannot be unpickled field by field, and plan
-    blocks carry orders to Dask workers."""
-    return type(value), tuple(getattr(value, f.name) for f in fields(value))
-
-
-for _frozen in (Address, Parcel, Item, Buyer, Seller, Order):
-    copyreg.pickle(_frozen, _by_fields)
+# plan blocks carry orders to Dask workers, compiled too (carriers.compiled)
+pickled_by_fields(Address, Parcel, Item, Buyer, Seller, Order)
 
 
 class _Reader:
