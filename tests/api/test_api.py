@@ -6,7 +6,8 @@ from __future__ import annotations
 import copy
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any
 
 import httpx
@@ -183,6 +184,19 @@ def test_metrics_count_by_route_and_status(client: httpx.Client, keys: dict[str,
     assert "q_a" not in text
 
 
+def flushed_usage(
+    database: str, key_id: str, done: Callable[[dict[tuple[str, date, str], int]], bool]
+) -> dict[tuple[str, date, str], int]:
+    """A key's stored usage once `done` holds of it (the server flushes it every second),
+    or as it is after five seconds."""
+    store = Store(database)
+    deadline = time.monotonic() + 5
+    while not done(usage := store.usage(key_id)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    store.dispose()
+    return usage
+
+
 def test_quote_posts_are_counted_as_routed(
     tiny_api: tuple[LiveServer, str], client: httpx.Client
 ) -> None:
@@ -199,13 +213,8 @@ def test_quote_posts_are_counted_as_routed(
     for status in ("201", "400"):
         line = f'glocal_http_requests_total{{method="POST",route="/v1/quotes",status="{status}"}}'
         assert any(x.startswith(line) for x in text.splitlines()), line
-    key_id = key.split("_")[1]
-    store = Store(tiny_api[1])
-    deadline = time.monotonic() + 5
-    while not store.usage(key_id) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert {route for _, _, route in store.usage(key_id)} >= {"/v1/quotes"}
-    store.dispose()
+    usage = flushed_usage(tiny_api[1], key.split("_")[1], lambda u: bool(u))
+    assert {route for _, _, route in usage} >= {"/v1/quotes"}
 
 
 def test_usage_is_written_to_the_store(
@@ -215,13 +224,8 @@ def test_usage_is_written_to_the_store(
     key = add_key(tiny_api[1], "quote")
     for _ in range(3):
         assert client.get("/v1/carriers", headers=bearer(key)).status_code == 200
-    key_id = key.split("_")[1]
-    store = Store(tiny_api[1])
-    deadline = time.monotonic() + 5
-    while store.requests_by_key().get(key_id, 0) < 3 and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert store.requests_by_key()[key_id] == 3
-    store.dispose()
+    usage = flushed_usage(tiny_api[1], key.split("_")[1], lambda u: sum(u.values()) >= 3)
+    assert sum(usage.values()) == 3
 
 
 def test_openapi_documents_bodies_examples_and_problems(client: httpx.Client) -> None:
