@@ -53,8 +53,8 @@ from api.store import Store
 from api.usage import UsageMeter
 from api.webhooks import SenderConfig, WebhookSender
 from routing.network import Network, load_network
+from routing.network.summary import summarize
 from routing.quote import engine_for
-from routing.summary import summarize
 
 log = logging.getLogger("glocal.api")
 PURGE_EVERY_S = 6 * 3600

@@ -3,7 +3,7 @@
 Request bodies are validated by the domain's own parsers (`routing.orders.parse_order`),
 which list every problem with its field path; the request models here describe the same
 contract for OpenAPI and its examples. Response models are the contract of
-`routing.quote.quote_json` and friends, field for field; amounts are decimal strings,
+`routing.quote.engine.quote_json` and friends, field for field; amounts are decimal strings,
 dates and times ISO 8601 strings passed through as the engine wrote them.
 """
 

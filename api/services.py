@@ -18,9 +18,8 @@ from api.settings import Settings
 from api.store import StoredKey, StoredQuote
 from carriers.errors import InvalidOrder, Problem, UnknownNode
 from routing.orders import Order, parse_order
-from routing.product import product_promises
-from routing.quote import quote
-from routing.quote_types import quote_json
+from routing.quote import product_promises, quote
+from routing.quote.records import quote_json
 
 M = TypeVar("M", bound=BaseModel)
 

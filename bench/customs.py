@@ -24,10 +24,11 @@ from bench.orders import random_orders
 from carriers.pricing import Charge, NotPriceable, price_parcel
 from routing import customs
 from routing.network import Network, Route, load_network
-from routing.order_lanes import order_lanes
 from routing.orders import Order, parse_order
-from routing.quote import MAX_ROUTES, Engine, engine_for
-from routing.search import pareto_routes
+from routing.quote import Engine, engine_for
+from routing.quote.engine import MAX_ROUTES
+from routing.quote.order_lanes import order_lanes
+from routing.quote.search import pareto_routes
 
 TARGET_MS = 0.12
 Work = list[tuple[Order, list[tuple[Route, list[Charge]]]]]

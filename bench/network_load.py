@@ -11,7 +11,7 @@ import sys
 PROBE = """
 import time
 t0 = time.perf_counter()
-from routing.network import load_network
+from routing.network.graph import load_network
 t1 = time.perf_counter()
 network = load_network()
 t2 = time.perf_counter()

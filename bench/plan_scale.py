@@ -52,9 +52,9 @@ def peak_gib() -> float:
 
 def one_run(path: Path, workers: int, time_limit: float, out: Path) -> dict[str, Any]:
     """Plan one orders file as `glocal plan` does; the figures as a dict."""
-    from routing.cluster import dask_client, dask_map, read_orders, write_plan
     from routing.network import load_network
     from routing.plan import PlanParams, plan_orders, plan_table, summary
+    from routing.plan.cluster import dask_client, dask_map, read_orders, write_plan
 
     load_before = os.getloadavg()[0]
     started = time.perf_counter()

@@ -42,11 +42,19 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from routing.calibration import LEG, CalibrationParams, Evaluation, calibrate, evaluate  # noqa: E402
-from routing.network import Network, load_network, routes_from  # noqa: E402
-from routing.promise import clear_caches, promise  # noqa: E402
-from routing.promise_history import History, history_from_frame, table_from_bytes  # noqa: E402
-from routing.promise_sim import simulate_history  # noqa: E402
+from routing.network import Network, load_network, routes_from
+from routing.promise import (
+    CalibrationParams,
+    Evaluation,
+    History,
+    calibrate,
+    clear_caches,
+    evaluate,
+    promise,
+    simulate_history,
+)
+from routing.promise.calibration import LEG
+from routing.promise.history import history_from_frame, table_from_bytes
 
 TARGET_MS = 0.5
 SCMS_ZIP = Path("scms") / "SCMS_Delivery_History_Dataset.csv.zip"

@@ -76,8 +76,8 @@ def search_only(network: Network, documents: list[dict]) -> list[float]:
     """The generated network has no customs data for its 40 markets: time the search part
     of a quote there (lane vectors + Pareto search), the part that grows with the network."""
     from routing.fx import load_fx
-    from routing.order_lanes import order_lanes
-    from routing.search import pareto_routes
+    from routing.quote.order_lanes import order_lanes
+    from routing.quote.search import pareto_routes
 
     fx, net = load_fx(), network.compiled
     timings = []

@@ -29,8 +29,9 @@ import numpy as np
 
 from carriers.errors import InvalidRule, Problem, UnknownCountry
 from carriers.model import Node, NodeKind
+from routing.network import DEFAULT_NETWORK
 
-CLOSURES_FILE = Path(__file__).resolve().parent.parent / "data" / "calendar" / "closures.csv"
+CLOSURES_FILE = DEFAULT_NETWORK / "calendar" / "closures.csv"
 MINUTES_PER_DAY = 1440
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 CUSTOMS = "customs"  # the scope of import clearance in closures.csv

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import time
+from pathlib import Path
 
 from carriers.model import (
     Coverage,
@@ -17,6 +18,9 @@ from carriers.model import (
     WeightBreak,
 )
 from routing.network import Network
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"  # the small named worlds
 
 DAILY = Schedule(frozenset(range(7)), time(18, 0), moves_weekends=True)
 LAYERS = (

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from carriers.errors import InvalidNetwork
 from routing.network import load_network
-from routing.summary import summarize
+from routing.network.summary import summarize
 
 app = typer.Typer(
     help="Inspect a carrier network (default: the embedded data/).", no_args_is_help=True
@@ -78,7 +78,7 @@ def draw_map(
     network: NetworkOption = None,
 ) -> None:
     """A folium map of nodes and lanes, coloured by mode."""
-    from routing.network_map import network_map
+    from routing.network.draw import network_map
 
     network_map(load_network(network)).save(str(out))
     typer.echo(f"wrote {out}")

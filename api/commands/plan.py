@@ -13,7 +13,7 @@ Where the plan runs:
 
 On a cluster the orders are read and validated in partitions on the workers, the plan's
 blocks are solved as Dask tasks, and the plan is written part by part
-(`routing.cluster`). The plan is the same row for row wherever it runs.
+(`routing.plan.cluster`). The plan is the same row for row wherever it runs.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from api.commands.network import NetworkOption
 from carriers.errors import GlocalError
-from routing.cluster import dask_client, dask_map, read_orders, write_plan
 from routing.network import load_network
 from routing.plan import (
     InvalidPlanInput,
@@ -48,6 +47,7 @@ from routing.plan import (
     summary,
     write_report,
 )
+from routing.plan.cluster import dask_client, dask_map, read_orders, write_plan
 
 console = Console(stderr=True)
 app = typer.Typer(help="Batch planning.", no_args_is_help=True, pretty_exceptions_enable=False)

@@ -23,16 +23,20 @@ from rich.console import Console
 from rich.table import Table
 
 from carriers.errors import GlocalError
-from routing.calibration import CalibrationParams, Evaluation, calibrate, evaluate
 from routing.network import load_network
-from routing.promise_history import parse_columns, read_history
-from routing.promise_routes import (
+from routing.promise import (
+    CalibrationParams,
+    Evaluation,
     RoutePromise,
     best_per_family,
+    calibrate,
     candidate_routes,
+    evaluate,
+    parse_columns,
     promise_all,
+    read_history,
+    simulate_history,
 )
-from routing.promise_sim import simulate_history
 
 app = typer.Typer(
     help="Delivery promises: P50/P90/P95 dates per route family, calibrated from history.",

@@ -16,8 +16,8 @@ from api.commands.network import NetworkOption
 from carriers.errors import InvalidOrder, Problem
 from routing.network import load_network
 from routing.orders import parse_order
-from routing.quote import quote
-from routing.quote_types import Option, Quote, quote_json
+from routing.quote import Option, Quote, quote
+from routing.quote.records import quote_json
 
 # A wide page when printing to a file or a pipe; a terminal keeps its own width.
 console = Console(width=None if sys.stdout.isatty() else 160)

@@ -28,9 +28,9 @@ from api.jobs.options import PlanOptions
 from api.jobs.records import CANCELLED, FAILED, SUCCEEDED, JobRecords, PlanJob, reason_problem
 from api.store import Store
 from carriers.errors import GlocalError
-from routing.cluster import dask_client, dask_map
 from routing.network import load_network
 from routing.plan import load_orders, plan_orders, plan_table, summary, write_report
+from routing.plan.cluster import dask_client, dask_map
 
 log = logging.getLogger("glocal.jobs.work")
 MAX_LISTED = 100  # problems listed in a failed job's error

@@ -1,7 +1,7 @@
 """Every order against every lane at once: what each lane charges it and whether it may
 carry it, as (orders x services) arrays.
 
-The per-order twin of `routing.lanes` (which prices one parcel on all lanes): here each
+The per-order twin of `routing.network.lanes` (which prices one parcel on all lanes): here each
 service prices all parcels in a few vectorised steps with the same integer rules (a test
 holds the two equal). Postal-code rules (zones, remote areas, last-mile coverage) are
 evaluated once per distinct code prefix, not per order.
@@ -19,8 +19,8 @@ from carriers.model import GoodsCategory, RateCard
 from carriers.money import minor_units
 from carriers.pricing import NotPriceable, zone_of
 from routing.fx import FxRates
-from routing.lanes import _KEY, CATEGORIES, LaneTable
 from routing.network import CompiledNetwork
+from routing.network.lanes import _KEY, CATEGORIES, LaneTable
 from routing.plan.table import OrdersTable
 
 
@@ -174,7 +174,7 @@ def price_on(
     rows: np.ndarray,
 ) -> np.ndarray:
     """Total charge (card minor units) of the parcels of `rows` on service k; -1 where the
-    card has no tier or zone for one. Same integer steps as `routing.lanes.lane_charges`."""
+    card has no tier or zone for one. Same integer steps as `routing.network.lanes.lane_charges`."""
     billed = weights.grams(float(table.divisor[k]), int(table.step_g[k]))[rows]
     zone = _zones(table, card, k, keys)[rows]
     block = k * table.n_zones + np.maximum(zone, 0)
@@ -222,7 +222,7 @@ def _remote(card: RateCard, keys: _PostalKeys) -> np.ndarray:
 
 def _restrictions(table: LaneTable, orders: OrdersTable) -> np.ndarray:
     """True where the service's limits take the order (weight, size, battery, liquid,
-    category): the per-order twin of `routing.lanes.lane_blocks`."""
+    category): the per-order twin of `routing.network.lanes.lane_blocks`."""
     side = np.maximum(np.maximum(orders.length_cm, orders.width_cm), orders.height_cm)
     total = orders.length_cm + orders.width_cm + orders.height_cm
     cats, inverse = np.unique(orders.category.astype(str), return_inverse=True)

@@ -21,10 +21,10 @@ import numpy as np
 
 from carriers.model import Node, Service
 from routing.calendar import day_date, day_number
-from routing.promise import Promise
-from routing.promise_grid import Arrivals, Spikes, State, arrive, clear, deliver, depart, handle
-from routing.promise_grid import departures_between as _departures_between
-from routing.promise_legs import Leg, compile_route, default_settings
+from routing.promise import Promise, default_settings
+from routing.promise.grid import Arrivals, Spikes, State, arrive, clear, deliver, depart, handle
+from routing.promise.grid import departures_between as _departures_between
+from routing.promise.legs import Leg, compile_route
 
 MINUTES_PER_DAY = 1440
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -16,8 +16,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from routing.cluster import dask_client
 from routing.plan import sample_orders
+from routing.plan.cluster import dask_client
 
 GLOCAL = str(Path(sys.executable).with_name("glocal"))
 N_ORDERS = 400

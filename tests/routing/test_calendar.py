@@ -22,7 +22,7 @@ from routing.calendar import (
     time_zone,
     utc_minutes,
 )
-from routing.promise_clock import MinuteClock, advance, hour_clock, hour_flags
+from routing.promise.clock import MinuteClock, advance, hour_clock, hour_flags
 
 CLOSURES = load_closures()
 SHANGHAI = time_zone("Asia/Shanghai")

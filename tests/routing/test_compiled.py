@@ -17,7 +17,7 @@ from carriers import compiled
 from routing.network import load_network
 from routing.orders import parse_order
 from routing.quote import quote
-from routing.quote_types import quote_json
+from routing.quote.records import quote_json
 
 ROOT = Path(__file__).parents[2]
 MARKETS = (
@@ -74,10 +74,10 @@ def answers() -> list[dict[str, Any]]:
 def test_compiled_quotes_equal_quotes_from_source() -> None:
     if not compiled.STATUS.startswith("compiled"):
         pytest.skip(f"the compiled core is not in use here ({compiled.STATUS})")
-    import routing.quote
+    import routing.quote.engine
 
-    assert routing.quote.__file__ is not None
-    assert routing.quote.__file__.endswith(".so")
+    assert routing.quote.engine.__file__ is not None
+    assert routing.quote.engine.__file__.endswith(".so")
     code = (
         "import json; from carriers import compiled; "
         "from tests.routing.test_compiled import answers; "
@@ -138,7 +138,7 @@ def test_another_python_or_module_list_falls_back(
 ) -> None:
     build_at(tmp_path, monkeypatch, cache_tag="cpython-310")
     assert compiled._check() == ("source: the build is for cpython-310", None)
-    build_at(tmp_path, monkeypatch, modules=["routing.quote"])
+    build_at(tmp_path, monkeypatch, modules=["routing.quote.engine"])
     assert compiled._check() == ("source: the build has other modules", None)
     (tmp_path / compiled.MANIFEST).unlink()
     assert compiled._check() == ("source: no compiled build (make install builds one)", None)

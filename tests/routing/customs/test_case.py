@@ -20,9 +20,9 @@ from carriers.pricing import Charge, ChargeKind, NotPriceable, price_parcel
 from routing.customs import CustomsRules, customs_case, landed_cost, load_rules, screen
 from routing.fx import FxRates, load_fx
 from routing.network import Network, Route, load_network
-from routing.order_lanes import order_lanes
 from routing.orders import Order, parse_order
-from routing.search import pareto_routes
+from routing.quote.order_lanes import order_lanes
+from routing.quote.search import pareto_routes
 
 # market -> postal codes (a Canary Islands code and a CEP in no state among them)
 MARKETS = {

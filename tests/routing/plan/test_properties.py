@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 
 from api.commands.plan import app
 from routing.fx import load_fx
-from routing.lanes import NOT_PRICEABLE, lane_charges
 from routing.network import Network, load_network
+from routing.network.lanes import NOT_PRICEABLE, lane_charges
 from routing.plan import (
     PLAN_COLUMNS,
     InvalidPlanInput,
@@ -124,7 +124,7 @@ def _build_blocks(network: Network, table):
 
 
 def test_lane_matrix_prices_like_lane_charges(world: Network) -> None:
-    """The per-order pricing equals routing.lanes.lane_charges, parcel by parcel."""
+    """The per-order pricing equals routing.network.lanes.lane_charges, parcel by parcel."""
     table, _ = validate_orders(sample_orders(300, seed=9), world)
     fx, at = load_fx(), date(2026, 11, 9)
     m = lane_matrix(world.compiled, table, fx, at, "EUR")

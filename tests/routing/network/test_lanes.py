@@ -22,7 +22,7 @@ from carriers.model import (
     Zone,
 )
 from carriers.pricing import NotPriceable, price_parcel
-from routing.lanes import (
+from routing.network.lanes import (
     NOT_PRICEABLE,
     block_codes,
     compile_lanes,

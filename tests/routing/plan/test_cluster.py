@@ -15,9 +15,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from routing.cluster import dask_client, dask_map, worker_pids
 from routing.network import Network, load_network
 from routing.plan import PlanParams, plan_orders, plan_table, sample_orders, validate_orders
+from routing.plan.cluster import dask_client, dask_map, worker_pids
 
 N_ORDERS = 600
 PARAMS = PlanParams(time_limit_s=30, threads=1)
@@ -97,7 +97,7 @@ def test_without_workers_or_scheduler_dask_is_not_imported() -> None:
     """No cluster asked for: the client is None and no Dask module is loaded."""
     code = (
         "import sys\n"
-        "from routing.cluster import dask_client\n"
+        "from routing.plan.cluster import dask_client\n"
         "with dask_client() as c:\n"
         "    assert c is None\n"
         "assert not [m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')]\n"
@@ -115,8 +115,8 @@ def test_orders_read_in_partitions_are_the_table_one_process_reads(
 
     import numpy as np
 
-    from routing.cluster import read_orders, write_plan
     from routing.plan import InvalidPlanInput, OrdersTable, load_orders
+    from routing.plan.cluster import read_orders, write_plan
 
     path = tmp_path / f"orders{suffix}"
     frame = sample_orders(1500, seed=22)
@@ -143,7 +143,7 @@ def test_a_plan_written_part_by_part_reads_back_as_the_whole_table(
     type zero rows do not tell); the CSV is pandas' whole-table CSV, byte for byte."""
     import pyarrow.parquet as pq
 
-    from routing.cluster import write_plan
+    from routing.plan.cluster import write_plan
 
     frame = single_process
     assert any(pd.api.types.is_object_dtype(t) for t in frame.dtypes)
@@ -160,8 +160,8 @@ def test_an_orders_file_that_is_not_there_is_the_error_one_process_gives(
     client: Any, world: Network, tmp_path: Any
 ) -> None:
     """No such file: the error of `load_orders` (one line naming the file), not Dask's."""
-    from routing.cluster import read_orders
     from routing.plan import InvalidPlanInput, load_orders
+    from routing.plan.cluster import read_orders
 
     missing = tmp_path / "missing.csv"
     with pytest.raises(InvalidPlanInput) as found:

@@ -20,9 +20,10 @@ import pandas as pd
 from carriers.model import Node
 from routing.calendar import MINUTES_PER_DAY, utc_minutes
 from routing.network import Network, Route, routes_from
-from routing.promise_clock import advance
-from routing.promise_grid import departures_between
-from routing.promise_legs import (
+from routing.promise.clock import advance
+from routing.promise.families import route_family
+from routing.promise.grid import departures_between
+from routing.promise.legs import (
     Clearance,
     Leg,
     PromiseSettings,
@@ -30,7 +31,6 @@ from routing.promise_legs import (
     default_settings,
     sample_minutes,
 )
-from routing.promise_routes import route_family
 
 DELIVERY_HOUR = 10  # a parcel that waits for a delivery day arrives at 10:00 local
 

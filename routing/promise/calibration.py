@@ -37,7 +37,7 @@ from carriers.errors import InvalidRule
 from carriers.model import TransitTime
 from routing.calendar import MINUTES_PER_DAY
 from routing.network import Route
-from routing.promise_history import History, InvalidHistory
+from routing.promise.history import History, InvalidHistory
 
 SHIPMENT, LEG = "shipment", "leg"
 Key = tuple[str, str, str, int]  # (level, service, lane, month); "" / 0 = all

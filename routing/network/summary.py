@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Any
 
 from carriers.model import Mode
-from routing.network import Network, lanes_by_country
+from routing.network.graph import Network, lanes_by_country
 
 
 def summarize(network: Network) -> dict[str, Any]:

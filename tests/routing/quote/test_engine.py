@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,10 +13,9 @@ from carriers.errors import InvalidOrder, UnknownNode
 from carriers.money import Money
 from routing.network import Network, load_network
 from routing.orders import parse_order
-from routing.quote import quote
-from routing.quote_types import Quote, quote_json
-
-DATA = Path(__file__).parents[1] / "data"
+from routing.quote import Quote, quote
+from routing.quote.records import quote_json
+from tests.helpers import DATA
 
 BASE: dict[str, Any] = {
     "order_id": "T1",

@@ -20,8 +20,8 @@ from carriers.errors import NoFeasibleRoute
 from carriers.model import Mode, Node, Service
 from routing.network import Network, Route, routes_from
 from routing.orders import Parcel
-from routing.promise import Promise, promise
-from routing.promise_legs import PromiseSettings
+from routing.promise.engine import Promise, promise
+from routing.promise.legs import PromiseSettings
 
 
 class RouteFamily(StrEnum):

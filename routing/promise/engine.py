@@ -46,9 +46,9 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from carriers.model import Node
+from routing.cache import Lru, clear_results
 from routing.calendar import day_date, day_number, utc_minutes
-from routing.lru import Lru, clear_results
-from routing.promise_grid import (
+from routing.promise.grid import (
     Arrivals,
     Spikes,
     State,
@@ -61,7 +61,7 @@ from routing.promise_grid import (
     next_departure,
     step,
 )
-from routing.promise_legs import Leg, PromiseSettings, Route, compile_route, default_settings
+from routing.promise.legs import Leg, PromiseSettings, Route, compile_route, default_settings
 
 EARLIEST_MASS = 1e-6  # `earliest` is the first date with at least this cumulative chance
 LATEST_QUANTILE = 0.99  # `latest`: a log-normal tail has no last day; P99 is stable to the tail cut

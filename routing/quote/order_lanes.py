@@ -15,8 +15,10 @@ import numpy as np
 
 from carriers.money import Money
 from carriers.pricing import Charge
+from routing.cache import Lru
 from routing.fx import FxRates
-from routing.lanes import (
+from routing.network import CompiledNetwork
+from routing.network.lanes import (
     NOT_PRICEABLE,
     LanePlace,
     ParcelCharges,
@@ -25,10 +27,8 @@ from routing.lanes import (
     lane_charges,
     lane_place,
 )
-from routing.lru import Lru
-from routing.network import CompiledNetwork
 from routing.orders import Order
-from routing.search import Lanes
+from routing.quote.search import Lanes
 
 RANKING_CURRENCY = "EUR"  # lane costs are compared in one currency; answers use the buyer's
 NOT_PRICEABLE_BIT = 1 << 62
@@ -37,7 +37,9 @@ NOT_PRICEABLE_BIT = 1 << 62
 @dataclass(frozen=True)
 class OrderLanes:
     lanes: Lanes
-    blocks: np.ndarray  # int64 bitmask per service (routing.lanes.BLOCKS, NOT_PRICEABLE_BIT)
+    blocks: (
+        np.ndarray
+    )  # int64 bitmask per service (routing.network.lanes.BLOCKS, NOT_PRICEABLE_BIT)
     prices: np.ndarray  # int64 minor units per service in its card's currency, all parcels
     parcels: tuple[ParcelCharges, ...]  # each parcel's charges on the priced lanes
     position: dict[int, int]  # a priced lane's service index -> its place in `parcels`

@@ -42,11 +42,11 @@ from routing.calendar import (
     time_zone,
 )
 from routing.network import DEFAULT_NETWORK, Route
-from routing.promise_clock import HourClock, MinuteClock, hour_clock, minute_clock
-from routing.promise_comb import fold
-from routing.promise_schedule import Schedule, schedule
+from routing.promise.clock import HourClock, MinuteClock, hour_clock, minute_clock
+from routing.promise.comb import fold
+from routing.promise.departures import Schedule, schedule
 
-CLEARANCE_FILE = DEFAULT_NETWORK / "promise" / "clearance.toml"  # not __file__: compiled
+CLEARANCE_FILE = DEFAULT_NETWORK / "promise" / "clearance.toml"
 # Each hourly histogram stops at its (1 - TAIL) quantile and keeps the rest of the mass in
 # its last bin: percentiles up to P99.9 of a route are unaffected, arrays stay short.
 TAIL = 1e-4

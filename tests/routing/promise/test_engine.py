@@ -11,7 +11,6 @@ import dataclasses
 import json
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -23,12 +22,22 @@ from typer.testing import CliRunner
 
 from api.commands.promise import app
 from carriers.model import CustomsRegime, CustomsRole
+from routing.cache import Lru
 from routing.calendar import day_number, time_zone, utc_minutes
-from routing.lru import Lru
 from routing.network import Network, Route, load_network, routes_from
-from routing.promise import Promise, clear_caches, promise
-from routing.promise_comb import fold, spread
-from routing.promise_grid import (
+from routing.promise import (
+    Promise,
+    RouteFamily,
+    best_per_family,
+    clear_caches,
+    default_settings,
+    promise,
+    promise_all,
+    route_family,
+    simulate_route,
+)
+from routing.promise.comb import fold, spread
+from routing.promise.grid import (
     Spikes,
     State,
     arrive,
@@ -38,11 +47,9 @@ from routing.promise_grid import (
     departures_between,
     handle,
 )
-from routing.promise_legs import Leg, compile_route, default_settings, load_clearance
-from routing.promise_routes import RouteFamily, best_per_family, promise_all, route_family
-from routing.promise_sim import simulate_route
+from routing.promise.legs import Leg, compile_route, load_clearance
+from tests.helpers import DATA
 
-DATA = Path(__file__).parent.parent / "data"
 WEEKLY = load_network(DATA / "promise_weekly")
 WORLD = load_network(DATA / "promise_world")
 WORLD_ROUTES = [r for o in WORLD.origins for r in routes_from(WORLD, o)]

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from carriers.model import NodeKind
 from routing.network import Network, load_network, routes_from
-from routing.summary import summarize
+from routing.network.summary import summarize
 from tests.helpers import random_network
 
 

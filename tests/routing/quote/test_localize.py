@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carriers.money import MINOR_UNITS, Money
-from routing.localize import babel_locale, format_money, parse_locale
+from routing.quote.localize import babel_locale, format_money, parse_locale
 
 TAGS = [str(parse_locale(t)) for t in ("en", "es-ES", "pt-BR", "ru-RU", "id-ID", "zh-CN")]
 EDGES = [0, 1, 9, 10, 99, 100, 999, 1000, 9999, 10_000, 123_456, 100_000_000, 765_432_198]

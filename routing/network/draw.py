@@ -5,7 +5,7 @@ from __future__ import annotations
 import folium
 
 from carriers.model import Mode
-from routing.network import Network
+from routing.network.graph import Network
 
 MODE_COLOURS = {
     Mode.AIR: "#1f77b4",

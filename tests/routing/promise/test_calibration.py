@@ -14,27 +14,21 @@ from typer.testing import CliRunner
 
 from api.commands.promise import app
 from carriers.model import TransitTime
-from routing.calibration import (
-    LEG,
+from routing.network import load_network
+from routing.promise import (
     Calibration,
     CalibrationParams,
+    History,
     calibrate,
     evaluate,
-    fit_transit,
-    fitting_days,
-    split_by_time,
-)
-from routing.network import load_network
-from routing.promise_history import (
-    History,
-    InvalidHistory,
-    history_from_frame,
     parse_columns,
     read_history,
+    simulate_history,
 )
-from routing.promise_sim import simulate_history
+from routing.promise.calibration import LEG, fit_transit, fitting_days, split_by_time
+from routing.promise.history import InvalidHistory, history_from_frame
+from tests.helpers import DATA
 
-DATA = Path(__file__).parent.parent / "data"
 WORLD = load_network(DATA / "promise_world")
 MESSY = DATA / "promise_history" / "messy.csv"
 MESSY_COLUMNS = {

@@ -21,17 +21,17 @@ from typing import Any
 from carriers.model import Mode, Service
 from carriers.money import Money, total
 from carriers.pricing import Charge
+from routing.cache import Lru
 from routing.customs import CustomsCase, CustomsRules, LandedCost, customs_case, load_rules
 from routing.customs.routes import route_id
-from routing.emissions import Factors, co2e_of, route_factors
 from routing.fx import FxRate, FxRates, load_fx
-from routing.localize import parse_locale, summary_line
-from routing.lru import Lru
 from routing.network import Network
-from routing.order_lanes import OrderLanes, order_lanes, reasons
 from routing.orders import Incoterm, Order
 from routing.promise import STANDARD, promise
-from routing.quote_types import (
+from routing.quote.emissions import Factors, co2e_of, route_factors
+from routing.quote.localize import parse_locale, summary_line
+from routing.quote.order_lanes import OrderLanes, order_lanes, reasons
+from routing.quote.records import (
     Excluded,
     Leg,
     Line,
@@ -45,7 +45,7 @@ from routing.quote_types import (
     legs_of,
     new_quote_id,
 )
-from routing.search import Found, pareto_routes
+from routing.quote.search import Found, pareto_routes
 
 MAX_ROUTES = 10
 CLEARANCE_FEE = "clearance fee"

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from carriers.model import NodeKind
 from routing.network import Network, routes_from
-from routing.search import NO_GROUP, Lanes, pareto_routes
+from routing.quote.search import NO_GROUP, Lanes, pareto_routes
 from tests.helpers import random_network
 
 

@@ -33,11 +33,11 @@ import numpy as np
 from scipy.fft import next_fast_len
 
 from carriers.errors import NoFeasibleRoute
-from routing import promise_comb
-from routing.lru import Lru
-from routing.promise_clock import HourTable, advance
-from routing.promise_legs import Clearance, Histogram, Leg
-from routing.promise_schedule import Table
+from routing.cache import Lru
+from routing.promise import comb as promise_comb
+from routing.promise.clock import HourTable, advance
+from routing.promise.departures import Table
+from routing.promise.legs import Clearance, Histogram, Leg
 
 _ONE = np.ones(1)
 _ONE.setflags(write=False)

@@ -9,8 +9,8 @@ from typing import Any
 from carriers.errors import InvalidOrder, Problem
 from routing.network import Network
 from routing.orders import parse_order
-from routing.quote import quote
-from routing.quote_types import Option, money_json
+from routing.quote.engine import quote
+from routing.quote.records import Option, money_json
 
 MAX_DESTINATIONS = 200
 

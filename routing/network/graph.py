@@ -1,0 +1,110 @@
+"""The network: nodes and services, as a networkx graph to validate, inspect and draw, and
+the routes a network offers (enumerated, for validation, summaries and checks).
+
+The compiled, array-backed form that engines run on is `network.compiled`
+(`routing.network.compiled`); `load_network` (`routing.network.loader`) reads, validates
+and compiles a network directory.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+import networkx as nx
+from geopy.distance import geodesic
+
+from carriers.errors import UnknownNode
+from carriers.model import ORIGIN_KINDS, Mode, Node, NodeKind, Service
+from routing.network.compiled import CompiledNetwork, compile_network
+
+Route = tuple[Service, ...]
+
+
+@dataclass(frozen=True)
+class Network:
+    nodes: dict[str, Node]
+    services: tuple[Service, ...]
+    source: Path | None = None
+    carrier_names: dict[str, str] = field(default_factory=dict)
+
+    def node(self, node_id: str) -> Node:
+        try:
+            return self.nodes[node_id]
+        except KeyError:
+            raise UnknownNode(node_id) from None
+
+    @cached_property
+    def service_by_id(self) -> dict[str, Service]:
+        return {s.id: s for s in self.services}
+
+    @cached_property
+    def origins(self) -> tuple[str, ...]:
+        return tuple(n.id for n in self.nodes.values() if n.kind in ORIGIN_KINDS)
+
+    @cached_property
+    def zones(self) -> tuple[str, ...]:
+        return tuple(n.id for n in self.nodes.values() if n.kind is NodeKind.DESTINATION_ZONE)
+
+    def graph(self) -> nx.MultiDiGraph:
+        """Nodes with their attributes; one edge per service, keyed by service id."""
+        g = nx.MultiDiGraph()
+        for node in self.nodes.values():
+            g.add_node(node.id, node=node, kind=node.kind.value, country=node.country)
+        for s in self.services:
+            g.add_edge(s.from_node, s.to_node, key=s.id, service=s, mode=s.mode.value)
+        return g
+
+    def distance_km(self, service: Service) -> float:
+        """Geodesic length of a lane (WGS 84), computed once per node pair."""
+        return _geodesic_km(self.nodes[service.from_node], self.nodes[service.to_node])
+
+    @cached_property
+    def compiled(self) -> CompiledNetwork:
+        return compile_network(self.nodes, self.services)
+
+
+@lru_cache(maxsize=65536)
+def _geodesic_km(a: Node, b: Node) -> float:
+    return float(geodesic((a.lat, a.lon), (b.lat, b.lon)).km)
+
+
+def routes_from(network: Network, origin: str, max_legs: int = 8) -> Iterator[Route]:
+    """Every route from an origin to a destination zone, by depth-first enumeration.
+
+    A route visits no node twice and never re-enters a country it has left: exported goods
+    are not shipped back (so a Chinese parcel cannot reach China through the Madrid hub's
+    reverse flow). Meant for validation, summaries and brute-force checks, not requests.
+    """
+    leaving: dict[str, list[Service]] = defaultdict(list)
+    for s in network.services:
+        leaving[s.from_node].append(s)
+    start = network.node(origin)
+
+    def walk(node: str, route: Route, seen: set[str], left: set[str]) -> Iterator[Route]:
+        if network.nodes[node].kind is NodeKind.DESTINATION_ZONE:
+            yield route
+            return
+        if len(route) == max_legs:
+            return
+        here = network.nodes[node].country
+        for s in leaving[node]:
+            there = network.nodes[s.to_node].country
+            if s.to_node in seen or there in left:
+                continue
+            gone = left | {here} if there != here else left
+            yield from walk(s.to_node, (*route, s), seen | {s.to_node}, gone)
+
+    yield from walk(start.id, (), {start.id}, set())
+
+
+def lanes_by_country(network: Network, origin: str) -> dict[str, set[Mode]]:
+    """Destination countries an origin reaches, and the modes its routes there use."""
+    modes: dict[str, set[Mode]] = defaultdict(set)
+    for route in routes_from(network, origin):
+        country = network.nodes[route[-1].to_node].country
+        modes[country].update(s.mode for s in route)
+    return dict(modes)
