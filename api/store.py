@@ -35,13 +35,11 @@ from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
+from carriers.errors import StoreError
+
 T = TypeVar("T")
 SCHEMA_VERSION = 3
 _PG_LOCK = 0x676C6F63  # "gloc": the advisory lock that serialises upgrades
-
-
-class StoreError(Exception):
-    """The database cannot be used by this version of glocal."""
 
 
 class UtcDateTime(sa.types.TypeDecorator[datetime]):

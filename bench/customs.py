@@ -21,7 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.orders import random_orders
-from carriers.pricing import Charge, NotPriceable, price_parcel
+from carriers.errors import NotPriceable
+from carriers.pricing import Charge, price_parcel
 from routing import customs
 from routing.network import Network, Route, load_network
 from routing.orders import Order, parse_order

@@ -4,14 +4,22 @@
     ├── InvalidNetwork              a network directory with one or more problems (all listed)
     ├── UnknownNode                 a node id that the loaded network does not have
     ├── InvalidOrder                an order with one or more problems (all listed, by field)
-    ├── InvalidRule                 a customs or calendar data file that cannot be used
+    ├── InvalidRoute                a route id naming an unknown service or broken legs
+    ├── InvalidRule                 a customs, calendar or promise data file that cannot be used
+    ├── InvalidHistory              a shipment history that cannot be used (columns, rows)
+    ├── InvalidPlanInput            an orders table, capacity file or plan parameter
     ├── UnknownCountry              an ISO country with no data where data is required
     ├── UnknownCurrency             a currency code we have no rate or precision for
-    └── NoFeasibleRoute             nothing in the network can carry this order
+    ├── NotPriceable                a rate card with no zone or weight tier for a parcel
+    ├── NoFeasibleRoute             nothing in the network can carry this order
+    ├── ClusterUnavailable          a Dask cluster that cannot be reached or was lost
+    └── StoreError                  a database this version of glocal cannot use
 
 Expected problems of a single request (a lane that cannot take batteries) are not
 exceptions: they come back as findings beside the answer. These are for misuse and
-broken inputs. The API maps them to problem+json; the CLI to one line and exit 1.
+broken inputs. Every exception raised by glocal's own code for a user to act on is one of
+these, defined here and nowhere else; the API maps them to problem+json, the CLI to one
+line and exit 1.
 """
 
 from __future__ import annotations
@@ -66,8 +74,35 @@ class InvalidOrder(GlocalError):
         super().__init__(f"invalid order: {lines}", problems)
 
 
+class InvalidRoute(GlocalError):
+    """A route id that names an unknown service or legs that do not connect."""
+
+    code = "invalid_route"
+
+
 class InvalidRule(GlocalError):
     code = "invalid_rule"
+
+
+class InvalidHistory(GlocalError):
+    """A shipment history that cannot be used (missing columns, no readable rows)."""
+
+    code = "invalid_history"
+
+
+class InvalidPlanInput(GlocalError):
+    """An orders table, capacity file or plan parameter that cannot be used; every
+    problem is listed as `path:line: field: message`."""
+
+    code = "invalid_plan_input"
+
+    def __init__(self, message: str, problems: list[Problem] | tuple[Problem, ...] = ()) -> None:
+        problems = tuple(problems)
+        if problems:
+            shown = "\n".join(str(p) for p in problems[:20])
+            more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
+            message = f"{message}:\n{shown}{more}"
+        super().__init__(message, problems)
 
 
 class UnknownCountry(GlocalError):
@@ -78,5 +113,24 @@ class UnknownCurrency(GlocalError):
     code = "unknown_currency"
 
 
+class NotPriceable(GlocalError):
+    """A rate card with no zone for the destination, or no weight tier for the parcel."""
+
+    code = "not_priceable"
+
+
 class NoFeasibleRoute(GlocalError):
     code = "no_feasible_route"
+
+
+class ClusterUnavailable(GlocalError):
+    """A Dask cluster that cannot be used: a malformed scheduler address, a scheduler that
+    does not answer, or one lost (or whose workers all died on a task) during the run."""
+
+    code = "cluster_unavailable"
+
+
+class StoreError(GlocalError):
+    """The database cannot be used by this version of glocal."""
+
+    code = "store_error"

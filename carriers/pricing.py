@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
+from carriers.errors import NotPriceable
 from carriers.model import RateCard, WeightBreak, Zone
 from carriers.money import Money
 
@@ -30,10 +31,6 @@ class Charge:
     kind: ChargeKind
     name: str
     amount: Money
-
-
-class NotPriceable(ValueError):
-    """The parcel is outside the card (too heavy for its last tier, or in no zone)."""
 
 
 def grams(weight_kg: float) -> int:

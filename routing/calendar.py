@@ -29,9 +29,9 @@ import numpy as np
 
 from carriers.errors import InvalidRule, Problem, UnknownCountry
 from carriers.model import Node, NodeKind
-from routing.network import DEFAULT_NETWORK
+from carriers.registry import DEFAULT_WORLD
 
-CLOSURES_FILE = DEFAULT_NETWORK / "calendar" / "closures.csv"
+CLOSURES_FILE = DEFAULT_WORLD / "calendar" / "closures.csv"
 MINUTES_PER_DAY = 1440
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 CUSTOMS = "customs"  # the scope of import clearance in closures.csv

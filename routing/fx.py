@@ -22,7 +22,7 @@ from pathlib import Path
 
 from carriers.errors import InvalidRule, Problem, UnknownCurrency
 from carriers.money import Money, is_currency
-from routing.network import DEFAULT_NETWORK
+from carriers.registry import DEFAULT_WORLD
 
 # Units of account that rates may be quoted in but that no price is ever written in.
 UNITS_OF_ACCOUNT = frozenset({"XDR"})
@@ -209,7 +209,7 @@ def _fx_row(row: dict[str, str], where: str, problems: list[Problem]) -> FxRate 
     return FxRate(codes["base"], codes["quote"], rate, day, source, confidence)
 
 
-DEFAULT_FX = DEFAULT_NETWORK / "fx.csv"
+DEFAULT_FX = DEFAULT_WORLD / "fx.csv"
 
 
 @cache

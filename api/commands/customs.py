@@ -14,9 +14,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from carriers.errors import GlocalError
+from carriers.errors import GlocalError, NotPriceable
 from carriers.money import Money
-from carriers.pricing import Charge, NotPriceable, price_parcel
+from carriers.pricing import Charge, price_parcel
 from routing.customs import (
     DEFAULT_RULES,
     CustomsRules,

@@ -21,7 +21,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from api.auth import SCOPES, KeyRing, new_key
 from api.schemas import SPANISH_ORDER
 from api.settings import Settings
-from api.store import Store, StoredKey, StoreError
+from api.store import Store, StoredKey
+from carriers.errors import StoreError
 
 app = typer.Typer(help="API keys of the HTTP service (glocal serve).", no_args_is_help=True)
 console = Console()

@@ -33,10 +33,9 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from api.commands.network import NetworkOption
-from carriers.errors import GlocalError
+from carriers.errors import GlocalError, InvalidPlanInput
 from routing.network import load_network
 from routing.plan import (
-    InvalidPlanInput,
     PlanParams,
     Scenario,
     parse_scale,

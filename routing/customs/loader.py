@@ -21,6 +21,7 @@ from carriers.errors import InvalidRule, Problem
 from carriers.model import BatteryClass, CustomsRegime, GoodsCategory, Mode
 from carriers.money import is_currency
 from carriers.places import is_country
+from carriers.registry import DEFAULT_WORLD
 from routing.customs import fields as read
 from routing.customs.checks import (
     read_states,
@@ -42,9 +43,8 @@ from routing.customs.rules import (
     Topic,
     Valuation,
 )
-from routing.network import DEFAULT_NETWORK
 
-DEFAULT_RULES = DEFAULT_NETWORK / "customs"
+DEFAULT_RULES = DEFAULT_WORLD / "customs"
 
 JURISDICTION_KEYS = {
     "id",

@@ -9,18 +9,12 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from carriers.errors import GlocalError, Problem
+from carriers.errors import InvalidRoute, Problem
 from carriers.model import Mode, Service
 from carriers.places import is_country
 from routing.network import Network, Route
 
 SEPARATOR = "+"
-
-
-class InvalidRoute(GlocalError):
-    """A route id that names an unknown service or legs that do not connect."""
-
-    code = "invalid_route"
 
 
 def route_id(route: Route) -> str:

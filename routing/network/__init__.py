@@ -8,10 +8,9 @@ and compiled once into the arrays every engine runs on.
 
 from routing.network.compiled import CompiledNetwork
 from routing.network.graph import Network, Route, lanes_by_country, routes_from
-from routing.network.loader import DEFAULT_NETWORK, load_network, network_dir
+from routing.network.loader import load_network, network_dir
 
 __all__ = [
-    "DEFAULT_NETWORK",
     "CompiledNetwork",
     "Network",
     "Route",

@@ -17,9 +17,10 @@ from functools import cached_property
 
 import numpy as np
 
+from carriers.errors import NotPriceable
 from carriers.model import BatteryClass, GoodsCategory, Service
 from carriers.money import Money
-from carriers.pricing import Charge, ChargeKind, NotPriceable, grams, zone_of
+from carriers.pricing import Charge, ChargeKind, grams, zone_of
 
 CATEGORIES = tuple(GoodsCategory)
 _KEY = 10**10  # grams per (service, zone) block of the break-key space: 10,000 t

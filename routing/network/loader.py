@@ -9,15 +9,13 @@ from pathlib import Path
 
 from carriers.errors import InvalidNetwork, Problem
 from carriers.model import NodeKind
-from carriers.registry import World, load_world
+from carriers.registry import DEFAULT_WORLD, World, load_world
 from routing.network.graph import Network, routes_from
-
-DEFAULT_NETWORK = Path(__file__).resolve().parents[2] / "data"
 
 
 def network_dir(directory: str | Path | None = None) -> Path:
     """The network to use: the argument, else $GLOCAL_NETWORK, else the embedded data/."""
-    chosen = directory or os.environ.get("GLOCAL_NETWORK") or DEFAULT_NETWORK
+    chosen = directory or os.environ.get("GLOCAL_NETWORK") or DEFAULT_WORLD
     return Path(chosen)
 
 

@@ -10,6 +10,7 @@ The model is cut into independent blocks (`BlockData`, plain numpy arrays) solve
 `lambda f, xs: client.gather(client.map(f, xs))`; by default `worker_pool(params.workers)`.
 """
 
+from carriers.errors import InvalidPlanInput
 from routing.plan.blocks import (
     BlockResult,
     solve_block,
@@ -20,7 +21,7 @@ from routing.plan.blocks import (
 from routing.plan.capacity import read_capacity
 from routing.plan.model import BlockData
 from routing.plan.output import PLAN_COLUMNS, plan_table, summary
-from routing.plan.params import InvalidPlanInput, PlanParams, Scenario, parse_scale
+from routing.plan.params import PlanParams, Scenario, parse_scale
 from routing.plan.planner import PlanResult, plan_orders
 from routing.plan.report import write_report
 from routing.plan.sample import sample_orders

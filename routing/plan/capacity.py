@@ -17,10 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from carriers.errors import Problem
+from carriers.errors import InvalidPlanInput, Problem
 from routing.calendar import day_number
 from routing.network import CompiledNetwork
-from routing.plan.params import InvalidPlanInput, Scenario
+from routing.plan.params import Scenario
 
 CAPACITY_COLUMNS = ("service_id", "departure_date", "kg", "m3")
 

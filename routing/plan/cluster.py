@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
-from carriers.errors import GlocalError
+from carriers.errors import ClusterUnavailable
 from routing.network import Network
 from routing.plan import InvalidRow, OrdersTable, load_orders, validate_orders
 
@@ -41,13 +41,6 @@ if TYPE_CHECKING:
     from distributed import Client
 
 log = logging.getLogger("glocal.cluster")
-
-
-class ClusterUnavailable(GlocalError):
-    """A Dask cluster that cannot be used: a malformed scheduler address, a scheduler that
-    does not answer, or one lost (or whose workers all died on a task) during the run."""
-
-    code = "cluster_unavailable"
 
 
 SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")

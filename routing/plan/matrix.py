@@ -15,9 +15,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from carriers.errors import NotPriceable
 from carriers.model import GoodsCategory, RateCard
 from carriers.money import minor_units
-from carriers.pricing import NotPriceable, zone_of
+from carriers.pricing import zone_of
 from routing.fx import FxRates
 from routing.network import CompiledNetwork
 from routing.network.lanes import _KEY, CATEGORIES, LaneTable

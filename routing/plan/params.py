@@ -13,27 +13,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from carriers.errors import GlocalError, Problem
+from carriers.errors import InvalidPlanInput
 from carriers.money import is_currency
 
 SOLVERS = ("highs", "scip", "cp_sat")
 ROUNDINGS = ("descent", "window")
 LP_SOLVERS = ("glop", "highs", "pdlp")
-
-
-class InvalidPlanInput(GlocalError):
-    """An orders table, capacity file or plan parameter that cannot be used; every
-    problem is listed as `path:line: field: message`."""
-
-    code = "invalid_plan_input"
-
-    def __init__(self, message: str, problems: list[Problem] | tuple[Problem, ...] = ()) -> None:
-        problems = tuple(problems)
-        if problems:
-            shown = "\n".join(str(p) for p in problems[:20])
-            more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
-            message = f"{message}:\n{shown}{more}"
-        super().__init__(message, problems)
 
 
 def _positive(name: str, value: float) -> None:

@@ -19,12 +19,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from carriers.errors import Problem
+from carriers.errors import InvalidPlanInput, Problem
 from carriers.model import BatteryClass, GoodsCategory
 from carriers.money import MINOR_UNITS
 from carriers.places import iso_countries
 from routing.network import Network
-from routing.plan.params import InvalidPlanInput
 
 COLUMNS = (
     "order_id",

@@ -33,11 +33,11 @@ from pathlib import Path
 
 import numpy as np
 
-from carriers.errors import InvalidRule
+from carriers.errors import InvalidHistory, InvalidRule
 from carriers.model import TransitTime
 from routing.calendar import MINUTES_PER_DAY
 from routing.network import Route
-from routing.promise.history import History, InvalidHistory
+from routing.promise.history import History
 
 SHIPMENT, LEG = "shipment", "leg"
 Key = tuple[str, str, str, int]  # (level, service, lane, month); "" / 0 = all

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from carriers.errors import GlocalError, Problem
+from carriers.errors import InvalidHistory, Problem
 from routing.calendar import MINUTES_PER_DAY
 
 COLUMNS = (
@@ -57,12 +57,6 @@ DATE_FORMATS = (
     "%d.%m.%Y",
 )
 _EPOCH = pd.Timestamp("1970-01-01", tz="UTC")
-
-
-class InvalidHistory(GlocalError):
-    """A shipment history that cannot be used (missing columns, no readable rows)."""
-
-    code = "invalid_history"
 
 
 @dataclass(frozen=True, eq=False)

@@ -29,6 +29,7 @@ from scipy.special import ndtr
 
 from carriers.errors import InvalidRule, Problem, UnknownNode
 from carriers.model import Node, NodeKind, Service, TransitTime
+from carriers.registry import DEFAULT_WORLD
 from routing.calendar import (
     MINUTES_PER_DAY,
     Closures,
@@ -41,12 +42,12 @@ from routing.calendar import (
     load_closures,
     time_zone,
 )
-from routing.network import DEFAULT_NETWORK, Route
+from routing.network import Route
 from routing.promise.clock import HourClock, MinuteClock, hour_clock, minute_clock
 from routing.promise.comb import fold
 from routing.promise.departures import Schedule, schedule
 
-CLEARANCE_FILE = DEFAULT_NETWORK / "promise" / "clearance.toml"
+CLEARANCE_FILE = DEFAULT_WORLD / "promise" / "clearance.toml"
 # Each hourly histogram stops at its (1 - TAIL) quantile and keeps the rest of the mass in
 # its last bin: percentiles up to P99.9 of a route are unaffected, arrays stay short.
 TAIL = 1e-4

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from carriers.errors import InvalidRule, Problem
 from carriers.model import Mode, Service
-from routing.network import DEFAULT_NETWORK, Network
+from carriers.registry import DEFAULT_WORLD
+from routing.network import Network
 
-EMISSIONS_FILE = DEFAULT_NETWORK / "emissions.csv"
+EMISSIONS_FILE = DEFAULT_WORLD / "emissions.csv"
 
 
 @cache

@@ -16,9 +16,9 @@ from babel.numbers import format_currency
 from carriers.errors import InvalidOrder, Problem
 from carriers.model import Mode
 from carriers.money import Money, minor_units
-from routing.network import DEFAULT_NETWORK
+from carriers.registry import DEFAULT_WORLD
 
-LOCALES_FILE = DEFAULT_NETWORK / "locales.toml"
+LOCALES_FILE = DEFAULT_WORLD / "locales.toml"
 LINE_HAUL = (Mode.AIR, Mode.SEA, Mode.RAIL)
 
 

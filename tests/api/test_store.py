@@ -11,7 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from api.auth import new_key
-from api.store import SCHEMA_VERSION, Store, StoredQuote, StoreError, engine_url, quotes
+from api.store import SCHEMA_VERSION, Store, StoredQuote, engine_url, quotes
+from carriers.errors import StoreError
 
 # The schema glocal 0.1 wrote (version 1): what an in-place upgrade starts from.
 V1_DDL = (

@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from carriers.errors import NotPriceable
 from carriers.model import RateCard, WeightBreak, Zone
 from carriers.money import Money
-from carriers.pricing import ChargeKind, NotPriceable, chargeable_grams, price_parcel
+from carriers.pricing import ChargeKind, chargeable_grams, price_parcel
 
 AIR = RateCard(
     id="air",

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from carriers.errors import GlocalError
+from carriers.errors import GlocalError, NotPriceable
 from carriers.money import Money
-from carriers.pricing import Charge, ChargeKind, NotPriceable, price_parcel
+from carriers.pricing import Charge, ChargeKind, price_parcel
 from routing.customs import CustomsRules, customs_case, landed_cost, load_rules, screen
 from routing.fx import FxRates, load_fx
 from routing.network import Network, Route, load_network

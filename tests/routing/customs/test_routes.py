@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from routing.customs import InvalidRoute, parse_route_id, route_id
+from carriers.errors import InvalidRoute
+from routing.customs import parse_route_id, route_id
 from routing.customs.routes import import_service, node_country
 
 

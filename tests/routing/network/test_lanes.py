@@ -9,6 +9,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from carriers.errors import NotPriceable
 from carriers.model import (
     BatteryClass,
     GoodsCategory,
@@ -21,7 +22,7 @@ from carriers.model import (
     WeightBreak,
     Zone,
 )
-from carriers.pricing import NotPriceable, price_parcel
+from carriers.pricing import price_parcel
 from routing.network.lanes import (
     NOT_PRICEABLE,
     block_codes,

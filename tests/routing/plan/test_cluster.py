@@ -115,7 +115,8 @@ def test_orders_read_in_partitions_are_the_table_one_process_reads(
 
     import numpy as np
 
-    from routing.plan import InvalidPlanInput, OrdersTable, load_orders
+    from carriers.errors import InvalidPlanInput
+    from routing.plan import OrdersTable, load_orders
     from routing.plan.cluster import read_orders, write_plan
 
     path = tmp_path / f"orders{suffix}"
@@ -160,7 +161,8 @@ def test_an_orders_file_that_is_not_there_is_the_error_one_process_gives(
     client: Any, world: Network, tmp_path: Any
 ) -> None:
     """No such file: the error of `load_orders` (one line naming the file), not Dask's."""
-    from routing.plan import InvalidPlanInput, load_orders
+    from carriers.errors import InvalidPlanInput
+    from routing.plan import load_orders
     from routing.plan.cluster import read_orders
 
     missing = tmp_path / "missing.csv"

@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from api.commands.plan import app
+from carriers.errors import InvalidPlanInput
 from routing.fx import load_fx
 from routing.network import Network, load_network
 from routing.network.lanes import NOT_PRICEABLE, lane_charges
 from routing.plan import (
     PLAN_COLUMNS,
-    InvalidPlanInput,
     PlanParams,
     Scenario,
     plan_orders,

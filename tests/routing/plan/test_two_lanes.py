@@ -8,15 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from carriers.errors import InvalidPlanInput
 from routing.network import Network
-from routing.plan import (
-    InvalidPlanInput,
-    PlanParams,
-    Scenario,
-    plan_orders,
-    plan_table,
-    validate_orders,
-)
+from routing.plan import PlanParams, Scenario, plan_orders, plan_table, validate_orders
 from routing.plan import summary as plan_summary
 from routing.plan.capacity import read_capacity
 from tests.routing.plan.conftest import one_kilo_orders

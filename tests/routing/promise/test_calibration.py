@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from api.commands.promise import app
+from carriers.errors import InvalidHistory
 from carriers.model import TransitTime
 from routing.network import load_network
 from routing.promise import (
@@ -26,7 +27,7 @@ from routing.promise import (
     simulate_history,
 )
 from routing.promise.calibration import LEG, fit_transit, fitting_days, split_by_time
-from routing.promise.history import InvalidHistory, history_from_frame
+from routing.promise.history import history_from_frame
 from tests.helpers import DATA
 
 WORLD = load_network(DATA / "promise_world")

@@ -1,0 +1,83 @@
+"""`nodes.csv`: the world's places, one row each (data/README.md lists the columns)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping
+from pathlib import Path
+
+from carriers.errors import Problem
+from carriers.model import Node, NodeKind
+from carriers.places import iso_countries, time_zones
+from carriers.registry.fields import Collector, enum, number_between
+
+NODE_COLUMNS = ("id", "kind", "country", "city", "lat", "lon", "tz", "source")
+
+
+def load_nodes(
+    path: Path, problems: list[Problem]
+) -> tuple[dict[str, Node], dict[str, tuple[str, int]]]:
+    out = Collector(path, problems)
+    nodes: dict[str, Node] = {}
+    lines: dict[str, tuple[str, int]] = {}
+    if not path.exists():
+        out.fail(1, "nodes.csv", "file is missing")
+        return nodes, lines
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(row for row in handle if not row.startswith("#"))
+        missing = [c for c in NODE_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            out.fail(1, "header", f"missing column(s) {', '.join(missing)}")
+            return nodes, lines
+        for row in reader:
+            line = _csv_line(path, reader.line_num)
+            node_id = (row.get("id") or "").strip()
+            if node_id in lines:
+                first = lines[node_id][1]
+                out.fail(line, "id", f"duplicate node id {node_id!r} (first at line {first})")
+                continue
+            lines[node_id] = (str(path), line)  # kept for broken rows too: no cascades
+            node = _node(row, line, out)
+            if node is not None:
+                nodes[node.id] = node
+    return nodes, lines
+
+
+def _csv_line(path: Path, data_line: int) -> int:
+    """csv counts lines without the comment lines we skipped; map back to the file's line."""
+    seen = 0
+    with path.open(encoding="utf-8") as handle:
+        for number, text in enumerate(handle, start=1):
+            if not text.startswith("#"):
+                seen += 1
+                if seen == data_line:
+                    return number
+    return data_line
+
+
+def _node(row: Mapping[str, str], line: int, out: Collector) -> Node | None:
+    before = len(out.problems)
+    node_id = (row.get("id") or "").strip()
+    if not node_id:
+        out.fail(line, "id", "is empty")
+    kind = enum(NodeKind, row.get("kind"), lambda m: out.fail(line, "kind", m))
+    country = (row.get("country") or "").strip()
+    if country not in iso_countries():
+        out.fail(line, "country", f"unknown ISO 3166-1 alpha-2 country {country!r}")
+    lat = number_between(row.get("lat"), -90, 90, lambda m: out.fail(line, "lat", m))
+    lon = number_between(row.get("lon"), -180, 180, lambda m: out.fail(line, "lon", m))
+    tz = (row.get("tz") or "").strip()
+    if tz not in time_zones():
+        out.fail(line, "tz", f"unknown IANA time zone {tz!r}")
+    if len(out.problems) > before or kind is None or lat is None or lon is None:
+        return None
+    return Node(
+        node_id,
+        kind,
+        country,
+        (row.get("city") or "").strip(),
+        lat,
+        lon,
+        tz,
+        (row.get("source") or "").strip(),
+    )
