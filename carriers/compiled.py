@@ -58,7 +58,6 @@ MODULES = (
     "routing.customs.checks",
     "routing.customs.landed",
     "routing.customs.lines",
-    "routing.customs.prepare",
     "routing.customs.routes",
     "routing.customs.rules",
     "routing.customs.screen",

@@ -6,13 +6,12 @@ routes of one order, `customs_case` prepares the order once; its `screen` and
 """
 
 from carriers.errors import InvalidRoute
-from routing.customs.case import CustomsCase, customs_case
-from routing.customs.landed import landed_cost
+from routing.customs.case import CustomsCase, customs_case, landed_cost, screen
 from routing.customs.lines import Collection, LandedCost, LandedLine, LineKind
 from routing.customs.loader import DEFAULT_RULES, load_rules, read_rules
 from routing.customs.routes import parse_route_id, route_id
 from routing.customs.rules import Confidence, CustomsRules, Rule, Topic
-from routing.customs.screen import Finding, FindingCode, Screening, screen
+from routing.customs.screen import Finding, FindingCode, Screening
 
 __all__ = [
     "DEFAULT_RULES",

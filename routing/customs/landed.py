@@ -1,10 +1,11 @@
 """Landed cost: the duties, taxes and fees an order pays on one route, itemised.
 
-`landed_cost(order, route, shipping_charges, at)` finds the destination's jurisdiction
-(a special territory by postal code), applies its scheme with the rules in force on `at`,
-and says when each line is collected: at checkout (DDP, IOSS, Remessa Conforme, CBEC, UK
-point-of-sale VAT) or on delivery (DAP), when the clearing carrier's fee is added (only
-when something is due: a parcel with nothing to collect is not charged for collecting).
+`landed_cost(order, route, shipping_charges, at)` (in `routing.customs.case`) finds the
+destination's jurisdiction (a special territory by postal code), applies its scheme with
+the rules in force on `at`, and says when each line is collected: at checkout (DDP, IOSS,
+Remessa Conforme, CBEC, UK point-of-sale VAT) or on delivery (DAP), when the clearing
+carrier's fee is added (only when something is due: a parcel with nothing to collect is
+not charged for collecting).
 
 It is pure: pass `rules` and `fx` loaded once at start-up (the defaults are read from
 `data/` on first use and cached). Rounding: every line is rounded half up to the minor
@@ -13,47 +14,16 @@ unit of the destination's currency, once; totals add rounded lines.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
-
 from carriers.errors import InvalidRule
 from carriers.money import Money
-from carriers.pricing import Charge
 from routing.customs.lines import Collection, LandedCost, LandedLine, LineKind
-from routing.customs.prepare import Prepared
-from routing.customs.rules import Confidence, CustomsRules, Rule, Topic
+from routing.customs.rules import Confidence, Rule, Topic
 from routing.customs.schemes import SCHEME_FUNCTIONS
 from routing.customs.shipment import Shipment
-from routing.fx import FxRates
-from routing.network import Network, Route
-from routing.orders import Order
 
 
-def landed_cost(
-    order: Order,
-    route: Route,
-    shipping_charges: Sequence[Charge],
-    at: date,
-    rules: CustomsRules | None = None,
-    fx: FxRates | None = None,
-    *,
-    network: Network | None = None,
-    buyer_year_to_date: Money | None = None,
-) -> LandedCost:
-    """Itemised landed cost of `order` on `route` at date `at`.
-
-    `shipping_charges` are the route's carrier charges (any currencies); under CIF they are
-    the freight of the customs value. `network` tells the origin's country (otherwise
-    read from the node id, `CN-YIW-WH` -> CN). `buyer_year_to_date` is what the buyer
-    already imported this year under China's CBEC annual limit.
-    """
-    p = Prepared(order, at, rules, fx, network, buyer_year_to_date)
-    return landed_route(p, route, shipping_charges)
-
-
-def landed_route(p: Prepared, route: Route, shipping_charges: Sequence[Charge]) -> LandedCost:
-    """Itemised landed cost of a prepared order on `route`."""
-    s = p.shipment(route, shipping_charges)
+def landed_shipment(s: Shipment) -> LandedCost:
+    """Itemised landed cost of an order on one route (`s`, with its values and freight)."""
     scheme = SCHEME_FUNCTIONS.get(s.place.scheme)
     if scheme is None:
         raise InvalidRule(f"{s.place.where}: no calculation for scheme {s.place.scheme!r}")

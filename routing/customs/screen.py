@@ -1,8 +1,9 @@
 """Screening: can this order take this route, and what must travel with it?
 
-`screen(order, route, at)` returns findings with stable codes. A finding either excludes
-the route (its `excludes` is true and its message is the reason) or rides along as a
-message for the buyer or the shipper (an id to collect, a form to fill in).
+`screen(order, route, at)` (in `routing.customs.case`) returns findings with stable codes.
+A finding either excludes the route (its `excludes` is true and its message is the reason)
+or rides along as a message for the buyer or the shipper (an id to collect, a form to fill
+in).
 
     prohibited          goods or batteries refused by a service, the destination or every
                         air/postal lane (loose lithium batteries); goods off a positive list
@@ -19,19 +20,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
 from carriers.model import GoodsCategory, Mode, Restrictions, Service
-from carriers.money import Money
 from routing.customs.ids import cn_resident_id_problem, cpf_problem, inn_problem, passport_problem
-from routing.customs.prepare import Prepared
 from routing.customs.routes import node_country
-from routing.customs.rules import CustomsRules, Rule, Topic, Valuation
+from routing.customs.rules import Rule, Topic, Valuation
 from routing.customs.shipment import Shipment
-from routing.fx import FxRates
-from routing.network import Network, Route
+from routing.network import Network
 from routing.orders import Order
 
 
@@ -82,29 +79,11 @@ class Screening:
         return frozenset(f.code for f in self.findings)
 
 
-def screen(
-    order: Order,
-    route: Route,
-    at: date,
-    rules: CustomsRules | None = None,
-    fx: FxRates | None = None,
-    *,
-    network: Network | None = None,
-    buyer_year_to_date: Money | None = None,
-) -> Screening:
-    """Every finding of `order` on `route` at `at`; pure, given loaded rules and rates."""
-    return screen_route(Prepared(order, at, rules, fx, network, buyer_year_to_date), route)
-
-
-def screen_route(p: Prepared, route: Route) -> Screening:
-    """Every finding of a prepared order on `route`. Most findings depend on one part of
-    the route and are kept for the order's other routes (`ScreenParts`)."""
-    s = p.shipment(route, with_values=False)
-    kept = p.screening
-    if kept is None:
-        kept = p.screening = ScreenParts.of(s.order)
+def screen_shipment(s: Shipment, kept: ScreenParts, network: Network | None) -> Screening:
+    """Every finding of an order on one route (`s`, without values). Most findings depend
+    on one part of the route and are kept for the order's other routes (`kept`)."""
     found: list[Finding] = []
-    for service in route:
+    for service in s.route:
         limits = kept.limits.get(service.id)
         if limits is None or limits[0] is not service:
             limits = kept.limits[service.id] = (service, tuple(_service_limits(s, kept, service)))
@@ -122,7 +101,7 @@ def screen_route(p: Prepared, route: Route) -> Screening:
     if kept.order is None:
         kept.order = tuple(_value_limits(s))
     found += kept.order
-    found += _documents(s, kept, p.network)
+    found += _documents(s, kept, network)
     return Screening(tuple(found))
 
 
