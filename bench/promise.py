@@ -101,12 +101,12 @@ def speed(network: Network, n_routes: int, seed: int) -> None:
     start = datetime(2026, 1, 1, tzinfo=UTC)
     times = [start + timedelta(minutes=rng.randrange(365 * 24 * 60)) for _ in routes]
     for r, t in zip(routes, times, strict=True):  # compile routes, tabulate calendars once
-        promise(r, t + timedelta(days=400), network.nodes)
+        promise(r, t + timedelta(days=400), network)
     cold, warm, legs = [], [], []
     for r, t in zip(routes, times, strict=True):
-        cold.append(_best_of(3, partial(promise, r, t, network.nodes), clear=True))
+        cold.append(_best_of(3, partial(promise, r, t, network), clear=True))
         later = t + timedelta(minutes=1)
-        warm.append(_best_of(3, partial(promise, r, later, network.nodes)))
+        warm.append(_best_of(3, partial(promise, r, later, network)))
         legs.append(len(r))
     print(f"\n1. promise time per route: {len(routes)} routes of the default world, order times")
     print(f"   uniform in 2026 (seed {seed}); CPU time of the computing thread, best of 3 per")
@@ -140,7 +140,7 @@ def per_order(network: Network, seed: int) -> None:
     for routes in (g for g in groups.values() if len(g) > 1):
         t = start + timedelta(minutes=rng.randrange(365 * 24 * 60))
         for r in routes:  # compile, tabulate calendars
-            promise(r, t + timedelta(days=400), network.nodes)
+            promise(r, t + timedelta(days=400), network)
         seconds = _best_of(3, partial(_all, routes, t, network), clear=True)
         per_group.append(seconds)
         per_route.append(seconds / len(routes))
@@ -155,7 +155,7 @@ def per_order(network: Network, seed: int) -> None:
 
 def _all(routes: list, t: datetime, network: Network) -> None:
     for r in routes:
-        promise(r, t, network.nodes)
+        promise(r, t, network)
 
 
 def _best_of(n: int, call: Callable[[], object], clear: bool = False) -> float:

@@ -247,9 +247,10 @@ class RateCard:
     source: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Service:
-    """One carrier's offer on one lane."""
+    """One carrier's offer on one lane. An entity: it compares and hashes by identity (a
+    service is the one a network holds), so caches can key on it cheaply."""
 
     id: str
     carrier: str

@@ -1,32 +1,47 @@
-"""Bounded caches of computed results, and one switch to empty them all.
+"""glocal's one cache mechanism: bounded least-recently-used maps, and a decorator that
+keeps a function's results in one.
 
-Every cached value is a pure function of its key (the identity of a route prefix and a
-departure instant for the promise engine; a route's service indices, a destination or a
-date for the quote engine), so a hit returns exactly what a miss would compute: caching
-changes the time an answer takes, never the answer. `clear_results` empties them all
-(bench/promise.py measures cold promises that way); calendars, histograms, compiled
-routes and departure tables are facts of the network, not results, and stay.
+Every cache in routing is an `Lru` of a stated size, so none grows without bound, and
+none is keyed by `id()`: a key holds the objects it names (entities such as a `Network`
+or a `Service` compare and hash by identity), so no key can outlive them and be reused.
+Every cached value is a pure function of its key, so a hit returns exactly what a miss
+would compute: caching changes the time an answer takes, never the answer.
+
+Two kinds, by what they hold:
+
+- results (`results=True`, made once at module level): what the promise engine computed
+  (the delivery-date distribution after a departure, the departures of a route prefix);
+  `clear_results()` forgets them all (bench/promise.py measures cold promises that way);
+- facts (the default): what the data says, read or built once (a rules file, a
+  calendar's working days, a time zone's offsets, a route's compiled legs, a
+  destination's lane rows).
 """
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from threading import Lock
-from typing import Generic, TypeVar
+from typing import Generic, ParamSpec, TypeVar
 
 V = TypeVar("V")
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class Lru(Generic[V]):
     """A thread-safe least-recently-used map of at most `maxsize` entries."""
 
-    def __init__(self, maxsize: int) -> None:
+    def __init__(self, maxsize: int, results: bool = False) -> None:
+        if maxsize < 1:
+            raise ValueError(f"maxsize must be >= 1, got {maxsize}")
         self.maxsize = maxsize
         self.hits = self.misses = 0
         self._data: OrderedDict[Hashable, V] = OrderedDict()
         self._lock = Lock()
-        _ALL.append(self)  # type: ignore[arg-type]
+        if results:
+            _RESULTS.append(self)  # type: ignore[arg-type]
 
     def get(self, key: Hashable) -> V | None:
         with self._lock:
@@ -55,10 +70,30 @@ class Lru(Generic[V]):
         return len(self._data)
 
 
-_ALL: list[Lru[object]] = []
+def cached(maxsize: int, results: bool = False) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Keep a pure function's results, by its arguments, in an `Lru` of `maxsize`."""
+
+    def decorate(function: Callable[P, R]) -> Callable[P, R]:
+        kept: Lru[tuple[R]] = Lru(maxsize, results)  # (result,): a result may be None
+
+        @functools.wraps(function)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            key = (args, tuple(sorted(kwargs.items()))) if kwargs else args
+            found = kept.get(key)
+            if found is None:
+                found = (function(*args, **kwargs),)
+                kept.put(key, found)
+            return found[0]
+
+        return wrapper
+
+    return decorate
+
+
+_RESULTS: list[Lru[object]] = []  # results caches are made once, at module level
 
 
 def clear_results() -> None:
-    """Forget every cached result (not the calendars, histograms and compiled routes)."""
-    for cache in _ALL:
+    """Forget every cached result; the facts (rules, calendars, compiled legs) stay."""
+    for cache in _RESULTS:
         cache.clear()

@@ -20,7 +20,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -30,6 +30,7 @@ import numpy as np
 from carriers.errors import InvalidRule, Problem, UnknownCountry
 from carriers.model import Node, NodeKind
 from carriers.registry import DEFAULT_WORLD
+from routing.cache import Lru, cached
 
 CLOSURES_FILE = DEFAULT_WORLD / "calendar" / "closures.csv"
 MINUTES_PER_DAY = 1440
@@ -146,7 +147,7 @@ class TimeZone:
         return self.to_utc(np.arange(first_day, first_day + n, dtype=np.int64) * MINUTES_PER_DAY)
 
 
-@cache
+@cached(1024)
 def time_zone(name: str) -> TimeZone:
     """The offsets of an IANA zone, found by weekly sampling and bisection to the minute."""
     try:
@@ -212,7 +213,7 @@ NO_CLOSURES = Closures()
 _CLOSURE_COLUMNS = ("id", "country", "applies_to", "first_day", "last_day", "reason", "source")
 
 
-@cache
+@cached(8)
 def load_closures(path: Path = CLOSURES_FILE) -> Closures:
     """Read a closures CSV (see data/calendar/README.md); all problems at once, by line."""
     lines = path.read_text(encoding="utf-8-sig").splitlines()
@@ -322,7 +323,7 @@ class WorkCalendar:
         table = _Table(day_number(date(y0, 1, 1)), flags, np.append(working, len(flags))[later])
         for a in (table.flags, table.next):
             a.setflags(write=False)
-        _STORE[self] = table
+        _STORE.put(self, table)
         return table
 
     def _year(self, year: int) -> np.ndarray:
@@ -349,10 +350,10 @@ class _Table:
     next: np.ndarray
 
 
-_STORE: dict[WorkCalendar, _Table] = {}
+_STORE: Lru[_Table] = Lru(4096)  # by calendar: a few per node kind and country
 
 
-@cache
+@cached(4096)
 def _country_year(country: str, year: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Weekend weekdays, public holidays and make-up working days (day numbers) of a year."""
     try:

@@ -17,12 +17,12 @@ import csv
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from pathlib import Path
 
 from carriers.errors import InvalidRule, Problem, UnknownCurrency
 from carriers.money import Money, is_currency
 from carriers.registry import DEFAULT_WORLD
+from routing.cache import cached
 
 # Units of account that rates may be quoted in but that no price is ever written in.
 UNITS_OF_ACCOUNT = frozenset({"XDR"})
@@ -212,7 +212,7 @@ def _fx_row(row: dict[str, str], where: str, problems: list[Problem]) -> FxRate 
 DEFAULT_FX = DEFAULT_WORLD / "fx.csv"
 
 
-@cache
+@cached(8)
 def _load(path: Path) -> FxRates:
     return read_fx(path)
 

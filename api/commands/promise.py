@@ -106,7 +106,7 @@ def promise(
         world = load_network(network)
         order_time = _order_time(at, world.node(origin).tz)
         routes = candidate_routes(world, origin, country, postal_code)
-        found = promise_all(routes, order_time, world.nodes)
+        found = promise_all(routes, order_time, world)
         shown = found if all_routes else best_per_family(found)
         if as_json:
             doc = {"origin": origin, "to": to, "order_time": order_time.isoformat()}

@@ -108,7 +108,7 @@ class CustomsCase:
         self._given = (rules, fx, year_to_date)
         self._facts: OrderFacts | None = None
         self._items: tuple[tuple[ItemValue, ...], Money, tuple[FxRate, ...]] | None = None
-        self._routes: dict[int, tuple[Route, Service | None, frozenset[Mode]]] = {}
+        self._routes: dict[Route, tuple[Service | None, frozenset[Mode]]] = {}  # by services
         self.values: dict[tuple[str, Valuation], Decimal] = {}  # without freight
         self._screening: ScreenParts | None = None  # what the routes' screenings share
 
@@ -174,10 +174,10 @@ class CustomsCase:
 
     def _route(self, route: Route) -> tuple[Service | None, frozenset[Mode]]:
         """Who clears import on `route`, and its modes: kept for the route's next call."""
-        kept = self._routes.get(id(route))
-        if kept is None or kept[0] is not route:
-            kept = self._routes[id(route)] = (route, import_service(route), route_modes(route))
-        return kept[1], kept[2]
+        kept = self._routes.get(route)
+        if kept is None:
+            kept = self._routes[route] = (import_service(route), route_modes(route))
+        return kept
 
     def _item_values(self, s: Shipment) -> tuple[tuple[ItemValue, ...], Money, tuple[FxRate, ...]]:
         """Each item's value in the destination currency (its customs value before any

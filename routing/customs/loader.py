@@ -13,7 +13,6 @@ import re
 import tomllib
 from collections.abc import Callable
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from carriers.model import BatteryClass, CustomsRegime, GoodsCategory, Mode
 from carriers.money import is_currency
 from carriers.places import is_country
 from carriers.registry import DEFAULT_WORLD
+from routing.cache import cached
 from routing.customs import fields as read
 from routing.customs.checks import (
     read_states,
@@ -155,7 +155,7 @@ def read_rules(directory: Path) -> CustomsRules:
     return result
 
 
-@cache
+@cached(8)
 def _cached(directory: Path) -> CustomsRules:
     return read_rules(directory)
 

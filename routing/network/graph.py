@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
 import networkx as nx
@@ -19,13 +19,18 @@ from geopy.distance import geodesic
 
 from carriers.errors import UnknownNode
 from carriers.model import ORIGIN_KINDS, Mode, Node, NodeKind, Service
+from routing.cache import cached
 from routing.network.compiled import CompiledNetwork, compile_network
 
 Route = tuple[Service, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Network:
+    """Nodes and services, loaded once. An entity: it compares and hashes by identity,
+    so what is computed from a network (its compiled arrays, a quote engine) can be kept
+    by it."""
+
     nodes: dict[str, Node]
     services: tuple[Service, ...]
     source: Path | None = None
@@ -67,7 +72,7 @@ class Network:
         return compile_network(self.nodes, self.services)
 
 
-@lru_cache(maxsize=65536)
+@cached(65536)
 def _geodesic_km(a: Node, b: Node) -> float:
     return float(geodesic((a.lat, a.lon), (b.lat, b.lon)).km)
 

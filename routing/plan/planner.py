@@ -162,7 +162,7 @@ def plan_orders(
         pc, pr, freight = _candidates(routes, coarse, params.max_signatures)
         duties = Duties(network, orders, coarse, routes, fx, at, params.currency)
         duty = duties.pair_means(pc, pr)
-        timeline = Timeline(network.nodes, params.plan_quantile, params.max_departures)
+        timeline = Timeline(network, params.plan_quantile, params.max_departures)
         last_day = int(coarse.ready_day.min()) + params.horizon_days - 1 if len(coarse) else 0
         cols, keys = expand(network, coarse, routes, (pc, pr), timeline, last_day)
     with clock("model"):

@@ -13,18 +13,18 @@ commodity ready at the same time on the same route shares them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
 
-from carriers.model import Node, Service
+from carriers.model import Service
 from routing.calendar import day_date, day_number
+from routing.network import Network
 from routing.promise import Promise, default_settings
 from routing.promise.grid import Arrivals, Spikes, State, arrive, clear, deliver, depart, handle
 from routing.promise.grid import departures_between as _departures_between
-from routing.promise.legs import Leg, compile_route
+from routing.promise.legs import TimedLeg, compile_route
 
 MINUTES_PER_DAY = 1440
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -47,8 +47,8 @@ class Timeline:
     from the line-haul on, weekday and time of the departure): a departure a week later
     arrives a week later (closures that differ from week to week are not seen)."""
 
-    def __init__(self, nodes: Mapping[str, Node], quantile: float, max_departures: int) -> None:
-        self.nodes = nodes
+    def __init__(self, network: Network, quantile: float, max_departures: int) -> None:
+        self.network = network
         self.quantile = quantile
         self.max_departures = max_departures
         self.settings = default_settings()
@@ -64,7 +64,7 @@ class Timeline:
         planned = self._planned(route, i, ready)
         if not capacitated:
             return (self._from(route, i, planned, capacitated),)
-        legs = compile_route(route[i:], self.nodes, self.settings)
+        legs = compile_route(route[i:], self.network, self.settings)
         options = _departures_between(legs[0], planned, planned + 120 * MINUTES_PER_DAY)
         out = []
         for minute in options[: self.max_departures]:
@@ -79,7 +79,7 @@ class Timeline:
         key = (tuple(s.id for s in route[: i + 1]), ready)
         found = self._planned_at.get(key)
         if found is None:
-            legs = compile_route(route, self.nodes, self.settings)[: i + 1]
+            legs = compile_route(route, self.network, self.settings)[: i + 1]
             state: State = Spikes(np.array([ready], dtype=np.int64), np.ones(1))
             if legs[0].clear_before is not None:
                 state = clear(legs[0].clear_before, state)
@@ -115,7 +115,7 @@ class Timeline:
     ) -> Departure:
         """Dates of parcels leaving the first leg of `tail` at `minute`, and the days of
         its later capacitated legs."""
-        legs = compile_route(tail, self.nodes, self.settings)
+        legs = compile_route(tail, self.network, self.settings)
         day = legs[0].from_tz.day_of(minute)
         rows = [(0, day)] if 0 in capacitated else []
         sent = Spikes(np.array([minute], dtype=np.int64), np.ones(1))
@@ -132,5 +132,5 @@ class Timeline:
         return Departure(day, tuple(rows), day_number(when.p50), day_number(when.p90))
 
 
-def _next(legs: tuple[Leg, ...], i: int) -> Leg | None:
+def _next(legs: tuple[TimedLeg, ...], i: int) -> TimedLeg | None:
     return legs[i + 1] if i + 1 < len(legs) else None

@@ -349,15 +349,15 @@ def evaluate(history: History, params: CalibrationParams | None = None) -> Evalu
 
 def promise_days(fits: Iterable[Fit | None], quantiles: list[float]) -> np.ndarray:
     """Per shipment, the days from shipping to each quantile of its fit (NaN: no fit)."""
-    cache: dict[int, list[float]] = {}
+    days_of: dict[Key, list[float]] = {}  # shipments share their group's fit
     rows = []
     for fit in fits:
         if fit is None:
             rows.append([math.nan] * len(quantiles))
             continue
-        if id(fit) not in cache:
-            cache[id(fit)] = [fit.transit.quantile(q) for q in quantiles]
-        rows.append(cache[id(fit)])
+        if fit.key not in days_of:
+            days_of[fit.key] = [fit.transit.quantile(q) for q in quantiles]
+        rows.append(days_of[fit.key])
     return np.array(rows, dtype=np.float64).reshape(-1, len(quantiles))
 
 

@@ -15,6 +15,7 @@ from datetime import date
 import numpy as np
 
 from carriers.errors import InvalidRule
+from routing.cache import cached
 from routing.calendar import (
     MAX_WINDOW_DAYS,
     MINUTES_PER_DAY,
@@ -115,15 +116,10 @@ class MinuteClock:
         self._table = (start, days.tolist(), (np.cumsum(days) * MINUTES_PER_DAY).tolist())
 
 
-_MINUTE_CLOCKS: dict[tuple[WorkCalendar, TimeZone], MinuteClock] = {}
-
-
+@cached(4096)
 def minute_clock(calendar: WorkCalendar, tz: TimeZone) -> MinuteClock:
-    key = (calendar, tz)
-    clock = _MINUTE_CLOCKS.get(key)
-    if clock is None:
-        clock = _MINUTE_CLOCKS[key] = MinuteClock(calendar, tz)
-    return clock
+    """The minute clock of a calendar in a time zone, shared by every leg leaving there."""
+    return MinuteClock(calendar, tz)
 
 
 def hour_flags(
@@ -198,12 +194,7 @@ class HourClock:
             self.table = HourTable(start, np.cumsum(flags), np.flatnonzero(flags), (y0, y1))
 
 
-_HOUR_CLOCKS: dict[tuple[WorkCalendar, TimeZone], HourClock] = {}
-
-
+@cached(4096)
 def hour_clock(calendar: WorkCalendar, tz: TimeZone) -> HourClock:
-    key = (calendar, tz)
-    clock = _HOUR_CLOCKS.get(key)
-    if clock is None:
-        clock = _HOUR_CLOCKS[key] = HourClock(calendar, tz)
-    return clock
+    """The hour clock of a calendar in a time zone, shared by every leg using it."""
+    return HourClock(calendar, tz)

@@ -1,8 +1,8 @@
 """Departure tables: the instants a service leaves a node, over whole local years.
 
 A service leaves on the days its node's departure calendar allows and its weekly schedule
-names, at its local cut-off. `schedule` gives one table per (calendar, weekdays, cut-off,
-time zone), shared by every route that uses the service from that node; the table is
+names, at its local cut-off. `departures_of` gives one `Departures` per (calendar, weekdays,
+cut-off, time zone), shared by every route that uses the service from that node; its table is
 extended a year at a time on demand and read with `bisect`, so finding the departures
 after an instant costs no array work.
 """
@@ -12,11 +12,11 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 import numpy as np
 
 from carriers.errors import NoFeasibleRoute
+from routing.cache import cached
 from routing.calendar import (
     MINUTES_PER_DAY,
     TimeZone,
@@ -30,7 +30,7 @@ MAX_YEARS = 10  # a service with no departure within ten years is broken
 
 
 @dataclass(frozen=True, eq=False)
-class Table:
+class DepartureTable:
     """Departures on the local days of whole years y0 .. y1, from UTC minute `start` on."""
 
     years: tuple[int, int]
@@ -41,14 +41,14 @@ class Table:
     as_list: list[int]  # minutes, for bisect
 
 
-_EMPTY = Table((0, -1), 2**62, *(np.zeros(0, np.int64),) * 3, [])
+_EMPTY = DepartureTable((0, -1), 2**62, *(np.zeros(0, np.int64),) * 3, [])
 
 
-class Schedule:
+class Departures:
     """A service's departure instants (UTC minutes) from one node, tabulated by local year.
 
-    Each extension replaces one immutable `Table`, so concurrent readers always see a
-    consistent one.
+    Each extension replaces one immutable `DepartureTable`, so concurrent readers always
+    see a consistent one.
     """
 
     def __init__(
@@ -58,13 +58,13 @@ class Schedule:
         self.weekdays = np.array(weekdays, dtype=bool)
         self.table = _EMPTY
 
-    def departures(self, first_day: int, n_days: int) -> np.ndarray:
+    def on_days(self, first_day: int, n_days: int) -> np.ndarray:
         """UTC minutes of the departures (cut-off instants) on local days first .. + n."""
         days = np.arange(first_day, first_day + n_days, dtype=np.int64)
         runs = self.departs.days(first_day, n_days) & self.weekdays[weekday_of(days)]
         return self.tz.to_utc(days[runs] * MINUTES_PER_DAY + self.cutoff_min)
 
-    def window(self, first_minute: int, last_minute: int) -> tuple[Table, int, int]:
+    def window(self, first_minute: int, last_minute: int) -> tuple[DepartureTable, int, int]:
         """The table and the slice lo:hi of the departures at/after first_minute, up to and
         including the first at/after last_minute."""
         table = self.table
@@ -91,13 +91,13 @@ class Schedule:
         table, lo, _ = self.window(minute, minute)
         return table.as_list[lo]
 
-    def _cover(self, first_minute: int, last_minute: int) -> Table:
+    def _cover(self, first_minute: int, last_minute: int) -> DepartureTable:
         year = day_date(self.tz.day_of(first_minute)).year
         y0, y1 = self.table.years
         y0, y1 = (year, year) if y1 < y0 else (min(y0, year), y1)
         while True:
             first = day_number(date(y0, 1, 1))
-            minutes = self.departures(first, day_number(date(y1 + 1, 1, 1)) - first)
+            minutes = self.on_days(first, day_number(date(y1 + 1, 1, 1)) - first)
             if len(minutes) and minutes[-1] >= last_minute:
                 break
             if y1 - year >= MAX_YEARS:
@@ -108,13 +108,13 @@ class Schedule:
         hours = (minutes // 60, (minutes + 59) // 60)
         for a in (minutes, *hours):
             a.setflags(write=False)
-        self.table = Table((y0, y1), start, minutes, *hours, minutes.tolist())
+        self.table = DepartureTable((y0, y1), start, minutes, *hours, minutes.tolist())
         return self.table
 
 
-@lru_cache(maxsize=8192)
-def schedule(
+@cached(8192)
+def departures_of(
     departs: WorkCalendar, weekdays: tuple[bool, ...], cutoff_min: int, tz: TimeZone
-) -> Schedule:
+) -> Departures:
     """The shared departure table of a service from a node."""
-    return Schedule(departs, weekdays, cutoff_min, tz)
+    return Departures(departs, weekdays, cutoff_min, tz)

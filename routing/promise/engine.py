@@ -36,7 +36,6 @@ tests/routing/test_promise.py checks the agreement).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -45,9 +44,9 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from carriers.model import Node
 from routing.cache import Lru, clear_results
 from routing.calendar import day_date, day_number, utc_minutes
+from routing.network import Network
 from routing.promise.grid import (
     Arrivals,
     Spikes,
@@ -61,7 +60,7 @@ from routing.promise.grid import (
     next_departure,
     step,
 )
-from routing.promise.legs import Leg, PromiseSettings, Route, compile_route, default_settings
+from routing.promise.legs import PromiseSettings, Route, TimedLeg, compile_route, default_settings
 
 EARLIEST_MASS = 1e-6  # `earliest` is the first date with at least this cumulative chance
 LATEST_QUANTILE = 0.99  # `latest`: a log-normal tail has no last day; P99 is stable to the tail cut
@@ -149,17 +148,18 @@ class Promise:
 def promise(
     route: Route,
     order_time: datetime,
-    nodes: Mapping[str, Node],
+    network: Network,
     settings: PromiseSettings | None = None,
 ) -> Promise:
-    """The delivery-date distribution of `route` for an order placed at `order_time`.
+    """The delivery-date distribution of `route` (services of `network`) for an order
+    placed at `order_time`.
 
-    `order_time` must be time-zone aware; `nodes` maps node ids to nodes (a network's
-    `nodes`); `settings` defaults to the embedded closures and clearance times (read once).
+    `order_time` must be time-zone aware; `settings` defaults to the embedded closures and
+    clearance times (read once).
     Pure and deterministic; calendars, histograms and the distribution after each first
     departure are cached, so repeated calls do no I/O and little arithmetic.
     """
-    legs = compile_route(route, nodes, settings or default_settings())
+    legs = compile_route(route, network, settings or default_settings())
     minute = utc_minutes(order_time)
     first = legs[0]
     if first.clear_before is None:  # handled to the minute, then the next departure
@@ -179,15 +179,15 @@ def promise(
 
 
 # (the route up to leg i, first departure) -> the parcels' departures on leg i: ~1-2 kB
-_DEPARTED: Lru[Spikes] = Lru(8192)
+_DEPARTED: Lru[Spikes] = Lru(8192, results=True)
 # (the route up to leg i, first departure, how leg i + 1 clears and handles) -> the
 # parcels ready for leg i + 1 after a clearance: ~20 kB each
-_ARRIVED: Lru[Arrivals] = Lru(512)
+_ARRIVED: Lru[Arrivals] = Lru(512, results=True)
 # (the whole route, first departure) -> (first day, pmf, cdf): ~2 kB each
-_DELIVERED: Lru[Delivered] = Lru(32_768)
+_DELIVERED: Lru[Delivered] = Lru(32_768, results=True)
 
 
-def after_departure(legs: tuple[Leg, ...], minute: int) -> Delivered:
+def after_departure(legs: tuple[TimedLeg, ...], minute: int) -> Delivered:
     """The delivery-date distribution of parcels leaving on the first leg's departure at
     `minute`: every order that catches the same departure shares it, and the route's
     first legs are shared with the other routes that begin with them."""
@@ -206,7 +206,7 @@ def after_departure(legs: tuple[Leg, ...], minute: int) -> Delivered:
 
 
 def _onwards(
-    legs: tuple[Leg, ...], i: int, departed: Spikes, minute: int | None = None
+    legs: tuple[TimedLeg, ...], i: int, departed: Spikes, minute: int | None = None
 ) -> Arrivals:
     """From the departures on leg i to the arrivals of the last leg; with the first
     departure's `minute`, each leg's departures are cached for the routes sharing it."""
@@ -229,7 +229,7 @@ def _onwards(
     return arrive(legs[-1], None, departed)
 
 
-def _delivered(legs: tuple[Leg, ...], arrivals: Arrivals) -> Delivered:
+def _delivered(legs: tuple[TimedLeg, ...], arrivals: Arrivals) -> Delivered:
     day0, pmf = deliver(legs[-1], arrivals)
     cdf = np.cumsum(pmf)
     pmf.setflags(write=False)
@@ -255,6 +255,6 @@ _ONE = np.ones(1)
 _ONE.setflags(write=False)
 
 
-def _zone(leg: Leg) -> str:
+def _zone(leg: TimedLeg) -> str:
     assert leg.zone_tz is not None
     return leg.zone_tz.name

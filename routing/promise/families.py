@@ -109,12 +109,12 @@ class RoutePromise:
 def promise_all(
     routes: Iterable[Route],
     order_time: datetime,
-    nodes: Mapping[str, Node],
+    network: Network,
     settings: PromiseSettings | None = None,
 ) -> list[RoutePromise]:
-    """The promise of every route, with its family, earliest P90 first."""
+    """The promise of every route of `network`, with its family, earliest P90 first."""
     found = [
-        RoutePromise(route_family(r, nodes), r, promise(r, order_time, nodes, settings))
+        RoutePromise(route_family(r, network.nodes), r, promise(r, order_time, network, settings))
         for r in routes
     ]
     return sorted(found, key=_rank)

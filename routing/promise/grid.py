@@ -27,17 +27,16 @@ engine to the direct sums.)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 from scipy.fft import next_fast_len
 
 from carriers.errors import NoFeasibleRoute
-from routing.cache import Lru
+from routing.cache import Lru, cached
 from routing.promise import comb as promise_comb
 from routing.promise.clock import HourTable, advance
-from routing.promise.departures import Table
-from routing.promise.legs import Clearance, Histogram, Leg
+from routing.promise.departures import DepartureTable
+from routing.promise.legs import Clearance, Histogram, TimedLeg
 
 _ONE = np.ones(1)
 _ONE.setflags(write=False)
@@ -183,34 +182,34 @@ def as_dist(state: State) -> Dist:
 # --- departures and deliveries: read the state at boundaries --------------------------------
 
 
-def departures_between(leg: Leg, first_minute: int, last_minute: int) -> np.ndarray:
+def departures_between(leg: TimedLeg, first_minute: int, last_minute: int) -> np.ndarray:
     """The departures at/after first_minute, up to and including the first at/after the last."""
     try:
-        return leg.schedule.between(first_minute, last_minute)
+        return leg.departures.between(first_minute, last_minute)
     except NoFeasibleRoute:
         raise _no_departure(leg) from None
 
 
-def _window(leg: Leg, first_minute: int, last_minute: int) -> tuple[Table, int, int]:
+def _window(leg: TimedLeg, first_minute: int, last_minute: int) -> tuple[DepartureTable, int, int]:
     try:
-        return leg.schedule.window(first_minute, last_minute)
+        return leg.departures.window(first_minute, last_minute)
     except NoFeasibleRoute:
         raise _no_departure(leg) from None
 
 
-def next_departure(leg: Leg, minute: int) -> int:
+def next_departure(leg: TimedLeg, minute: int) -> int:
     """The first departure at or after `minute` (no array work)."""
     try:
-        return leg.schedule.next_departure(minute)
+        return leg.departures.next_departure(minute)
     except NoFeasibleRoute:
         raise _no_departure(leg) from None
 
 
-def _no_departure(leg: Leg) -> NoFeasibleRoute:
+def _no_departure(leg: TimedLeg) -> NoFeasibleRoute:
     return NoFeasibleRoute(f"service {leg.service.id!r} has no departure for ten years")
 
 
-def depart(leg: Leg, state: State) -> Spikes:
+def depart(leg: TimedLeg, state: State) -> Spikes:
     """Each parcel leaves with the first departure (cut-off instant) at or after it."""
     if isinstance(state, Spikes):
         table, lo, hi = _window(leg, int(state.minutes[0]), int(state.minutes[-1]))
@@ -222,7 +221,7 @@ def depart(leg: Leg, state: State) -> Spikes:
     return _departing(table, lo, hi, mass)
 
 
-def _departing(table: Table, lo: int, hi: int, mass: np.ndarray) -> Spikes:
+def _departing(table: DepartureTable, lo: int, hi: int, mass: np.ndarray) -> Spikes:
     """The departures lo:hi of a table that carry more than negligible mass."""
     used = (mass > _NEGLIGIBLE).nonzero()[0]
     if len(used) == len(mass):
@@ -230,7 +229,7 @@ def _departing(table: Table, lo: int, hi: int, mass: np.ndarray) -> Spikes:
     return Spikes(table.minutes[lo:hi][used], mass[used], table.ceil_hours[lo:hi][used])
 
 
-def step(leg: Leg, following: Leg, departed: Spikes) -> Spikes:
+def step(leg: TimedLeg, following: TimedLeg, departed: Spikes) -> Spikes:
     """depart(following, arrive(leg, following, departed)), the same arithmetic, with the
     usual case done in one go: the transit alone (no clearance; the next leg's handling
     applied to the boundaries) read at the next departures by one gather."""
@@ -252,7 +251,7 @@ def step(leg: Leg, following: Leg, departed: Spikes) -> Spikes:
     return _departing(table, lo, hi, increments(ready))
 
 
-def deliver(leg: Leg, state: Dist | Arrivals) -> tuple[int, np.ndarray]:
+def deliver(leg: TimedLeg, state: Dist | Arrivals) -> tuple[int, np.ndarray]:
     """Local delivery dates (first day number, probabilities): an arrival on a day the
     last mile does not deliver waits for the next delivery day."""
     assert leg.delivery is not None and leg.zone_tz is not None
@@ -283,7 +282,7 @@ def cumulative(p: np.ndarray) -> np.ndarray:
 # --- arrival: transit, then clearance and handling on the hour grid ------------------------
 
 
-def arrive(leg: Leg, following: Leg | None, departed: Spikes) -> Arrivals:
+def arrive(leg: TimedLeg, following: TimedLeg | None, departed: Spikes) -> Arrivals:
     """The leg's transit from each departure, then what happens on arrival: the leg's
     import clearance, the next leg's clearance (on the hour grid) and its handling (kept
     unapplied until the next step reads the arrivals)."""
@@ -302,7 +301,7 @@ def arrive(leg: Leg, following: Leg | None, departed: Spikes) -> Arrivals:
     return Arrivals(arrivals.hours, arrivals.mass, arrivals.transit, arrivals.outcomes, handling)
 
 
-def _handling(following: Leg | None, first: int, last: int) -> Handling | None:
+def _handling(following: TimedLeg | None, first: int, last: int) -> Handling | None:
     """The next leg's handling of what arrives in hours first .. last, if it has any."""
     if following is None or not following.handling_min:
         return None
@@ -310,10 +309,10 @@ def _handling(following: Leg | None, first: int, last: int) -> Handling | None:
     return Handling(following.handling_clock.cover(first, last, work_hours), work_hours)
 
 
-_OUTCOMES: Lru[tuple[int, np.ndarray]] = Lru(2048)  # ~16 kB each
+_OUTCOMES: Lru[tuple[int, np.ndarray]] = Lru(2048, results=True)  # ~16 kB each
 
 
-def outcome(leg: Leg, following: Leg | None, hour: int) -> tuple[int, np.ndarray]:
+def outcome(leg: TimedLeg, following: TimedLeg | None, hour: int) -> tuple[int, np.ndarray]:
     """Ready time at the next node, after clearance, of a parcel departing at `hour`:
     (first hour, cumulative mass). Cached per (route prefix, departure): every order and
     route catching it shares the work."""
@@ -328,21 +327,21 @@ def outcome(leg: Leg, following: Leg | None, hour: int) -> tuple[int, np.ndarray
     return found
 
 
-def clearance_key(following: Leg | None) -> tuple[object, ...] | None:
+def clearance_key(following: TimedLeg | None) -> tuple[object, ...] | None:
     """What of the next leg an arrival's clearance depends on: its clearance before it
     departs (calendar, place, duration), which last miles of one country often share."""
     c = None if following is None else following.clear_before
     return None if c is None else (c.calendar, c.tz, c.histogram)
 
 
-def arrival_key(following: Leg | None) -> tuple[object, ...]:
+def arrival_key(following: TimedLeg | None) -> tuple[object, ...]:
     """What of the next leg `arrive` depends on: its clearance and its handling."""
     if following is None or not following.handling_min:
         return (clearance_key(following),)
     return (clearance_key(following), following.handling, following.from_tz, following.handling_min)
 
 
-def _clearances(leg: Leg, following: Leg | None, d: Dist) -> Dist:
+def _clearances(leg: TimedLeg, following: TimedLeg | None, d: Dist) -> Dist:
     if leg.clear_after is not None:
         d = clear(leg.clear_after, d)
     if following is not None and following.clear_before is not None:
@@ -350,7 +349,7 @@ def _clearances(leg: Leg, following: Leg | None, d: Dist) -> Dist:
     return d
 
 
-def handle(leg: Leg, state: State) -> Spikes | Dist:
+def handle(leg: TimedLeg, state: State) -> Spikes | Dist:
     """Handling: a fixed number of the from-node's working hours."""
     if isinstance(state, Spikes):
         if len(state.minutes) == 1:
@@ -399,6 +398,6 @@ def convolve(a: np.ndarray, h: Histogram, clip: bool = True) -> np.ndarray:
     return np.maximum(out, 0.0) if clip else out
 
 
-@lru_cache(maxsize=4096)
+@cached(4096)
 def _spectrum(h: Histogram, size: int) -> np.ndarray:
     return np.fft.rfft(h.p, size)

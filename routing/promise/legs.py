@@ -19,7 +19,7 @@ import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
+from functools import cached_property
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from scipy.special import ndtr
 from carriers.errors import InvalidRule, Problem, UnknownNode
 from carriers.model import Node, NodeKind, Service, TransitTime
 from carriers.registry import DEFAULT_WORLD
+from routing.cache import Lru, cached
 from routing.calendar import (
     MINUTES_PER_DAY,
     Closures,
@@ -42,10 +43,10 @@ from routing.calendar import (
     load_closures,
     time_zone,
 )
-from routing.network import Route
+from routing.network import Network, Route
 from routing.promise.clock import HourClock, MinuteClock, hour_clock, minute_clock
 from routing.promise.comb import fold
-from routing.promise.departures import Schedule, schedule
+from routing.promise.departures import Departures, departures_of
 
 CLEARANCE_FILE = DEFAULT_WORLD / "promise" / "clearance.toml"
 # Each hourly histogram stops at its (1 - TAIL) quantile and keeps the rest of the mass in
@@ -68,7 +69,7 @@ class ClearanceTimes:
         return found
 
 
-@cache
+@cached(8)
 def load_clearance(path: Path = CLEARANCE_FILE) -> ClearanceTimes:
     """Read clearance.toml (see data/promise/README.md); all problems at once."""
     try:
@@ -116,7 +117,7 @@ class PromiseSettings:
     clearance: ClearanceTimes
 
 
-@cache
+@cached(1)
 def default_settings() -> PromiseSettings:
     """The embedded data/calendar/ and data/promise/ facts, read once."""
     return PromiseSettings(load_closures(), load_clearance())
@@ -138,7 +139,7 @@ class Histogram:
     rows: np.ndarray  # p folded into days, last day first (promise_comb.spread)
 
 
-@lru_cache(maxsize=4096)
+@cached(4096)
 def hourly_histogram(t: TransitTime) -> Histogram:
     """The histogram of a shifted log-normal up to its 1 - TAIL quantile, whose hour keeps
     the rest of the mass."""
@@ -183,7 +184,7 @@ class Prefix:
 
 
 @dataclass(frozen=True, eq=False)
-class Leg:
+class TimedLeg:
     service: Service
     from_tz: TimeZone
     handling: WorkCalendar
@@ -192,16 +193,12 @@ class Leg:
     weekdays: np.ndarray  # bool[7], 0 = Monday
     cutoff_min: int  # local minute of the day
     transit: Histogram
-    schedule: Schedule  # the departure instants, shared by all routes using the service here
+    departures: Departures  # its departure instants, shared by the routes using the service here
     prefix: Prefix  # this leg and the ones before it
     clear_before: Clearance | None = None
     clear_after: Clearance | None = None
     delivery: WorkCalendar | None = None  # last leg: the days it delivers
     zone_tz: TimeZone | None = None
-
-    def departures(self, first_day: int, n_days: int) -> np.ndarray:
-        """UTC minutes of the departures (cut-off instants) on local days first .. + n."""
-        return self.schedule.departures(first_day, n_days)
 
     @cached_property
     def handling_clock(self) -> HourClock:
@@ -212,38 +209,33 @@ class Leg:
         return minute_clock(self.handling, self.from_tz)
 
 
-_ROUTES: dict[tuple[int, ...], tuple[Route, Mapping[str, Node], PromiseSettings, tuple[Leg, ...]]]
-_ROUTES = {}
+# (network, settings, *services) -> the route's legs; the key holds the entities it names
+_ROUTES: Lru[tuple[TimedLeg, ...]] = Lru(20_000)
+# (network, settings, *the services of a prefix) -> its identity, shared by the routes
+_PREFIXES: Lru[Prefix] = Lru(50_000)
 
 
 def compile_route(
-    route: Route, nodes: Mapping[str, Node], settings: PromiseSettings
-) -> tuple[Leg, ...]:
-    """The legs of a route, cached by the identity of its services, nodes and settings."""
-    key = (id(nodes), id(settings), *map(id, route))
-    hit = _ROUTES.get(key)
-    if (
-        hit is not None
-        and hit[1] is nodes
-        and hit[2] is settings
-        and all(a is b for a, b in zip(hit[0], route, strict=True))
-    ):
-        return hit[3]
-    legs = _compile(route, nodes, settings)
-    if len(_ROUTES) > 20_000:
-        _ROUTES.clear()
-    _ROUTES[key] = (route, nodes, settings, legs)
+    route: Route, network: Network, settings: PromiseSettings
+) -> tuple[TimedLeg, ...]:
+    """The legs of a route of `network`, kept by its services, the network and settings."""
+    key = (network, settings, *route)
+    legs = _ROUTES.get(key)
+    if legs is None:
+        legs = _compile(route, network.nodes, _prefixes(route, network, settings), settings)
+        _ROUTES.put(key, legs)
     return legs
 
 
-def _compile(route: Route, nodes: Mapping[str, Node], settings: PromiseSettings) -> tuple[Leg, ...]:
+def _compile(
+    route: Route, nodes: Mapping[str, Node], prefixes: list[Prefix], settings: PromiseSettings
+) -> tuple[TimedLeg, ...]:
     if not route:
         raise ValueError("a route needs at least one service")
     for a, b in pairwise(route):
         if a.to_node != b.from_node:
             raise ValueError(f"route breaks between {a.id} (to {a.to_node}) and {b.id}")
     where = _clearance_places(route, nodes)
-    prefixes = _prefixes(route, nodes, settings)
     legs = []
     for i, s in enumerate(route):
         origin, to = _node(nodes, s.from_node), _node(nodes, s.to_node)
@@ -257,7 +249,7 @@ def _compile(route: Route, nodes: Mapping[str, Node], settings: PromiseSettings)
         weekdays = tuple(d in sched.weekdays for d in range(7))
         cutoff = sched.cutoff.hour * 60 + sched.cutoff.minute
         legs.append(
-            Leg(
+            TimedLeg(
                 service=s,
                 from_tz=from_tz,
                 handling=handling_calendar(origin, closures),
@@ -266,7 +258,7 @@ def _compile(route: Route, nodes: Mapping[str, Node], settings: PromiseSettings)
                 weekdays=np.array(weekdays),
                 cutoff_min=cutoff,
                 transit=hourly_histogram(s.transit),
-                schedule=schedule(departs, weekdays, cutoff, from_tz),
+                departures=departures_of(departs, weekdays, cutoff, from_tz),
                 prefix=prefixes[i],
                 clear_before=clearance if where.get(i) == "before" else None,
                 clear_after=clearance if where.get(i) == "after" else None,
@@ -277,21 +269,15 @@ def _compile(route: Route, nodes: Mapping[str, Node], settings: PromiseSettings)
     return tuple(legs)
 
 
-# (id(nodes), id(settings), ids of the services) -> (the objects, their prefix). The
-# entry holds the objects, so their ids cannot be reused while it lives.
-_PREFIXES: dict[tuple[int, ...], tuple[tuple[object, ...], Prefix]] = {}
-
-
-def _prefixes(route: Route, nodes: Mapping[str, Node], settings: PromiseSettings) -> list[Prefix]:
-    if len(_PREFIXES) > 50_000:
-        _PREFIXES.clear()
+def _prefixes(route: Route, network: Network, settings: PromiseSettings) -> list[Prefix]:
     out = []
     for i in range(1, len(route) + 1):
-        key = (id(nodes), id(settings), *map(id, route[:i]))
-        hit = _PREFIXES.get(key)
-        if hit is None:
-            hit = _PREFIXES[key] = ((nodes, settings, *route[:i]), Prefix())
-        out.append(hit[1])
+        key = (network, settings, *route[:i])
+        found = _PREFIXES.get(key)
+        if found is None:
+            found = Prefix()
+            _PREFIXES.put(key, found)
+        out.append(found)
     return out
 
 

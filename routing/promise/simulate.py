@@ -10,14 +10,12 @@ distributions it was simulated from.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import numpy as np
 import pandas as pd
 
-from carriers.model import Node
 from routing.calendar import MINUTES_PER_DAY, utc_minutes
 from routing.network import Network, Route, routes_from
 from routing.promise.clock import advance
@@ -25,8 +23,8 @@ from routing.promise.families import route_family
 from routing.promise.grid import departures_between
 from routing.promise.legs import (
     Clearance,
-    Leg,
     PromiseSettings,
+    TimedLeg,
     compile_route,
     default_settings,
     sample_minutes,
@@ -47,12 +45,12 @@ class Simulated:
 def simulate_route(
     route: Route,
     order_minutes: np.ndarray,
-    nodes: Mapping[str, Node],
+    network: Network,
     rng: np.random.Generator,
     settings: PromiseSettings | None = None,
 ) -> Simulated:
     """Sample parcels ordered at `order_minutes` (UTC minutes, increasing) along `route`."""
-    legs = compile_route(route, nodes, settings or default_settings())
+    legs = compile_route(route, network, settings or default_settings())
     t = np.asarray(order_minutes, dtype=np.int64)
     departed, arrived = [], []
     for leg in legs:
@@ -69,7 +67,7 @@ def simulate_route(
     return Simulated(tuple(departed), tuple(arrived), _deliver(legs[-1], t))
 
 
-def _next_departure(leg: Leg, t: np.ndarray) -> np.ndarray:
+def _next_departure(leg: TimedLeg, t: np.ndarray) -> np.ndarray:
     departures = departures_between(leg, int(t.min()), int(t.max()))
     return departures[np.searchsorted(departures, t, side="left")]
 
@@ -79,7 +77,7 @@ def _clear(c: Clearance, t: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return advance(c.calendar, c.tz, t, work)
 
 
-def _deliver(leg: Leg, t: np.ndarray) -> np.ndarray:
+def _deliver(leg: TimedLeg, t: np.ndarray) -> np.ndarray:
     assert leg.delivery is not None and leg.zone_tz is not None
     day = leg.zone_tz.local_day(t)
     delivery_day = leg.delivery.next_working(day)
@@ -112,7 +110,7 @@ def simulate_history(
             which = np.flatnonzero((picked_origin == o_index) & (pick == r_index))
             if len(which):
                 which = which[np.argsort(ordered[which], kind="stable")]
-                sim = simulate_route(route, ordered[which], network.nodes, rng, settings)
+                sim = simulate_route(route, ordered[which], network, rng, settings)
                 rows.append(_rows(network, origin, route, which, ordered[which], sim))
     frame = pd.concat(rows, ignore_index=True).sort_values("shipment_id", kind="stable")
     return frame.reset_index(drop=True)

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import csv
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from pathlib import Path
 
 from carriers.errors import InvalidRule, Problem
 from carriers.model import Mode, Service
 from carriers.registry import DEFAULT_WORLD
+from routing.cache import cached
 from routing.network import Network
 
 EMISSIONS_FILE = DEFAULT_WORLD / "emissions.csv"
 
 
-@cache
+@cached(8)
 def intensities(path: Path = EMISSIONS_FILE) -> dict[Mode, float]:
     """kg CO2e per tonne-km by mode; every mode must have a figure."""
     found: dict[Mode, float] = {}

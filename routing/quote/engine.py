@@ -95,15 +95,16 @@ class Engine:
         return found
 
 
-_ENGINES: dict[int, tuple[Network, Engine]] = {}
+_ENGINES: Lru[Engine] = Lru(8)  # by network: a server holds one, tests a few
 
 
 def engine_for(network: Network) -> Engine:
-    cached = _ENGINES.get(id(network))
-    if cached is None or cached[0] is not network:
-        cached = (network, Engine(network, load_fx(), load_rules()))
-        _ENGINES[id(network)] = cached
-    return cached[1]
+    """The quote engine of `network`: its rates and rules, read once."""
+    found = _ENGINES.get(network)
+    if found is None:
+        found = Engine(network, load_fx(), load_rules())
+        _ENGINES.put(network, found)
+    return found
 
 
 def quote(
@@ -185,7 +186,7 @@ def _route_options(
     shipping = total([line.amount for line in shipping_lines], money.currency)
     landed = case.landed_cost(route, charges)
     money.note(landed.fx)
-    dates = promise(route, order.created_at, engine.network.nodes)
+    dates = promise(route, order.created_at, engine.network)
     on_time = None if order.deliver_by is None else dates.probability_by(order.deliver_by)
     p50, p90, p95 = dates.quantiles(*STANDARD)
     when = PromiseDates(p50, p90, p95, on_time)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import tomllib
 from datetime import date
-from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +16,13 @@ from carriers.errors import InvalidOrder, Problem
 from carriers.model import Mode
 from carriers.money import Money, minor_units
 from carriers.registry import DEFAULT_WORLD
+from routing.cache import cached
 
 LOCALES_FILE = DEFAULT_WORLD / "locales.toml"
 LINE_HAUL = (Mode.AIR, Mode.SEA, Mode.RAIL)
 
 
-@cache
+@cached(8)
 def phrases(path: Path = LOCALES_FILE) -> dict[str, Any]:
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
@@ -51,7 +51,7 @@ def summary_line(
     )
 
 
-@lru_cache(maxsize=4096)
+@cached(4096)
 def _template(tag: str, carriers: tuple[str, ...], modes: tuple[Mode, ...]) -> str:
     """The summary of a route in one language, with its total and dates left to fill."""
     words = phrases().get(babel_locale(tag).language) or phrases()["en"]
@@ -62,12 +62,12 @@ def _template(tag: str, carriers: tuple[str, ...], modes: tuple[Mode, ...]) -> s
     return str(words["summary"]).replace("{route}", escaped)
 
 
-@cache
+@cached(1024)
 def babel_locale(tag: str) -> Locale:
     return Locale.parse(tag)
 
 
-@lru_cache(maxsize=4096)
+@cached(4096)
 def _day(day: date, tag: str) -> str:
     return str(format_skeleton("MMMd", day, locale=babel_locale(tag)))
 
@@ -92,7 +92,7 @@ def format_money(money: Money, tag: str) -> str:
 _PROBE = re.compile(r"(\D*)7(?P<group>\D+)654(?P=group)321(?:(\D+)98)?(\D*)")
 
 
-@lru_cache(maxsize=1024)
+@cached(1024)
 def _money_shape(currency: str, tag: str) -> tuple[str, str, str, str, int] | None:
     """(prefix, group separator, decimal point, suffix, minor units: 0 or 2) of Babel's
     format of `currency` in `tag`'s language, or None when it does not have that shape

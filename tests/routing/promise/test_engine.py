@@ -47,7 +47,7 @@ from routing.promise.grid import (
     departures_between,
     handle,
 )
-from routing.promise.legs import Leg, compile_route, load_clearance
+from routing.promise.legs import TimedLeg, compile_route, load_clearance
 from tests.helpers import DATA
 
 WEEKLY = load_network(DATA / "promise_weekly")
@@ -82,8 +82,8 @@ def test_weekly_rail_ordered_on_wednesday_waits_six_days() -> None:
     Sunday 03-29 (it delivers at weekends). Ordered the Tuesday before, everything is a week
     earlier."""
     rail = route(WEEKLY, "rail-weekly", "courier-es")
-    wednesday = promise(rail, datetime(2026, 3, 4, 10, 0, tzinfo=SHANGHAI), WEEKLY.nodes)
-    tuesday = promise(rail, datetime(2026, 3, 3, 10, 0, tzinfo=SHANGHAI), WEEKLY.nodes)
+    wednesday = promise(rail, datetime(2026, 3, 4, 10, 0, tzinfo=SHANGHAI), WEEKLY)
+    tuesday = promise(rail, datetime(2026, 3, 3, 10, 0, tzinfo=SHANGHAI), WEEKLY)
     assert only_date(wednesday) == date(2026, 3, 29)
     assert only_date(tuesday) == date(2026, 3, 22)
 
@@ -92,8 +92,8 @@ def test_order_at_2330_shanghai_misses_the_2300_cutoff() -> None:
     """Ordered Thu 03-05 at 22:30 the feeder leaves at 23:00: Shanghai Fri 23:00, the Sat
     12:00 flight, Madrid Mon 05:00, post Mon 18:00 + 2 days = Wed 03-11. At 23:30 (16:30 in
     Madrid, still Thursday there) everything slips a day: Thu 03-12."""
-    before = promise(AIR_POSTAL, datetime(2026, 3, 5, 22, 30, tzinfo=SHANGHAI), WEEKLY.nodes)
-    after = promise(AIR_POSTAL, datetime(2026, 3, 5, 23, 30, tzinfo=SHANGHAI), WEEKLY.nodes)
+    before = promise(AIR_POSTAL, datetime(2026, 3, 5, 22, 30, tzinfo=SHANGHAI), WEEKLY)
+    after = promise(AIR_POSTAL, datetime(2026, 3, 5, 23, 30, tzinfo=SHANGHAI), WEEKLY)
     assert only_date(before) == date(2026, 3, 11)
     assert only_date(after) == date(2026, 3, 12)
 
@@ -102,8 +102,8 @@ def test_chinese_new_year_closure_makes_the_promise_later() -> None:
     """Ordered Fri 2026-02-13 the Yiwu warehouse is closed until 02-26: the feeder leaves
     Fri 02-27 23:00, flies Sun 03-01, Madrid Tue 03-03, post Tue 18:00, delivered Thu 03-05,
     20 days after the order. Three weeks later (Fri 03-06) the same route takes 6 days."""
-    closed = promise(AIR_POSTAL, datetime(2026, 2, 13, 10, 0, tzinfo=SHANGHAI), WEEKLY.nodes)
-    later = promise(AIR_POSTAL, datetime(2026, 3, 6, 10, 0, tzinfo=SHANGHAI), WEEKLY.nodes)
+    closed = promise(AIR_POSTAL, datetime(2026, 2, 13, 10, 0, tzinfo=SHANGHAI), WEEKLY)
+    later = promise(AIR_POSTAL, datetime(2026, 3, 6, 10, 0, tzinfo=SHANGHAI), WEEKLY)
     assert only_date(closed) == date(2026, 3, 5)
     assert only_date(later) == date(2026, 3, 12)
     assert closed.days_after_order(closed.p90) == 20 > later.days_after_order(later.p90) == 6
@@ -114,7 +114,7 @@ def test_buyer_local_date_differs_from_the_order_date() -> None:
     lands 3 days later at 01:00 UTC Fri 03-06: 22:00 Thursday 03-05 in São Paulo. The
     promise is in the buyer's calendar: Thu 03-05, three days after the buyer's 03-02."""
     courier = route(WEEKLY, "courier-br")
-    p = promise(courier, datetime(2026, 3, 3, 8, 0, tzinfo=SHANGHAI), WEEKLY.nodes)
+    p = promise(courier, datetime(2026, 3, 3, 8, 0, tzinfo=SHANGHAI), WEEKLY)
     assert p.tz == "America/Sao_Paulo"
     assert only_date(p) == date(2026, 3, 5)
     assert p.order_date == date(2026, 3, 2) and p.days_after_order(p.p50) == 3
@@ -129,8 +129,8 @@ def test_post_does_not_deliver_at_weekends_or_on_holidays() -> None:
     for day in range(0, 60, 3):
         t = datetime(2026, 3, 1, 9, 0, tzinfo=SHANGHAI) + timedelta(days=day, hours=day % 11)
         for p, may_weekend in (
-            (promise(post, t, WORLD.nodes), False),
-            (promise(courier, t, WORLD.nodes), True),
+            (promise(post, t, WORLD), False),
+            (promise(courier, t, WORLD), True),
         ):
             dates = [p.first_day + timedelta(days=i) for i in range(len(p.pmf))]
             weekend = sum(m for d, m in zip(dates, p.pmf, strict=True) if d.weekday() >= 5)
@@ -148,7 +148,7 @@ def test_customs_do_not_clear_during_golden_week() -> None:
     """A CBEC parcel into China cleared on arrival: none is delivered Oct 1-7, 2026, some
     before and most after."""
     cbec = route(WORLD, "cbec-mad-cn")
-    p = promise(cbec, datetime(2026, 9, 24, 9, 0, tzinfo=ZoneInfo("Europe/Madrid")), WORLD.nodes)
+    p = promise(cbec, datetime(2026, 9, 24, 9, 0, tzinfo=ZoneInfo("Europe/Madrid")), WORLD)
     assert p.probability_by(date(2026, 10, 7)) == p.probability_by(date(2026, 9, 30))
     assert 0 < p.probability_by(date(2026, 9, 30)) < 0.5
 
@@ -164,7 +164,7 @@ def test_pre_cleared_regimes_clear_faster_than_postal_dap() -> None:
     ioss = route(WORLD, "feeder-yiw-pvg", "air-pvg-mad", "courier-es")
     air = dataclasses.replace(ioss[1], customs=CustomsRole(True, CustomsRegime.POSTAL))
     t = datetime(2026, 5, 12, 9, 0, tzinfo=SHANGHAI)
-    fast, slow = promise(ioss, t, WORLD.nodes), promise((ioss[0], air, ioss[2]), t, WORLD.nodes)
+    fast, slow = promise(ioss, t, WORLD), promise((ioss[0], air, ioss[2]), t, WORLD)
     assert fast.p90 < slow.p90 and fast.p50 <= slow.p50
 
 
@@ -180,7 +180,7 @@ def test_quantiles_are_ordered(which: int, minute: int) -> None:
     """For any route and order time: earliest <= P50 <= P90 <= P95 <= latest, the
     probabilities sum to 1 and P(by P90) >= 0.9."""
     t = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=minute)
-    p = promise(WORLD_ROUTES[which], t, WORLD.nodes)
+    p = promise(WORLD_ROUTES[which], t, WORLD)
     assert p.earliest <= p.p50 <= p.p90 <= p.p95 <= p.latest
     assert abs(float(p.pmf.sum()) - 1) < 1e-9 and float(p.pmf.min()) >= 0
     assert p.probability_by(p.p90) >= 0.9 - 1e-9 > p.probability_by(p.p90 - timedelta(days=1))
@@ -191,7 +191,7 @@ def test_same_input_same_promise() -> None:
     """The promise is deterministic: the same route and time give identical probabilities."""
     t = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
     for r in WORLD_ROUTES[:6]:
-        a, b = promise(r, t, WORLD.nodes), promise(tuple(r), t, WORLD.nodes)
+        a, b = promise(r, t, WORLD), promise(tuple(r), t, WORLD)
         assert a.first_day == b.first_day and np.array_equal(a.pmf, b.pmf)
 
 
@@ -199,7 +199,7 @@ def uncached(route: Route, t: datetime, network: Network) -> tuple[date, np.ndar
     """The promise step by step through the engine's public arithmetic, nothing cached
     (the first leg's handling before its departure, then transit, clearance, the next
     leg's handling and departure, leg after leg, and delivery)."""
-    legs = compile_route(route, network.nodes, default_settings())
+    legs = compile_route(route, network, default_settings())
     state: State = Spikes(np.array([utc_minutes(t)], dtype=np.int64), np.ones(1))
     if legs[0].clear_before is not None:
         state = clear(legs[0].clear_before, state)
@@ -229,7 +229,7 @@ def test_cached_and_uncached_promises_agree(which: int, minute: int, siblings: i
     network, route = ALL_ROUTES[which]
     t = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=minute)
     clear_caches()
-    cold = promise(route, t, network.nodes)
+    cold = promise(route, t, network)
     clear_caches()
     every = WORLD_ROUTES if network is WORLD else EVERY_DEFAULT_ROUTE
     shared = sorted(
@@ -237,8 +237,8 @@ def test_cached_and_uncached_promises_agree(which: int, minute: int, siblings: i
         key=lambda r: -sum(1 for a, b in zip(r, route, strict=False) if a is b),
     )
     for r in shared[:siblings]:
-        promise(r, t, network.nodes)
-    warm, again = promise(route, t, network.nodes), promise(route, t, network.nodes)
+        promise(r, t, network)
+    warm, again = promise(route, t, network), promise(route, t, network)
     first_day, pmf = uncached(route, t, network)
     for p in (warm, again):
         assert p.first_day == cold.first_day == first_day
@@ -278,7 +278,7 @@ def test_handling_is_read_at_the_boundaries() -> None:
     the grid leaves out the transit's negligible ends)."""
     checked = 0
     for route in DEFAULT_ROUTES:
-        legs = compile_route(route, DEFAULT.nodes, default_settings())
+        legs = compile_route(route, DEFAULT, default_settings())
         for i, leg in enumerate(legs[1:], 1):
             if not leg.handling_min or legs[i - 1].clear_after or leg.clear_before:
                 continue
@@ -292,7 +292,7 @@ def test_handling_is_read_at_the_boundaries() -> None:
     assert checked >= 10
 
 
-def _departures(legs: tuple[Leg, ...], i: int, t: datetime) -> Spikes:
+def _departures(legs: tuple[TimedLeg, ...], i: int, t: datetime) -> Spikes:
     departed = depart(legs[0], Spikes(np.array([utc_minutes(t)], dtype=np.int64), np.ones(1)))
     for leg, following in pairwise(legs[: i + 1]):
         departed = depart(following, arrive(leg, following, departed))
@@ -302,10 +302,10 @@ def _departures(legs: tuple[Leg, ...], i: int, t: datetime) -> Spikes:
 def test_departure_tables_list_every_departure() -> None:
     """A service's departures between two instants are exactly its cut-off instants on the
     days it runs, whatever was asked of its table before (years back and forth)."""
-    legs = compile_route(DEFAULT_ROUTES[0], DEFAULT.nodes, default_settings())
+    legs = compile_route(DEFAULT_ROUTES[0], DEFAULT, default_settings())
     for leg in legs:
         first_day = day_number(date(2025, 6, 1))
-        truth = leg.departures(first_day, 3 * 365)
+        truth = leg.departures.on_days(first_day, 3 * 365)
         n = len(truth)
         for a, b in ((n // 2, n * 2 // 3), (1, n // 10), (n - 30, n - 2), (0, 3), (n // 3,) * 2):
             found = departures_between(leg, int(truth[a]) - 1, int(truth[b]))
@@ -339,8 +339,8 @@ def test_grid_convolution_matches_monte_carlo(ids: tuple[str, ...]) -> None:
     engine's rounding up to the hour."""
     r = route(WORLD, *ids)
     t = datetime(2026, 3, 5, 22, 30, tzinfo=SHANGHAI)
-    p = promise(r, t, WORLD.nodes)
-    sim = simulate_route(r, np.full(4000, utc_minutes(t)), WORLD.nodes, np.random.default_rng(7))
+    p = promise(r, t, WORLD)
+    sim = simulate_route(r, np.full(4000, utc_minutes(t)), WORLD, np.random.default_rng(7))
     days = time_zone(p.tz).local_day(sim.delivered) - day_number(p.first_day)
     empirical = np.searchsorted(np.sort(days), np.arange(len(p.pmf)), side="right") / len(days)
     assert np.max(np.abs(empirical - p.cdf)) < 0.035
@@ -349,13 +349,13 @@ def test_grid_convolution_matches_monte_carlo(ids: tuple[str, ...]) -> None:
 def test_naive_order_time_is_refused() -> None:
     """An order time without a time zone is ambiguous and refused."""
     with pytest.raises(ValueError, match="time zone"):
-        promise(AIR_POSTAL, datetime(2026, 3, 5, 22, 30), WEEKLY.nodes)
+        promise(AIR_POSTAL, datetime(2026, 3, 5, 22, 30), WEEKLY)
 
 
 def test_broken_route_is_refused() -> None:
     """Services that do not connect are not a route."""
     with pytest.raises(ValueError, match="breaks"):
-        promise(route(WEEKLY, "feeder-yiw-pvg", "postal-es"), datetime.now(UTC), WEEKLY.nodes)
+        promise(route(WEEKLY, "feeder-yiw-pvg", "postal-es"), datetime.now(UTC), WEEKLY)
 
 
 # --- families and the CLI -----------------------------------------------------------------
@@ -379,7 +379,7 @@ def test_route_families() -> None:
 def test_best_per_family_has_the_earliest_p90() -> None:
     """Per family the chosen route's P90 is no later than any other route of the family."""
     t = datetime(2026, 6, 2, 9, 0, tzinfo=SHANGHAI)
-    everything = promise_all(WORLD_ROUTES, t, WORLD.nodes)
+    everything = promise_all(WORLD_ROUTES, t, WORLD)
     best = best_per_family(everything)
     assert len({b.family for b in best}) == len(best)
     for b in best:
