@@ -47,7 +47,6 @@ from api.middleware import RequestContext
 from api.openapi import with_models
 from api.quote_writer import QuoteWriter
 from api.routes import ROUTERS
-from api.routes.quotes import QuoteIntake
 from api.settings import Settings
 from api.store import Store
 from api.usage import UsageMeter
@@ -199,7 +198,6 @@ def create_app(settings: Settings | None = None, network: Network | None = None)
     problems.register(app)
     for router in ROUTERS:
         app.include_router(router)
-    app.add_middleware(QuoteIntake)  # added first: it runs inside RequestContext
     app.add_middleware(
         RequestContext,
         metrics=metrics,

@@ -92,6 +92,5 @@ def _unauthorized(detail: str) -> ProblemError:
     return ProblemError(401, "unauthorized", detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-quote_key = ApiKey("quote")  # also called by the quote intake (api.routes.quotes)
-QuoteKey = Annotated[StoredKey, Depends(quote_key)]
+QuoteKey = Annotated[StoredKey, Depends(ApiKey("quote"))]
 PromiseKey = Annotated[StoredKey, Depends(ApiKey("promise"))]

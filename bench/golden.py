@@ -95,7 +95,8 @@ def write_plan(out: Path) -> None:
 def _untimed(value: object) -> object:
     """The summary without its wall-clock figures (seconds and stage timings)."""
     if isinstance(value, dict):
-        return {k: "-" if k in ("seconds", "stage_seconds") else _untimed(v) for k, v in value.items()}
+        timed = ("seconds", "stage_seconds")
+        return {k: "-" if k in timed else _untimed(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_untimed(v) for v in value]
     return value

@@ -71,8 +71,10 @@ def add_key(
 
 
 def reset_postgres(url: str) -> None:
-    """Drop glocal's tables, so a test starts from an empty database."""
+    """Drop glocal's tables and the version tables, so a test starts from an empty database."""
     engine = sa.create_engine(engine_url(url))
     with engine.begin() as conn:
         metadata.drop_all(conn)
+        for table in ("alembic_version", "glocal_schema"):
+            conn.execute(sa.text(f"DROP TABLE IF EXISTS {table}"))
     engine.dispose()

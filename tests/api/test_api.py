@@ -200,9 +200,9 @@ def flushed_usage(
 def test_quote_posts_are_counted_as_routed(
     tiny_api: tuple[LiveServer, str], client: httpx.Client
 ) -> None:
-    """POST /v1/quotes skips FastAPI's routing (api.routes.quotes.QuoteIntake): it is still
-    counted under its route template, by status, and toward its key's usage; the same path
-    with another method, or with a trailing slash, is routed as before."""
+    """POST /v1/quotes is counted under its route template, by status, and toward its
+    key's usage; the same path with another method, or with a trailing slash, is routed
+    as FastAPI routes it (405, 307)."""
     key = add_key(tiny_api[1], "quote")
     assert client.post("/v1/quotes", json=tiny_order(), headers=bearer(key)).status_code == 201
     assert client.post("/v1/quotes", content=b"{", headers=bearer(key)).status_code == 400

@@ -448,19 +448,22 @@ def test_job_records_move_one_way_for_one_owner(database_url: str) -> None:
 def test_the_v3_upgrade_adds_the_plan_tables_as_a_fresh_database_has_them(
     database_url: str,
 ) -> None:
-    """An existing (version 2) database gains plan_jobs and webhook_secrets in place, with
-    the columns and types of a fresh one, and works."""
+    """An existing (version 2, before Alembic) database gains plan_jobs and
+    webhook_secrets in place, with the columns and types of a fresh one, and works."""
     import sqlalchemy as sa
 
-    from api.store import SCHEMA_VERSION, metadata, plan_jobs, webhook_secrets
+    from api.store import head, metadata, plan_jobs, webhook_secrets
 
     store = Store(database_url)
     with store.engine.begin() as conn:
         metadata.create_all(conn, tables=[t for t in metadata.sorted_tables
                                           if t not in (plan_jobs, webhook_secrets)])  # fmt: skip
+        conn.execute(sa.text("CREATE TABLE glocal_schema (version INTEGER PRIMARY KEY, "
+                             "applied_at TIMESTAMP NOT NULL)"))  # fmt: skip
         conn.execute(sa.text("INSERT INTO glocal_schema VALUES (1, '2026-01-01 00:00:00')"))
         conn.execute(sa.text("INSERT INTO glocal_schema VALUES (2, '2026-02-01 00:00:00')"))
-    assert store.upgrade() == SCHEMA_VERSION == 3
+    assert store.version() == "0002"
+    assert store.upgrade() == head() == "0003"
     inspector = sa.inspect(store.engine)
     for table in (plan_jobs, webhook_secrets):
         found = {c["name"]: c for c in inspector.get_columns(table.name)}

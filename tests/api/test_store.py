@@ -1,4 +1,4 @@
-"""api/store.py on a real SQLite file, and on a real PostgreSQL when one is configured."""
+"""api/store on a real SQLite file, and on a real PostgreSQL when one is configured."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 
 from api.auth import new_key
-from api.store import SCHEMA_VERSION, Store, StoredQuote, engine_url, quotes
+from api.store import Store, StoredQuote, engine_url, head, metadata, plan_jobs, quotes
 from carriers.errors import StoreError
 
-# The schema glocal 0.1 wrote (version 1): what an in-place upgrade starts from.
+# The schema glocal 0.1 wrote (version 1, before Alembic): an in-place upgrade starts there.
 V1_DDL = (
     "CREATE TABLE glocal_schema (version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)",
     "CREATE TABLE api_keys (key_id VARCHAR(32) PRIMARY KEY, name TEXT NOT NULL, "
@@ -43,15 +45,62 @@ def quote_row(quote_id: str, key_id: str, created: datetime, days: int = 30) -> 
     return StoredQuote(quote_id, key_id, "o-1", "ES", created, created + timedelta(days=days), body)
 
 
-def test_fresh_database_is_stamped_latest_and_upgrade_is_idempotent(database_url: str) -> None:
-    """An empty database gets the latest schema; upgrading again changes nothing."""
+def test_fresh_database_is_migrated_to_the_latest_and_upgrade_is_idempotent(
+    database_url: str,
+) -> None:
+    """An empty database runs every migration; upgrading again changes nothing."""
     store = Store(database_url)
-    assert store.version() == 0
-    assert store.upgrade() == SCHEMA_VERSION
-    assert store.upgrade() == SCHEMA_VERSION
-    assert store.version() == SCHEMA_VERSION
+    assert store.version() is None
+    assert store.upgrade() == head() == "0003"
+    assert store.upgrade() == head()
+    assert store.version() == head()
     assert store.ping()
     store.dispose()
+
+
+def test_the_migrations_build_exactly_the_tables_the_store_describes(store: Store) -> None:
+    """Alembic's own comparison finds no difference between the migrated database and
+    api.store.tables (columns, types, nullability, indexes, constraints)."""
+    with store.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+
+
+def test_a_database_of_the_last_release_upgrades_in_place(database_url: str) -> None:
+    """A database made by glocal before Alembic (version 3: its tables as create_all made
+    them, stamped in glocal_schema) is taken over in place: every row kept, the legacy
+    version table replaced by Alembic's, the schema the same as a new database's."""
+    engine = sa.create_engine(engine_url(database_url))
+    made = NOW - timedelta(days=3)
+    with engine.begin() as conn:
+        metadata.create_all(conn)
+        conn.execute(sa.text("CREATE TABLE glocal_schema (version INTEGER PRIMARY KEY, "
+                             "applied_at TIMESTAMP NOT NULL)"))  # fmt: skip
+        conn.execute(sa.text("INSERT INTO glocal_schema VALUES (3, '2026-11-01 00:00:00')"))
+        conn.execute(quotes.insert(), [vars(quote_row("q_kept", "k1", made))])
+        conn.execute(plan_jobs.insert(), [a_plan_job()])
+    engine.dispose()
+    store = Store(database_url)
+    key = new_key("old", ["quote"], now=NOW)
+    store.add_key(key.stored)
+    assert store.version() == "0003"
+    assert store.upgrade() == head()
+    assert store.version() == head()
+    assert not sa.inspect(store.engine).has_table("glocal_schema")
+    assert store.quote("q_kept", now=NOW) == quote_row("q_kept", "k1", made)
+    assert store.key(key.stored.key_id) == key.stored
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.select(plan_jobs.c.job_id)).scalars().all() == ["plan_kept"]
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+    store.dispose()
+
+
+def a_plan_job() -> dict[str, object]:
+    return {
+        "job_id": "plan_kept", "key_id": "k1", "state": "done", "idempotency_key": None,
+        "request_hash": "h", "options": "{}", "input_format": "csv", "input_bytes": 10,
+        "created_at": NOW, "attempts": 1, "cancel_requested": False, "progress": "[]",
+        "callback_attempts": 0,
+    }  # fmt: skip
 
 
 def test_upgrade_from_version_1_keeps_the_keys(database_url: str) -> None:
@@ -62,9 +111,9 @@ def test_upgrade_from_version_1_keeps_the_keys(database_url: str) -> None:
             conn.execute(sa.text(statement))
     engine.dispose()
     store = Store(database_url)
-    assert store.version() == 1
+    assert store.version() == "0001"
     store.upgrade()
-    assert store.version() == SCHEMA_VERSION
+    assert store.version() == head()
     old = store.key("0123456789ab")
     assert old is not None and old.name == "old" and old.rate_per_s is None
     assert old.created_at == datetime(2026, 1, 1, tzinfo=UTC)
@@ -74,11 +123,13 @@ def test_upgrade_from_version_1_keeps_the_keys(database_url: str) -> None:
 
 
 def test_a_newer_schema_is_refused(store: Store) -> None:
-    """A database written by a later glocal is not touched."""
+    """A database written by a later glocal (a revision this one does not know) is not
+    touched."""
     with store.engine.begin() as conn:
-        conn.execute(sa.text("INSERT INTO glocal_schema VALUES (99, '2030-01-01 00:00:00')"))
-    with pytest.raises(StoreError, match="newer than this glocal"):
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0099'"))
+    with pytest.raises(StoreError, match="newer glocal"):
         store.upgrade()
+    assert store.version() == "0099"
 
 
 def test_keys_round_trip_and_revoke(store: Store) -> None:
@@ -119,8 +170,8 @@ def test_a_batch_of_quotes_is_stored_whole_or_not_at_all(store: Store) -> None:
 
 
 def test_sqlite_quotes_are_written_as_sqlalchemy_writes_them(tmp_path: Path) -> None:
-    """SQLite's quotes go in on a connection of their own, past SQLAlchemy's execution:
-    the columns hold what SQLAlchemy's own insert writes (times in UTC, same text)."""
+    """SQLite's quotes go in on the writer's held connection: the columns hold what a
+    pooled connection's insert writes (times in UTC, same text)."""
     store = Store(f"sqlite:///{tmp_path / 'q.sqlite3'}")
     store.upgrade()
     madrid = NOW.astimezone(timezone(timedelta(hours=1))) + timedelta(microseconds=7)

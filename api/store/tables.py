@@ -1,0 +1,107 @@
+"""The store's tables, as the latest migration leaves them (`api/store/migrations/`).
+
+Times are aware datetimes stored in UTC (`UtcDateTime`); only a salted hash of each API
+key is kept (see `api.auth`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+
+class UtcDateTime(sa.types.TypeDecorator[datetime]):
+    """An aware datetime, stored in UTC, read back aware (SQLite keeps no offset)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = sa.MetaData()
+
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    sa.Column("key_id", sa.String(32), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("scopes", sa.Text, nullable=False),  # space-separated
+    sa.Column("salt", sa.String(64), nullable=False),  # hex
+    sa.Column("key_hash", sa.String(128), nullable=False),  # hex sha256(salt + secret)
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("revoked_at", UtcDateTime),
+    sa.Column("rate_per_s", sa.Float),  # NULL: the service default
+    sa.Column("burst", sa.Integer),
+)
+
+quotes = sa.Table(
+    "quotes",
+    metadata,
+    sa.Column("quote_id", sa.String(64), primary_key=True),
+    sa.Column("key_id", sa.String(32), nullable=False),
+    sa.Column("order_id", sa.Text, nullable=False),
+    sa.Column("market", sa.String(8), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False, index=True),
+    sa.Column("body", sa.Text, nullable=False),  # the JSON answered, as sent
+)
+
+usage = sa.Table(
+    "usage",
+    metadata,
+    sa.Column("key_id", sa.String(32), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("route", sa.String(100), primary_key=True),
+    sa.Column("requests", sa.BigInteger, nullable=False),
+)
+
+plan_jobs = sa.Table(
+    "plan_jobs",
+    metadata,
+    sa.Column("job_id", sa.String(40), primary_key=True),
+    sa.Column("key_id", sa.String(32), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False, index=True),
+    sa.Column("idempotency_key", sa.String(255)),
+    sa.Column("request_hash", sa.String(64), nullable=False),
+    sa.Column("options", sa.Text, nullable=False),  # JSON
+    sa.Column("input_format", sa.String(16), nullable=False),  # csv, parquet
+    sa.Column("input_bytes", sa.BigInteger, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("started_at", UtcDateTime),
+    sa.Column("finished_at", UtcDateTime),
+    sa.Column("heartbeat_at", UtcDateTime),
+    sa.Column("owner", sa.String(80)),  # the runner that holds a running job
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("cancel_requested", sa.Boolean, nullable=False),
+    sa.Column("progress", sa.Text, nullable=False),  # JSON list of stages
+    sa.Column("error", sa.Text),  # JSON problem document
+    sa.Column("outcome", sa.Text),  # JSON: the plan's headline figures
+    sa.Column("callback_url", sa.Text),
+    sa.Column("callback_state", sa.String(16)),  # pending, delivered, failed
+    sa.Column("callback_attempts", sa.Integer, nullable=False),
+    sa.Column("callback_next_at", UtcDateTime),
+    sa.Column("callback_error", sa.Text),
+    sa.UniqueConstraint("key_id", "idempotency_key", name="uq_plan_jobs_idempotency"),
+)
+
+webhook_secrets = sa.Table(
+    "webhook_secrets",
+    metadata,
+    sa.Column("key_id", sa.String(32), primary_key=True),
+    sa.Column("secret", sa.String(128), nullable=False),  # HMAC needs it in clear
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
