@@ -31,7 +31,6 @@ import gc
 import logging
 import logging.config
 from collections.abc import AsyncIterator
-from typing import Any
 
 from fastapi import FastAPI
 
@@ -47,6 +46,7 @@ from api.middleware import RequestContext
 from api.openapi import with_models
 from api.quote_writer import QuoteWriter
 from api.routes import ROUTERS
+from api.schemas import carriers_body, summary_body
 from api.settings import Settings
 from api.store import Store
 from api.usage import UsageMeter
@@ -80,28 +80,9 @@ def build_state(settings: Settings, metrics: Metrics, network: Network | None) -
         limiter=RateLimiter(settings.rate_limit, settings.rate_burst, settings.workers),
         usage=UsageMeter(store),
         metrics=metrics,
-        summary=network_summary(network),
-        carriers=carriers_of(network),
+        summary=summary_body(summarize(network), network.source.name if network.source else None),
+        carriers=carriers_body(network),
     )
-
-
-def network_summary(network: Network) -> dict[str, Any]:
-    """The summary, naming the network directory but not where it lies on the server."""
-    summary = summarize(network)
-    summary["network"] = network.source.name if network.source else None
-    return summary
-
-
-def carriers_of(network: Network) -> list[dict[str, Any]]:
-    by_carrier: dict[str, list[dict[str, Any]]] = {c: [] for c in network.carrier_names}
-    for s in sorted(network.services, key=lambda s: s.id):
-        by_carrier.setdefault(s.carrier, []).append(
-            {"id": s.id, "name": s.name, "from": s.from_node, "to": s.to_node, "mode": s.mode}
-        )
-    return [
-        {"id": c, "name": network.carrier_names.get(c, c), "services": services}
-        for c, services in sorted(by_carrier.items())
-    ]
 
 
 def start_jobs(state: AppState) -> tuple[PlanJobs, WebhookSender]:
@@ -205,5 +186,5 @@ def create_app(settings: Settings | None = None, network: Network | None = None)
         max_body=settings.max_body_bytes,
         upload_caps={"/v1/plans": settings.plan_max_upload_bytes},
     )
-    app.openapi = lambda: with_models(app)  # type: ignore[method-assign]
+    app.openapi = lambda: with_models(app, settings)  # type: ignore[method-assign]
     return app

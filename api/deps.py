@@ -37,7 +37,7 @@ class AppState:
     usage: UsageMeter
     metrics: Metrics
     summary: dict[str, Any]
-    carriers: list[dict[str, Any]]
+    carriers: dict[str, Any]
 
 
 async def get_state(request: Request) -> AppState:

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from api.problems import HTTP_TITLES, PROBLEM_JSON
 from api.schemas import OrderRequest, ProblemDetails, PromiseRequest
+from api.settings import Settings
 
 REF = "#/components/schemas/{model}"
 DOCUMENTED_MODELS: tuple[type[BaseModel], ...] = (OrderRequest, PromiseRequest, ProblemDetails)
@@ -53,8 +54,9 @@ def json_body(model: type[BaseModel], examples: dict[str, Any]) -> dict[str, Any
     }
 
 
-def with_models(app: FastAPI) -> dict[str, Any]:
-    """The app's OpenAPI document, with the request and problem models in components."""
+def with_models(app: FastAPI, settings: Settings) -> dict[str, Any]:
+    """The app's OpenAPI document, with the request and problem models in components and
+    the caps this server applies (`settings`) on the lists they hold."""
     if app.openapi_schema:
         return app.openapi_schema
     schema = get_openapi(
@@ -69,5 +71,11 @@ def with_models(app: FastAPI) -> dict[str, Any]:
         for name, definition in found.pop("$defs", {}).items():
             components.setdefault(name, definition)
         components[model.__name__] = found
+    for request, field, cap in (
+        ("OrderRequest", "parcels", settings.max_parcels),
+        ("OrderRequest", "items", settings.max_items),
+        ("PromiseRequest", "destinations", settings.max_destinations),
+    ):
+        components[request]["properties"][field]["maxItems"] = cap
     app.openapi_schema = schema
     return schema

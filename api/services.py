@@ -1,27 +1,25 @@
 """What each route does, one function per route, over the app's state: parse and cap the
-request, call the engine (`routing`), store and count. No pricing or routing here."""
+request, call the engine (`routing`), write its records as the contract says
+(`api.schemas`), store and count. No pricing or routing here."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import orjson
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from api.deps import AppState
 from api.problems import ProblemError, field_path
-from api.schemas import OrderRequest, PromiseRequest
-from api.settings import Settings
+from api.schemas import PromiseRequest, excluded_body, promises_body, quote_body
 from api.store import StoredKey, StoredQuote
 from carriers.errors import InvalidOrder, Problem, UnknownNode
+from carriers.places import is_country
 from routing.orders import Order, parse_order
-from routing.quote import product_promises, quote
-from routing.quote.records import quote_json
-
-M = TypeVar("M", bound=BaseModel)
+from routing.quote import Quote, product_order, product_promises, quote
 
 
 def read_json(body: bytes) -> Any:
@@ -32,68 +30,24 @@ def read_json(body: bytes) -> Any:
         raise ProblemError(400, "malformed_json", f"the body is not JSON: {exc}") from None
 
 
-def invalid(where: str, problems: list[Problem]) -> Exception:
-    """A 422: an invalid order (`where` "order") or another invalid request body."""
-    if where == "order":
-        return InvalidOrder(problems)
+def invalid(problems: list[Problem]) -> ProblemError:
+    """A 422 for a request body other than an order, listing its problems by field."""
     detail = "; ".join(f"{p.field}: {p.message}" for p in problems)
     return ProblemError(422, "invalid_request", detail, errors=problems)
 
 
-def check_counts(data: Any, caps: dict[str, int], where: str) -> None:
-    """Refuse lists longer than their cap before any work is done on them (422)."""
-    if not isinstance(data, dict):
-        return
-    problems = [
-        Problem(where, name, f"at most {cap} per request, got {len(data[name])}")
-        for name, cap in caps.items()
-        if isinstance(data.get(name), list) and len(data[name]) > cap
-    ]
-    if problems:
-        raise invalid(where, problems)
-
-
-def check_shape(model: type[M], data: Any, where: str) -> M:
-    """The documented JSON types, as a net under the domain parser: a field of the wrong
-    JSON type that the parser lets through is a 422 too, never an engine failure."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        problems = [Problem(where, field_path(e["loc"]), e["msg"]) for e in exc.errors()]
-        raise invalid(where, problems) from None
-
-
-def parse_order_request(data: Any) -> Order:
-    """The domain parser's Order (its messages, by field), with the documented JSON types
-    checked as well. A body whose shape trips the parser itself (an object where a list
-    belongs) is a 422 naming the field; were the shape right, the crash is ours (500)."""
-    try:
-        order = parse_order(data)
-    except (AttributeError, TypeError):
-        check_shape(OrderRequest, data, "order")
-        raise
-    check_shape(OrderRequest, data, "order")
-    return order
-
-
-def order_caps(settings: Settings) -> dict[str, int]:
-    return {"parcels": settings.max_parcels, "items": settings.max_items}
-
-
 async def create_quote(state: AppState, key: StoredKey, body: bytes) -> StoredQuote:
     """Quote one order, store the answer (the very JSON the client gets) for
-    `quote_ttl_days`, count it by market. The quote is computed on the event loop (CPU,
-    no I/O); the write is a group commit (`api.quote_writer`)."""
-    data = read_json(body)
-    check_counts(data, order_caps(state.settings), "order")
-    order = parse_order_request(data)
+    `quote_ttl_days`, count it by market. The order is parsed and validated once, by the
+    domain's parser; the quote is computed on the event loop (CPU, no I/O); the write is a
+    group commit (`api.quote_writer`)."""
+    order = parse_order(read_json(body), state.settings.order_limits)
     try:
         found = quote(order, state.network)
     except UnknownNode as exc:
         raise InvalidOrder([Problem("order", "origin", exc.message)]) from None
-    answer = quote_json(found)
-    if not answer["options"]:
-        raise no_route(order, answer["excluded"])
+    if not found.options:
+        raise no_route(order, found)
     now = datetime.now(UTC)
     stored = StoredQuote(
         quote_id=found.quote_id,
@@ -102,16 +56,16 @@ async def create_quote(state: AppState, key: StoredKey, body: bytes) -> StoredQu
         market=order.destination.country,
         created_at=now,
         expires_at=now + timedelta(days=state.settings.quote_ttl_days),
-        body=orjson.dumps(answer).decode(),  # compact UTF-8, as json.dumps, ~10x faster
+        body=orjson.dumps(quote_body(found)).decode(),  # compact UTF-8, as json.dumps
     )
     await state.quotes.save(stored)
     state.metrics.quotes.labels(order.destination.country).inc()
     return stored
 
 
-def no_route(order: Order, excluded: list[dict[str, Any]]) -> ProblemError:
+def no_route(order: Order, found: Quote) -> ProblemError:
     """No option at all: a 422 naming the reasons, with the engine's `excluded` list."""
-    codes = sorted({r["code"] for e in excluded for r in e["reasons"]})
+    codes = sorted({r.code for e in found.excluded for r in e.reasons})
     where = f"{order.destination.country} {order.destination.postal_code}"
     return ProblemError(
         422,
@@ -119,7 +73,7 @@ def no_route(order: Order, excluded: list[dict[str, Any]]) -> ProblemError:
         f"nothing in the network can carry this order from {order.origin} to {where}"
         + (f" ({', '.join(codes)})" if codes else ""),
         title="No route can carry this order",
-        extensions={"excluded": excluded},
+        extensions={"excluded": excluded_body(found.excluded)},
     )
 
 
@@ -144,40 +98,60 @@ PRODUCT_FIELDS = (
     ("origin", "product.origin"),
     ("seller", "product.seller"),
     ("created_at", "at"),
+    ("destination.", "destinations[0]."),
 )
 
 
-def _request_field(field: str, destination: int) -> str:
-    """An order field path of the i-th destination's standard order, as the request's."""
-    if field.startswith("destination."):
-        return f"destinations[{destination}].{field.removeprefix('destination.')}"
+def _request_field(field: str) -> str:
+    """A field path of the product's order, as the request's."""
     for order_field, request_field in PRODUCT_FIELDS:
         if field.startswith(order_field):
             return request_field + field.removeprefix(order_field)
     return field
 
 
-async def create_promises(state: AppState, body: bytes) -> dict[str, Any]:
-    """Per destination, the promise dates and price range of one unit of a product.
+def promise_request(data: Any, max_destinations: int) -> PromiseRequest:
+    """The request's shape (422 naming each bad field), its destinations capped and known."""
+    listed = data.get("destinations") if isinstance(data, dict) else None
+    if isinstance(listed, list) and len(listed) > max_destinations:
+        message = f"at most {max_destinations} per request, got {len(listed)}"
+        raise invalid([Problem("request", "destinations", message)])
+    try:
+        request = PromiseRequest.model_validate(data)
+    except ValidationError as exc:
+        found = [Problem("request", field_path(e["loc"]), e["msg"]) for e in exc.errors()]
+        raise invalid(found) from None
+    unknown = [
+        Problem("request", f"destinations[{i}].country", f"unknown ISO 3166-1 alpha-2 country "
+                f"{d.country.upper()!r}")
+        for i, d in enumerate(request.destinations) if not is_country(d.country.upper())
+    ]  # fmt: skip
+    if unknown:
+        raise invalid(unknown)
+    return request
 
-    Destinations are answered one by one, giving the event loop back between them, so a
-    request of 200 destinations does not stall the other requests of this worker."""
+
+async def create_promises(state: AppState, body: bytes) -> dict[str, Any]:
+    """Per destination, the promise dates and price range of one unit of a product. The
+    product's order is parsed once, then quoted to each destination in turn, giving the
+    event loop back between them: 200 destinations do not stall this worker's other
+    requests."""
     data = read_json(body)
-    check_counts(data, {"destinations": state.settings.max_destinations}, "request")
-    request = check_shape(PromiseRequest, data, "request")
+    request = promise_request(data, state.settings.max_destinations)
     at = request.at or datetime.now(UTC)
-    answers: list[dict[str, Any]] = []
-    for i, d in enumerate(request.destinations):
-        destination = [(d.country.upper(), d.postal_code)]
+    destinations = [(d.country.upper(), d.postal_code) for d in request.destinations]
+    try:
+        product = parse_order(product_order(data["product"], destinations[0], at))
+    except InvalidOrder as exc:
+        raise invalid([Problem("request", _request_field(p.field), p.message)
+                       for p in exc.problems]) from None  # fmt: skip
+    answers = []
+    for destination in destinations:
         try:
-            answers += product_promises(state.network, data["product"], destination, at,
+            answers += product_promises(state.network, product, [destination], at,
                                         request.currency)  # fmt: skip
-        except InvalidOrder as exc:
-            problems = [Problem("request", _request_field(p.field, i), p.message)
-                        for p in exc.problems]  # fmt: skip
-            raise invalid("request", problems) from None
         except UnknownNode as exc:
-            raise invalid("request", [Problem("request", "product.origin", exc.message)]) from None
-        state.metrics.promises.labels(destination[0][0]).inc()
+            raise invalid([Problem("request", "product.origin", exc.message)]) from None
+        state.metrics.promises.labels(destination[0]).inc()
         await asyncio.sleep(0)
-    return {"at": at.isoformat(), "destinations": answers}
+    return promises_body(at, answers)

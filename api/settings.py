@@ -41,6 +41,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from routing.orders import OrderLimits
+
 DEFAULT_DATABASE_URL = "sqlite:///glocal.sqlite3"
 
 
@@ -60,6 +62,10 @@ class Settings(BaseSettings):
     key_cache_seconds: float = Field(default=2.0, ge=0)
     usage_flush_seconds: float = Field(default=5.0, gt=0)
     log_level: str = "INFO"
+
+    @property
+    def order_limits(self) -> OrderLimits:
+        return OrderLimits(self.max_parcels, self.max_items)
 
     # plan jobs (`/v1/plans`, `api.jobs`) and their webhooks (`api.webhooks`)
     plans_dir: Path | None = None

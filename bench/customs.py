@@ -42,7 +42,7 @@ def workload(network: Network, engine: Engine, n: int) -> Work:
     for document in random_orders(n):
         order = parse_order(document)
         lanes = order_lanes(net, order, engine.fx, order.created_at.date())
-        found = pareto_routes(net, net.node_index[order.origin], lanes.lanes, MAX_ROUTES)
+        found = pareto_routes(net, net.node_index[order.origin], lanes, MAX_ROUTES)
         routes = []
         for f in found:
             route = tuple(net.services[k] for k in f.services)

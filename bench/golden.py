@@ -27,13 +27,13 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from api.schemas import promises_body, quote_body
 from bench.orders import MARKETS, ORIGINS, random_orders
 from carriers.errors import GlocalError
 from routing.network import Network, load_network
 from routing.orders import parse_order
 from routing.promise import candidate_routes, promise_all
-from routing.quote import product_promises, quote
-from routing.quote.records import quote_json
+from routing.quote import product_order, product_promises, quote
 
 GLOCAL = [sys.executable, "-c", "from api.cli import main; main()"]
 PRODUCT = {
@@ -49,7 +49,7 @@ def write_quotes(network: Network, out: Path) -> None:
     with (out / "quotes.jsonl").open("wb") as f:
         for document in documents:
             try:
-                body = orjson.dumps(quote_json(quote(parse_order(document), network)))
+                body = orjson.dumps(quote_body(quote(parse_order(document), network)))
                 body = re.sub(rb'"quote_id":"q_[0-9a-f]{32}"', b'"quote_id":"Q"', body)
             except GlocalError as exc:
                 body = f"error {exc.code}: {exc.message}".encode()
@@ -59,9 +59,9 @@ def write_quotes(network: Network, out: Path) -> None:
 def write_product(network: Network, out: Path) -> None:
     at = datetime(2026, 11, 26, 2, tzinfo=UTC)
     destinations = [(country, market[1][0]) for country, market in MARKETS.items()]
-    (out / "product.json").write_bytes(
-        orjson.dumps(product_promises(network, PRODUCT, destinations, at))
-    )
+    product = parse_order(product_order(PRODUCT, destinations[0], at))
+    answers = product_promises(network, product, destinations, at)
+    (out / "product.json").write_bytes(orjson.dumps(promises_body(at, answers)["destinations"]))
 
 
 def write_promises(network: Network, out: Path) -> None:

@@ -1,8 +1,10 @@
 """Orders: the validated, unit-normalised input of a quote, a promise or a plan.
 
-`parse_order(data)` takes the JSON contract (see README) and returns an `Order`, or raises
-`InvalidOrder` listing every problem with its field path (`items[1].hs_code`). Weights
-arrive in kg or lb, lengths in cm or in; inside glocal they are kg and cm.
+`parse_order(data, limits)` takes the JSON contract (see README) and returns an `Order`,
+or raises `InvalidOrder` listing every problem with its field path (`items[1].hs_code`):
+whatever JSON it is given, it never fails otherwise (a property test holds it). It is the
+one validator of an order, for the API, the CLI and the planner alike. Weights arrive in
+kg or lb, lengths in cm or in; inside glocal they are kg and cm.
 """
 
 from __future__ import annotations
@@ -27,6 +29,14 @@ IN_CM = Decimal("2.54")
 class Incoterm(StrEnum):
     DDP = "DDP"  # duties paid by the seller, collected from the buyer at checkout
     DAP = "DAP"  # duties paid by the buyer on delivery
+
+
+@dataclass(frozen=True)
+class OrderLimits:
+    """How much one order may hold (the service's caps: `api.settings.Settings`)."""
+
+    max_parcels: int
+    max_items: int
 
 
 @dataclass(frozen=True)
@@ -169,12 +179,14 @@ class _Reader:
         value = obj.get(key)
         if value is None:
             return None
-        try:
-            return kind(value)
-        except ValueError:
-            allowed = ", ".join(m.value for m in kind)
-            self.fail(_join(path, key), f"must be one of {allowed}, got {value!r}")
-            return None
+        if isinstance(value, str):
+            try:
+                return kind(value)
+            except ValueError:
+                pass
+        allowed = ", ".join(m.value for m in kind)
+        self.fail(_join(path, key), f"must be one of {allowed}, got {value!r}")
+        return None
 
     def each(self, obj: Mapping[str, Any], key: str, path: str) -> list[tuple[str, Mapping]]:
         value = self.get(obj, key, path)
@@ -242,9 +254,11 @@ def _money(r: _Reader, obj: Mapping[str, Any], path: str) -> Money | None:
 
 
 def _item(r: _Reader, path: str, obj: Mapping[str, Any]) -> Item | None:
-    hs_code = str(obj.get("hs_code") or "").replace(".", "")
+    given = obj.get("hs_code")
+    hs_code = given.replace(".", "") if isinstance(given, str) else ""
     if not (hs_code.isdigit() and 6 <= len(hs_code) <= 10):
-        r.fail(f"{path}.hs_code", "must be 6-10 digits")
+        kind = "6-10 digits" if isinstance(given, str) else "a string of 6-10 digits"
+        r.fail(f"{path}.hs_code", f"must be {kind}")
     quantity = obj.get("quantity", 1)
     if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
         r.fail(f"{path}.quantity", f"must be a whole number >= 1, got {quantity!r}")
@@ -270,8 +284,24 @@ def _address(r: _Reader, obj: Any) -> Address:
     if country and not is_country(country):
         r.fail("destination.country", f"unknown ISO 3166-1 alpha-2 country {country!r}")
     postal = r.text(obj, "postal_code", "destination")
-    lat, lon = obj.get("lat"), obj.get("lon")
-    return Address(country, postal, str(obj.get("city") or ""), lat, lon)
+    city = r.text(obj, "city", "destination", required=False)
+    lat = _coordinate(r, obj, "lat", 90)
+    lon = _coordinate(r, obj, "lon", 180)
+    return Address(country, postal, city, lat, lon)
+
+
+def _coordinate(r: _Reader, obj: Mapping[str, Any], key: str, bound: float) -> float | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not -bound <= value <= bound
+    ):
+        r.fail(f"destination.{key}", f"must be a number from {-bound} to {bound}, got {value!r}")
+        return None
+    return float(value)
 
 
 def _when(r: _Reader, value: Any, path: str, parse: Callable[[str], Any]) -> Any:
@@ -328,10 +358,13 @@ def _table(r: _Reader, data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     return value
 
 
-def parse_order(data: Any) -> Order:
-    """Validate an order document; raises InvalidOrder with every problem found."""
+def parse_order(data: Any, limits: OrderLimits | None = None) -> Order:
+    """Validate an order document; raises InvalidOrder with every problem found. With
+    `limits`, lists longer than their cap are refused before any work is done on them."""
     if not isinstance(data, Mapping):
         raise InvalidOrder([Problem("order", "", "must be a JSON object")])
+    if limits is not None:
+        _check_counts(data, limits)
     r = _Reader()
     order_id = r.text(data, "order_id", "")
     origin = r.text(data, "origin", "")
@@ -355,3 +388,14 @@ def parse_order(data: Any) -> Order:
         created_at,
         **options,
     )
+
+
+def _check_counts(data: Mapping[str, Any], limits: OrderLimits) -> None:
+    caps = {"parcels": limits.max_parcels, "items": limits.max_items}
+    problems = [
+        Problem("order", name, f"at most {cap} per request, got {len(data[name])}")
+        for name, cap in caps.items()
+        if isinstance(data.get(name), list) and len(data[name]) > cap
+    ]
+    if problems:
+        raise InvalidOrder(problems)

@@ -24,3 +24,9 @@ def tiny_copy(tmp_path: Path) -> Path:
     target = tmp_path / "tiny"
     shutil.copytree(DATA / "tiny", target)
     return target
+
+
+@pytest.fixture(scope="session")
+def default_world() -> Network:
+    """The embedded default world (data/), loaded once for the whole run."""
+    return load_network()

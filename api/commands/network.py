@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api.schemas import summary_body
 from carriers.errors import InvalidNetwork
 from routing.network import load_network
 from routing.network.summary import summarize
@@ -32,20 +33,21 @@ def summary(
 ) -> None:
     """Counts by node kind, mode and carrier; what each origin reaches, by which modes."""
     figures = summarize(load_network(network))
+    source = str(figures.source) if figures.source else None
     if as_json:
-        typer.echo(json.dumps(figures, indent=2))
+        typer.echo(json.dumps(summary_body(figures, source), indent=2))
         return
     console.print(
-        f"[bold]{figures['nodes']}[/] nodes, [bold]{figures['services']}[/] services, "
-        f"[bold]{figures['carriers']}[/] carriers from {figures['network']}"
+        f"[bold]{figures.nodes}[/] nodes, [bold]{figures.services}[/] services, "
+        f"[bold]{figures.carriers}[/] carriers from {source}"
     )
-    console.print(_counts("nodes by kind", figures["nodes_by_kind"]))
-    console.print(_counts("services by mode", figures["services_by_mode"]))
-    console.print(_counts("services by carrier", figures["services_by_carrier"]))
+    console.print(_counts("nodes by kind", figures.nodes_by_kind))
+    console.print(_counts("services by mode", figures.services_by_mode))
+    console.print(_counts("services by carrier", figures.services_by_carrier))
     reach = Table(title="reach: destination countries per origin, with the modes used")
     reach.add_column("origin")
     reach.add_column("destinations (modes)")
-    for origin, lanes in figures["reach"].items():
+    for origin, lanes in figures.reach.items():
         cells = [f"{country} ({', '.join(modes)})" for country, modes in lanes.items()]
         reach.add_row(origin, "\n".join(cells))
     console.print(reach)

@@ -13,11 +13,11 @@ from rich.console import Console
 from rich.table import Table
 
 from api.commands.network import NetworkOption
+from api.schemas import quote_body
 from carriers.errors import InvalidOrder, Problem
 from routing.network import load_network
 from routing.orders import parse_order
 from routing.quote import Option, Quote, quote
-from routing.quote.records import quote_json
 
 # A wide page when printing to a file or a pipe; a terminal keeps its own width.
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -44,7 +44,7 @@ def quote_command(
     when = _when(at)
     result = quote(parse_order(read_order(order)), load_network(network), when, currency, locale)
     if as_json:
-        typer.echo(json.dumps(quote_json(result), indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(quote_body(result), indent=2, ensure_ascii=False))
     else:
         print_quote(result)
 

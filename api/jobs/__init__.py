@@ -6,7 +6,7 @@ service.py   what each route does: upload -> job, read, cancel, result files
 runner.py    the server's thread that runs queued jobs, each in a process of its own
 work.py      that process: plan the job's orders, write its files, record the outcome
 files.py     where a job's data lie (`GLOCAL_PLANS_DIR`)
-views.py     a job as the API shows it; schemas.py its JSON shape
+views.py     a job as the API shows it (its JSON shape: api.schemas.plans)
 """
 
 from api.jobs.records import STATES, JobRecords, PlanJob

@@ -27,4 +27,4 @@ async def network_summary(state: StateDep) -> dict[str, Any]:
 @router.get("/carriers", response_model=CarriersResponse, summary="Carriers and services")
 async def carriers(state: StateDep) -> dict[str, Any]:
     """Every carrier of the network with its services (lane offers)."""
-    return {"carriers": state.carriers}
+    return state.carriers

@@ -11,11 +11,11 @@ from fastapi.responses import FileResponse
 from api.deps import ApiKey
 from api.jobs import service
 from api.jobs.options import MEDIA_TYPES, PlanOptions
-from api.jobs.schemas import PlanJobOut, WebhookSecret
 from api.jobs.service import PlanJobs
 from api.jobs.views import job_view
 from api.openapi import problems
 from api.problems import ProblemError
+from api.schemas.plans import PlanJobOut, WebhookSecret
 from api.store import StoredKey
 
 router = APIRouter(prefix="/v1", tags=["plans"])

@@ -8,10 +8,11 @@ It uses the network, customs and promise engines; nothing else imports it but th
 """
 
 from routing.quote.engine import Engine, engine_for, quote
-from routing.quote.product import product_promises
+from routing.quote.product import DestinationPromise, Window, product_order, product_promises
 from routing.quote.records import Excluded, Leg, Line, Message, Option, PromiseDates, Quote
 
 __all__ = [
+    "DestinationPromise",
     "Engine",
     "Excluded",
     "Leg",
@@ -20,7 +21,9 @@ __all__ = [
     "Option",
     "PromiseDates",
     "Quote",
+    "Window",
     "engine_for",
+    "product_order",
     "product_promises",
     "quote",
 ]

@@ -7,7 +7,7 @@ builds per-query structures beyond a handful of vectors.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -28,21 +28,27 @@ from routing.network.lanes import (
     lane_place,
 )
 from routing.orders import Order
-from routing.quote.search import Lanes
 
+NO_GROUP = -1  # a lane that clears no import
 RANKING_CURRENCY = "EUR"  # lane costs are compared in one currency; answers use the buyer's
 NOT_PRICEABLE_BIT = 1 << 62
 
 
 @dataclass(frozen=True)
 class OrderLanes:
-    lanes: Lanes
-    blocks: (
-        np.ndarray
-    )  # int64 bitmask per service (routing.network.lanes.BLOCKS, NOT_PRICEABLE_BIT)
-    prices: np.ndarray  # int64 minor units per service in its card's currency, all parcels
-    parcels: tuple[ParcelCharges, ...]  # each parcel's charges on the priced lanes
-    position: dict[int, int]  # a priced lane's service index -> its place in `parcels`
+    """What one order makes of every lane (arrays indexed like `compiled.services`): what
+    the route search reads (cost, days, allowed, target, group) and what pricing and the
+    exclusions read (blocks, prices, each parcel's charges)."""
+
+    cost: np.ndarray  # float64 ranking cost, one common currency's minor units
+    days: np.ndarray  # float64 time criterion (P90 transit, handling, departure wait)
+    allowed: np.ndarray  # bool: the lane may carry this order
+    target: np.ndarray  # bool: the lane ends in a zone covering the buyer's postal code
+    group: np.ndarray  # int: customs regime group of a clearing lane, NO_GROUP otherwise
+    blocks: np.ndarray  # int64 bitmask per lane (routing.network.lanes.BLOCKS and below)
+    prices: np.ndarray  # int64 minor units per lane in its card's currency, all parcels
+    parcels: tuple[ParcelCharges, ...] = ()  # each parcel's charges on the priced lanes
+    position: dict[int, int] = field(default_factory=dict)  # priced lane -> its place there
 
     def charges(self, k: int, currency: str) -> list[Charge]:
         """Every parcel's itemised charges on service k (as `price_parcel` gives them)."""
@@ -83,12 +89,9 @@ def order_lanes(
     cost = prices * _to_ranking(net, fx, at, memo)[net.currency_index]
     allowed = (blocks == 0) & (dest.heading | dest.target)
     return OrderLanes(
-        Lanes(cost, net.search_days, allowed, dest.target, net.regime_group),
-        blocks,
-        prices,
-        parcels,
-        dest.position,
-    )
+        cost, net.search_days, allowed, dest.target, net.regime_group,
+        blocks, prices, parcels, dest.position,
+    )  # fmt: skip
 
 
 def _destination(

@@ -21,22 +21,8 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 
-import numpy as np
-
 from routing.network import CompiledNetwork
-
-NO_GROUP = -1
-
-
-@dataclass(frozen=True)
-class Lanes:
-    """What one order makes of every service (arrays indexed like compiled.services)."""
-
-    cost: np.ndarray  # float64 ranking cost, one common currency's minor units
-    days: np.ndarray  # float64 time criterion (P90 transit, handling, departure wait)
-    allowed: np.ndarray  # bool: the lane may carry this order
-    target: np.ndarray  # bool: the lane ends in a zone covering the buyer's postal code
-    group: np.ndarray  # int: customs regime group of a clearing lane, NO_GROUP otherwise
+from routing.quote.order_lanes import NO_GROUP, OrderLanes
 
 
 @dataclass(frozen=True)
@@ -84,7 +70,7 @@ def _dominated(cost: float, days: float, group: int, left: frozenset[str], front
 
 
 def pareto_routes(
-    net: CompiledNetwork, origin: int, lanes: Lanes, limit: int = 10, labels_per_node: int = 24
+    net: CompiledNetwork, origin: int, lanes: OrderLanes, limit: int = 10, labels_per_node: int = 24
 ) -> list[Found]:
     """Pareto-optimal routes (within each customs group), cheapest first, at most `limit`."""
     # element by element, lists are much faster than arrays (same float64 arithmetic)

@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
+from api.schemas import quote_body
 from carriers import compiled
 from routing.network import load_network
 from routing.orders import parse_order
 from routing.quote import quote
-from routing.quote.records import quote_json
 
 ROOT = Path(__file__).parents[2]
 MARKETS = (
@@ -65,7 +65,7 @@ def answers() -> list[dict[str, Any]]:
     network = load_network()
     out = []
     for document in orders():
-        answer = quote_json(quote(parse_order(document), network))
+        answer = quote_body(quote(parse_order(document), network))
         del answer["quote_id"]
         out.append(answer)
     return out

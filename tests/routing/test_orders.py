@@ -8,11 +8,11 @@ import pickle
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carriers.errors import InvalidOrder
-from routing.orders import parse_order
+from routing.orders import OrderLimits, parse_order
 
 GOOD: dict[str, Any] = {
     "order_id": "A1",
@@ -96,3 +96,45 @@ def test_an_order_travels_by_pickle_whole() -> None:
         assert back.destination == order.destination and back.buyer == order.buyer
         with pytest.raises(dataclasses.FrozenInstanceError):
             back.order_id = "B2"  # type: ignore[misc]
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+FIELDS = st.sampled_from([
+    "order_id", "origin", "destination", "parcels", "items", "created_at", "deliver_by",
+    "incoterm", "buyer", "seller", "currency", "locale",
+])  # fmt: skip
+ITEM_FIELDS = st.sampled_from(
+    ["description", "hs_code", "category", "quantity", "unit_value", "battery", "liquid"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(top=st.dictionaries(FIELDS, JSON, max_size=4), item=st.dictionaries(ITEM_FIELDS, JSON))
+def test_any_json_is_an_order_or_invalid_order(top: dict[str, Any], item: dict[str, Any]) -> None:
+    """Whatever JSON replaces fields of a good order (its top level, or an item's), the
+    parser answers an Order or InvalidOrder naming fields: it is the one validator of an
+    order, so no other exception may escape it."""
+    data = {**copy.deepcopy(GOOD), **top}
+    data["items"] = [{**GOOD["items"][0], **item}] if "items" not in top else data["items"]
+    try:
+        parse_order(data)
+    except InvalidOrder as exc:
+        assert exc.problems and all(p.field or p.message for p in exc.problems)
+
+
+def test_limits_refuse_long_lists_before_any_work() -> None:
+    """Over the caps the service sets, parcels and items are refused by count, by name."""
+    data = {**copy.deepcopy(GOOD), "parcels": GOOD["parcels"] * 3, "items": GOOD["items"] * 5}
+    with pytest.raises(InvalidOrder) as caught:
+        parse_order(data, OrderLimits(max_parcels=2, max_items=4))
+    assert [(p.field, p.message) for p in caught.value.problems] == [
+        ("parcels", "at most 2 per request, got 3"),
+        ("items", "at most 4 per request, got 5"),
+    ]
+    assert len(parse_order(data, OrderLimits(max_parcels=3, max_items=5)).items) == 5

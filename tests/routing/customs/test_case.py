@@ -143,7 +143,7 @@ def quote_routes(network: Network, fx: FxRates, order: Order, day: date) -> list
     """The Pareto routes a quote screens and prices for this order."""
     net = network.compiled
     lanes = order_lanes(net, order, fx, day)
-    found = pareto_routes(net, net.node_index[order.origin], lanes.lanes, 10)
+    found = pareto_routes(net, net.node_index[order.origin], lanes, 10)
     return [tuple(net.services[k] for k in f.services) for f in found]
 
 

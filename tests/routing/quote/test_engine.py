@@ -14,7 +14,6 @@ from carriers.money import Money
 from routing.network import Network, load_network
 from routing.orders import parse_order
 from routing.quote import Quote, quote
-from routing.quote.records import quote_json
 from tests.helpers import DATA
 
 BASE: dict[str, Any] = {
@@ -205,32 +204,6 @@ def test_uncovered_destination_is_an_empty_answer_with_a_reason(world: Network) 
     q = quote(parse_order(order(destination={"country": "JP", "postal_code": "100-0001"})), world)
     assert q.options == ()
     assert [r.code for r in q.excluded[0].reasons] == ["no_coverage"]
-
-
-def test_json_contract(three: Network) -> None:
-    """The JSON answer has the contract's fields, amounts as decimal strings."""
-    body = quote_json(quote(parse_order(order(locale="es-ES")), three))
-    assert set(body) >= {"quote_id", "at", "currency", "options", "excluded"}
-    option = body["options"][0]
-    assert set(option) >= {
-        "option_id",
-        "incoterm",
-        "tags",
-        "legs",
-        "charges",
-        "shipping",
-        "duties_and_taxes",
-        "total",
-        "promise",
-        "co2e_kg",
-        "messages",
-        "summary",
-    }
-    assert option["total"] == {"amount": "16.30", "currency": "EUR"}
-    assert set(option["legs"][0]) == {"carrier", "service", "mode", "from", "to"}
-    duty = next(c for c in option["charges"] if c["kind"] == "tax")
-    assert duty["rate"] == "0.21" and duty["rule_id"] and duty["source"]
-    assert "entrega" in option["summary"]
 
 
 def quote_of(q: Quote) -> list[tuple[str, str]]:

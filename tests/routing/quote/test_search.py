@@ -8,11 +8,18 @@ from hypothesis import strategies as st
 
 from carriers.model import NodeKind
 from routing.network import Network, routes_from
-from routing.quote.search import NO_GROUP, Lanes, pareto_routes
+from routing.quote.order_lanes import NO_GROUP, OrderLanes
+from routing.quote.search import pareto_routes
 from tests.helpers import random_network
 
 
-def random_lanes(network: Network, seed: int) -> Lanes:
+def search_lanes(**vectors: np.ndarray) -> OrderLanes:
+    """Lane vectors as the search reads them; nothing blocked, nothing priced."""
+    n = len(vectors["cost"])
+    return OrderLanes(**vectors, blocks=np.zeros(n, np.int64), prices=np.zeros(n, np.int64))
+
+
+def random_lanes(network: Network, seed: int) -> OrderLanes:
     """Random positive costs and days, ~85 % of lanes allowed, some lanes clearing in group 0/1."""
     rng = np.random.default_rng(seed)
     c = network.compiled
@@ -21,7 +28,7 @@ def random_lanes(network: Network, seed: int) -> Lanes:
         [network.nodes[s.to_node].kind is NodeKind.DESTINATION_ZONE for s in c.services]
     )
     group = np.where(rng.random(n) < 0.3, rng.integers(0, 2, n), NO_GROUP)
-    return Lanes(
+    return search_lanes(
         cost=rng.uniform(1, 100, n),
         days=rng.uniform(0.5, 20, n),
         allowed=rng.random(n) < 0.85,
@@ -30,7 +37,7 @@ def random_lanes(network: Network, seed: int) -> Lanes:
     )
 
 
-def brute_force(network: Network, origin: str, lanes: Lanes) -> set[tuple[int, ...]]:
+def brute_force(network: Network, origin: str, lanes: OrderLanes) -> set[tuple[int, ...]]:
     """Every legal route, scored with the same vectors, reduced to per-group Pareto fronts."""
     c = network.compiled
     scored = []
@@ -66,7 +73,7 @@ def test_cheapest_first_and_limit(tiny: Network) -> None:
     """Results come cheapest first, and `limit` bounds them."""
     c = tiny.compiled
     n = len(c.services)
-    lanes = Lanes(
+    lanes = search_lanes(
         cost=np.arange(1, n + 1, dtype=float),
         days=np.arange(n, 0, -1, dtype=float),
         allowed=np.ones(n, dtype=bool),

@@ -1,5 +1,4 @@
-"""JSON shapes of `/v1/plans` and `/v1/webhook-secret` (the plan jobs' part of
-`api.schemas`, kept beside the jobs they describe)."""
+"""Plan jobs (`/v1/plans`) and webhook secrets (`/v1/webhook-secret`)."""
 
 from __future__ import annotations
 
@@ -7,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas import ProblemDetails
+from api.schemas.problems import ProblemDetails
 
 State = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 

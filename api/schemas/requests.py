@@ -1,32 +1,19 @@
-"""The HTTP API's JSON shapes: the one place they are defined (and documented in OpenAPI).
-
-Request bodies are validated by the domain's own parsers (`routing.orders.parse_order`),
-which list every problem with its field path; the request models here describe the same
-contract for OpenAPI and its examples. Response models are the contract of
-`routing.quote.engine.quote_json` and friends, field for field; amounts are decimal strings,
-dates and times ISO 8601 strings passed through as the engine wrote them.
+"""What clients send: an order to quote, a product to promise. The API validates an order
+with the domain's own parser (`routing.orders.parse_order`, every problem by field path);
+these models describe the same contract in OpenAPI, with examples. The per-request caps
+(parcels, items, destinations) come from `api.settings.Settings` and are written into the
+document by `api.openapi`.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from carriers.model import BatteryClass, GoodsCategory, Mode
+from api.schemas.types import Country, Currency, Decimal, IsoDate, Positive
+from carriers.model import BatteryClass, GoodsCategory
 from routing.orders import Incoterm
-
-MAX_PARCELS = 50
-MAX_ITEMS = 100
-MAX_DESTINATIONS = 200
-
-Decimal = Annotated[str, Field(pattern=r"^-?\d+(\.\d+)?$", examples=["12.34"])]
-Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["EUR"])]
-Country = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$", examples=["ES"])]
-IsoDate = Annotated[str, Field(json_schema_extra={"format": "date"}, examples=["2026-12-03"])]
-IsoDateTime = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
-Positive = Annotated[float, Field(gt=0)]
-
 
 # -- requests -----------------------------------------------------------------------------
 
@@ -131,8 +118,8 @@ class OrderRequest(BaseModel):
     order_id: str = Field(min_length=1)
     origin: str = Field(min_length=1, description="Node id of an origin warehouse or hub.")
     destination: DestinationIn
-    parcels: list[ParcelIn] = Field(min_length=1, max_length=MAX_PARCELS)
-    items: list[ItemIn] = Field(min_length=1, max_length=MAX_ITEMS)
+    parcels: list[ParcelIn] = Field(min_length=1)
+    items: list[ItemIn] = Field(min_length=1)
     buyer: BuyerIn | None = None
     created_at: AwareDatetime = Field(description="ISO 8601 with a UTC offset.")
     deliver_by: IsoDate | None = None
@@ -191,200 +178,10 @@ class PromiseRequest(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [PROMISE_REQUEST]})
 
     product: ProductIn
-    destinations: list[DestinationRef] = Field(min_length=1, max_length=MAX_DESTINATIONS)
+    destinations: list[DestinationRef] = Field(min_length=1)
     at: AwareDatetime | None = Field(
         default=None, description="When the order would be placed (default: now)."
     )
     currency: Currency | None = Field(
         default=None, description="Currency of the prices (default: each destination's)."
-    )
-
-
-# -- responses ----------------------------------------------------------------------------
-
-
-class Money(BaseModel):
-    amount: Decimal
-    currency: Currency
-
-
-class Leg(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-    carrier: str
-    service: str
-    mode: Mode
-    from_: str = Field(alias="from")
-    to: str
-
-
-class Charge(BaseModel):
-    """A charge line; duty, tax and fee lines say how they were computed."""
-
-    kind: Literal["freight", "surcharge", "duty", "tax", "fee"]
-    name: str
-    amount: Decimal
-    currency: Currency
-    base: Decimal | None = Field(default=None, description="The amount the rate applies to.")
-    rate: Decimal | Money | None = Field(
-        default=None,
-        description="A decimal fraction ('0.21' is 21 %), or a fixed amount per unit "
-        "(EUR 3 per subheading) as a money object.",
-    )
-    rule_id: str | None = None
-    source: str | None = None
-
-
-class PromiseDates(BaseModel):
-    p50: IsoDate
-    p90: IsoDate
-    p95: IsoDate
-    on_time_probability: float | None = Field(
-        default=None, ge=0, le=1, description="Given when the order has deliver_by."
-    )
-
-
-class Message(BaseModel):
-    code: str
-    message: str
-
-
-class Option(BaseModel):
-    option_id: str
-    route: str
-    incoterm: Incoterm
-    tags: list[str]
-    legs: list[Leg]
-    charges: list[Charge]
-    shipping: Money
-    duties_and_taxes: Money
-    total: Money
-    promise: PromiseDates
-    co2e_kg: float
-    messages: list[Message]
-    summary: str
-
-
-class Excluded(BaseModel):
-    route: str
-    reasons: list[Message]
-
-
-class FxUsed(BaseModel):
-    base: str
-    quote: str
-    rate: Decimal
-    as_of: IsoDate
-    source: str
-
-
-class QuoteResponse(BaseModel):
-    """Ranked shipping options for one order, and the routes it could not take."""
-
-    quote_id: str
-    at: IsoDateTime
-    currency: Currency
-    fx: list[FxUsed] = []
-    options: list[Option]
-    excluded: list[Excluded]
-
-
-class PromiseWindow(BaseModel):
-    """One option's total and delivery dates."""
-
-    total: Money
-    p50: IsoDate
-    p90: IsoDate
-    p95: IsoDate
-
-
-class PriceRange(BaseModel):
-    min: Money
-    max: Money
-
-
-class DestinationPromise(BaseModel):
-    """What a product page can show for one destination; `reasons` when nothing ships."""
-
-    country: str
-    postal_code: str
-    options: int
-    currency: Currency
-    price_range: PriceRange | None = None
-    cheapest: PromiseWindow | None = None
-    fastest: PromiseWindow | None = None
-    reasons: list[str] | None = None
-
-
-class PromiseResponse(BaseModel):
-    at: IsoDateTime
-    destinations: list[DestinationPromise]
-
-
-class NetworkSummary(BaseModel):
-    """Counts of the loaded network, and what each origin reaches by which modes."""
-
-    network: str | None
-    nodes: int
-    services: int
-    carriers: int
-    nodes_by_kind: dict[str, int]
-    services_by_mode: dict[str, int]
-    services_by_carrier: dict[str, int]
-    origins: list[str]
-    destination_countries: list[str]
-    modes: list[str]
-    reach: dict[str, dict[str, list[str]]]
-
-
-class ServiceOut(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-    id: str
-    name: str
-    from_: str = Field(alias="from")
-    to: str
-    mode: Mode
-
-
-class CarrierOut(BaseModel):
-    id: str
-    name: str
-    services: list[ServiceOut]
-
-
-class CarriersResponse(BaseModel):
-    carriers: list[CarrierOut]
-
-
-class Health(BaseModel):
-    status: Literal["ok"]
-
-
-class Readiness(BaseModel):
-    status: Literal["ready"]
-    network: bool
-    database: bool
-
-
-class FieldError(BaseModel):
-    field: str = Field(description="Path of the field, e.g. items[1].hs_code.")
-    message: str
-
-
-class ProblemDetails(BaseModel):
-    """An error, as RFC 9457 problem details."""
-
-    model_config = ConfigDict(extra="allow")
-
-    type: str
-    title: str
-    status: int
-    detail: str
-    code: str
-    instance: str | None = None
-    request_id: str | None = None
-    errors: list[FieldError] | None = None
-    excluded: list[Excluded] | None = Field(
-        default=None, description="With no_feasible_route: each route and why not."
     )
