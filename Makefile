@@ -14,27 +14,42 @@ VENV_PY := $(shell sed -n 's/^executable = //p' $(VENV)/pyvenv.cfg 2>/dev/null)
 ifneq ($(PY_REAL),$(VENV_PY))
 .PHONY: $(STAMP)
 endif
-# the compiled core (carriers/compiled.py): rebuilt when a source it was typed against changes
-CORE := build/compiled/manifest.json
-CORE_SOURCES := $(shell find carriers routing -name '*.py')
+# The release build: glocal as a wheel installs it, its quote path compiled by mypyc
+# (setup.py, GLOCAL_MYPYC=1), in build/release; `make run` serves it. Built again when a
+# source changes; without a C compiler it is left empty and glocal runs from source.
+RELEASE := build/release
+RELEASED := $(RELEASE)/.built
+SOURCES := $(shell find carriers routing api data -type f -not -path '*/__pycache__/*') setup.py pyproject.toml
+# a C compiler and Python's headers, which mypyc's extensions are built with
+HAS_CC = $(BIN)/python -c 'import os, shutil, sys, sysconfig as s; sys.exit(not (shutil.which((s.get_config_var("CC") or "cc").split()[0]) and os.path.exists(os.path.join(s.get_paths()["include"], "Python.h"))))'
 
 .PHONY: install run test lint bench clean
 
-install: $(STAMP) $(CORE)
+install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	test '$(PY_REAL)' = '$(VENV_PY)' || $(PY) -m venv --clear $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-$(CORE): $(STAMP) $(CORE_SOURCES)
-	$(BIN)/python -c 'from carriers.compiled import main; main()'
+$(RELEASED): $(STAMP) $(SOURCES)
+	rm -rf $(RELEASE) build/wheel build/lib.* build/bdist.*
+	mkdir -p $(RELEASE)
+	if $(HAS_CC); then \
+	  GLOCAL_MYPYC=1 $(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation \
+	    --wheel-dir build/wheel . && \
+	  $(BIN)/python -m pip install --quiet --no-deps --target $(RELEASE) build/wheel/glocal-*.whl; \
+	else \
+	  echo "no C compiler or Python headers here: the release build is glocal's sources" \
+	    | tee $(RELEASE)/.source-only; \
+	fi
+	touch $@
 
-run: install
+run: install $(RELEASED)
 	$(BIN)/glocal network summary
 	$(BIN)/glocal keys local --file $(VENV)/local-api-key
-	$(BIN)/glocal serve --host 127.0.0.1 --port 8000
+	PYTHONPATH=$(RELEASE) $(BIN)/glocal serve --host 127.0.0.1 --port 8000
 
 lint: install
 	$(BIN)/ruff check .
@@ -42,11 +57,11 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 
-test: lint
-	$(BIN)/pytest
+test: lint $(RELEASED)
+	GLOCAL_RELEASE=$(RELEASE) $(BIN)/pytest
 
-bench: install
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+bench: install $(RELEASED)
+	@for script in bench/*.py; do echo "== $$script"; PYTHONPATH=$(RELEASE) $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache *.egg-info

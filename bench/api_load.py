@@ -41,7 +41,7 @@ from typing import Any
 
 import uvloop
 
-from carriers import compiled
+import routing
 from routing.network import Network, load_network
 from routing.orders import parse_order
 from routing.quote import quote
@@ -230,16 +230,32 @@ def start_server(
     if network is not None:
         env["GLOCAL_NETWORK"] = str(network.resolve())
     made = subprocess.run(
-        [*GLOCAL, "keys", "create", "--name", "bench", "--scope", "quote", "--rate", "100000",
-         "--burst", "100000", "--quiet"],
-        env=env, cwd=ROOT, capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        [
+            *GLOCAL,
+            "keys",
+            "create",
+            "--name",
+            "bench",
+            "--scope",
+            "quote",
+            "--rate",
+            "100000",
+            "--burst",
+            "100000",
+            "--quiet",
+        ],
+        env=env,
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        check=True,
+    )  # fmt: skip (cwd: not the checkout, whose sources would come before PYTHONPATH)
     port = free_port()
     log = (workdir / f"serve-{workers}.log").open("w")
     server = subprocess.Popen(
         [*GLOCAL, "serve", "--port", str(port), "--workers", str(workers), "--log-level",
          "warning"],
-        env=env, cwd=ROOT, stderr=log,
+        env=env, cwd=workdir, stderr=log,
     )  # fmt: skip
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -360,7 +376,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"loopback quote load: {args.clients} clients, <= {args.requests} quotes or "
           f"{args.duration:.0f} s per run, on {os.cpu_count()} cores; "
-          f"quote engine: {compiled.STATUS}")  # fmt: skip
+          f"quote engine: {routing.build()}")  # fmt: skip
     network = load_network(args.network)
     # every request a different order (a checkout's day), none repeated within a run
     mix = orders(args.warmup + 2 * max(args.requests, int(args.rate * args.duration)),

@@ -24,7 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.append(str(Path(__file__).resolve().parent.parent))  # after PYTHONPATH (a release build)
 
 from bench.orders import random_orders
 
@@ -139,9 +139,9 @@ def main() -> None:
     if args.run == "api":
         run_api(args.warm, args.n, args.concurrency)
         return
-    from carriers import compiled
+    import routing
 
-    print(f"quote engine: {getattr(compiled, 'STATUS', 'see README')}")
+    print(f"quote engine: {routing.build()}")
     engine = per_quote("engine", args.warm, args.n, args.concurrency)
     api = per_quote("api", args.warm, args.n, args.concurrency)
     print(f"engine: {engine / 1e6:.2f} M instructions per quote")

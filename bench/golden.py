@@ -25,7 +25,7 @@ from pathlib import Path
 
 import orjson
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.append(str(Path(__file__).resolve().parent.parent))  # after PYTHONPATH (a release build)
 
 from api.schemas import promises_body, quote_body
 from bench.orders import MARKETS, ORIGINS, random_orders

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.append(str(ROOT))  # after PYTHONPATH (a release build)
 
 from routing.network import Network, load_network, routes_from
 from routing.promise import (

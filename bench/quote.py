@@ -20,11 +20,11 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.append(str(Path(__file__).resolve().parent.parent))  # after PYTHONPATH (a release build)
 
+import routing
 from bench.orders import random_orders
 from bench.synthetic import COUNTRIES, synthetic_network
-from carriers import compiled
 from routing.network import Network, load_network
 from routing.orders import parse_order
 from routing.quote import quote
@@ -96,7 +96,7 @@ def main() -> None:
     parser.add_argument("--synthetic-n", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=20261126)
     args = parser.parse_args()
-    print(f"quote engine: {compiled.STATUS}")
+    print(f"quote engine: {routing.build()}")
     world = load_network()
     report(
         "default network, a checkout's day", *run(world, random_orders(args.n, args.seed)), 2, 10

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import SupportsIndex
 
-from carriers.compiled import pickled_by_fields
 from carriers.errors import UnknownCurrency
+from carriers.pickling import pickled_by_fields
 
 # ISO 4217 minor-unit exponents of the currencies glocal trades in (ISO 4217 list one).
 MINOR_UNITS: dict[str, int] = {
@@ -104,7 +104,7 @@ class Money:
         return f"{self.decimal:.{minor_units(self.currency)}f} {self.currency}"
 
 
-pickled_by_fields(Money)  # to Dask workers, compiled too (carriers.compiled)
+pickled_by_fields(Money)  # to Dask workers, compiled too (carriers.pickling)
 
 
 def total(amounts: list[Money] | tuple[Money, ...], currency: str) -> Money:

@@ -16,10 +16,10 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from carriers.compiled import pickled_by_fields
 from carriers.errors import InvalidOrder, Problem
 from carriers.model import BatteryClass, GoodsCategory
 from carriers.money import Money, is_currency
+from carriers.pickling import pickled_by_fields
 from carriers.places import is_country
 
 LB_KG = Decimal("0.45359237")  # exact, by the international yard and pound agreement
@@ -129,7 +129,7 @@ class Order:
         return self.items[0].unit_value.currency
 
 
-# plan blocks carry orders to Dask workers, compiled too (carriers.compiled)
+# plan blocks carry orders to Dask workers, compiled too (carriers.pickling)
 pickled_by_fields(Address, Parcel, Item, Buyer, Seller, Order)
 
 

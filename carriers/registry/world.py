@@ -10,8 +10,16 @@ from carriers.model import Carrier, Node, Service
 from carriers.registry.nodes import load_nodes
 from carriers.registry.services import load_carrier
 
-# The embedded default world: data/ of a checkout (or the copy a wheel installs).
-DEFAULT_WORLD = Path(__file__).resolve().parents[2] / "data"
+
+def _default_world() -> Path:
+    """The embedded default world: data/ of a checkout, or the copy a wheel installs as
+    carriers/data/ (setup.py)."""
+    carriers = Path(__file__).resolve().parents[1]
+    installed = carriers / "data"
+    return installed if installed.is_dir() else carriers.parent / "data"
+
+
+DEFAULT_WORLD = _default_world()
 
 
 @dataclass(frozen=True)
