@@ -10,7 +10,8 @@ from routing.customs.case import CustomsCase, customs_case, landed_cost, screen
 from routing.customs.lines import Collection, LandedCost, LandedLine, LineKind
 from routing.customs.loader import DEFAULT_RULES, load_rules, read_rules
 from routing.customs.routes import parse_route_id, route_id
-from routing.customs.rules import Confidence, CustomsRules, Rule, Topic
+from routing.customs.rulebook import CustomsRules
+from routing.customs.rules import Confidence, Rule, Topic
 from routing.customs.screen import Finding, FindingCode, Screening
 
 __all__ = [

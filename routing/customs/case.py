@@ -32,7 +32,8 @@ from routing.customs.landed import landed_shipment
 from routing.customs.lines import LandedCost
 from routing.customs.loader import load_rules
 from routing.customs.routes import import_service, node_country, route_modes
-from routing.customs.rules import CustomsRules, Valuation
+from routing.customs.rulebook import CustomsRules
+from routing.customs.rules import Valuation
 from routing.customs.screen import Screening, ScreenParts, screen_shipment
 from routing.customs.shipment import ItemValue, OrderFacts, Shipment, apportion, freight_of
 from routing.fx import FxRate, FxRates, load_fx

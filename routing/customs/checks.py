@@ -11,14 +11,8 @@ from itertools import combinations, pairwise
 from pathlib import Path
 
 from carriers.errors import Problem
-from routing.customs.rules import (
-    CustomsRules,
-    Jurisdiction,
-    Rule,
-    StateRange,
-    StateTable,
-    Topic,
-)
+from routing.customs.rulebook import CustomsRules, Jurisdiction, StateRange, StateTable
+from routing.customs.rules import Rule, Topic
 
 # Topics where every rule in force applies (all ids required, all bans); the others must
 # give one answer for any goods on any day.

@@ -30,14 +30,13 @@ from routing.customs.checks import (
     version_overlaps,
 )
 from routing.customs.fields import RuleFile
+from routing.customs.rulebook import CustomsRules, Jurisdiction
 from routing.customs.rules import (
     ID_TYPES,
     SCHEMES,
     SELLER_PROGRAMMES,
     Amount,
     Confidence,
-    CustomsRules,
-    Jurisdiction,
     Rule,
     Selectors,
     Topic,

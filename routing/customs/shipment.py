@@ -26,15 +26,8 @@ from carriers.model import CustomsRegime, Mode, Service
 from carriers.money import Money, is_currency, minor_units
 from carriers.pricing import Charge, ChargeKind
 from routing.customs.lines import Collection
-from routing.customs.rules import (
-    Amount,
-    CustomsRules,
-    Goods,
-    Jurisdiction,
-    Rule,
-    Topic,
-    Valuation,
-)
+from routing.customs.rulebook import CustomsRules, Jurisdiction
+from routing.customs.rules import Amount, Goods, Rule, Topic, Valuation
 from routing.fx import FxRate, FxRates
 from routing.network import Route
 from routing.orders import Incoterm, Item, Order

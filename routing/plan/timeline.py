@@ -22,9 +22,10 @@ from carriers.model import Service
 from routing.calendar import day_date, day_number
 from routing.network import Network
 from routing.promise import Promise, default_settings
-from routing.promise.grid import Arrivals, Spikes, State, arrive, clear, deliver, depart, handle
+from routing.promise.grid import arrive, clear, deliver, depart, handle
 from routing.promise.grid import departures_between as _departures_between
 from routing.promise.legs import TimedLeg, compile_route
+from routing.promise.mass import Arrivals, Spikes, State
 
 MINUTES_PER_DAY = 1440
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

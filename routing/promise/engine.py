@@ -48,9 +48,6 @@ from routing.cache import Lru, clear_results
 from routing.calendar import day_date, day_number, utc_minutes
 from routing.network import Network
 from routing.promise.grid import (
-    Arrivals,
-    Spikes,
-    State,
     arrival_key,
     arrive,
     clear,
@@ -61,6 +58,7 @@ from routing.promise.grid import (
     step,
 )
 from routing.promise.legs import PromiseSettings, Route, TimedLeg, compile_route, default_settings
+from routing.promise.mass import ONE, Arrivals, Spikes, State
 
 EARLIEST_MASS = 1e-6  # `earliest` is the first date with at least this cumulative chance
 LATEST_QUANTILE = 0.99  # `latest`: a log-normal tail has no last day; P99 is stable to the tail cut
@@ -167,7 +165,7 @@ def promise(
             minute = first.minute_clock.advance(minute, first.handling_min)
         day0, pmf, cdf, standard = after_departure(legs, next_departure(first, minute))
     else:  # cleared first (a last mile alone), on the hour grid
-        state: State = clear(first.clear_before, Spikes(np.array([minute], dtype=np.int64), _ONE))
+        state: State = clear(first.clear_before, Spikes(np.array([minute], dtype=np.int64), ONE))
         if first.handling_min:
             state = handle(first, state)
         departed = depart(first, state)
@@ -194,7 +192,7 @@ def after_departure(legs: tuple[TimedLeg, ...], minute: int) -> Delivered:
     key = (legs[-1].prefix, minute)
     found = _DELIVERED.get(key)
     if found is None:
-        start, departed = 0, Spikes(np.array([minute], dtype=np.int64), _ONE)
+        start, departed = 0, Spikes(np.array([minute], dtype=np.int64), ONE)
         for i in range(len(legs) - 1, 0, -1):  # the longest prefix already computed
             hit = _DEPARTED.get((legs[i].prefix, minute))
             if hit is not None:
@@ -249,10 +247,6 @@ def _quantiles(first_day: date, cdf: np.ndarray, qs: tuple[float, ...]) -> tuple
 def clear_caches() -> None:
     """Forget every cached result: the next promise is computed cold (bench/promise.py)."""
     clear_results()
-
-
-_ONE = np.ones(1)
-_ONE.setflags(write=False)
 
 
 def _zone(leg: TimedLeg) -> str:

@@ -37,17 +37,9 @@ from routing.promise import (
     simulate_route,
 )
 from routing.promise.comb import fold, spread
-from routing.promise.grid import (
-    Spikes,
-    State,
-    arrive,
-    clear,
-    deliver,
-    depart,
-    departures_between,
-    handle,
-)
+from routing.promise.grid import arrive, clear, deliver, depart, departures_between, handle
 from routing.promise.legs import TimedLeg, compile_route, load_clearance
+from routing.promise.mass import Spikes, State
 from tests.helpers import DATA
 
 WEEKLY = load_network(DATA / "promise_weekly")

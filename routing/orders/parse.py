@@ -1,6 +1,4 @@
-"""Orders: the validated, unit-normalised input of a quote, a promise or a plan.
-
-`parse_order(data, limits)` takes the JSON contract (see README) and returns an `Order`,
+"""`parse_order(data, limits)` takes the JSON contract (see README) and returns an `Order`,
 or raises `InvalidOrder` listing every problem with its field path (`items[1].hs_code`):
 whatever JSON it is given, it never fails otherwise (a property test holds it). It is the
 one validator of an order, for the API, the CLI and the planner alike. Weights arrive in
@@ -10,7 +8,6 @@ kg or lb, lengths in cm or in; inside glocal they are kg and cm.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -19,118 +16,20 @@ from typing import Any
 from carriers.errors import InvalidOrder, Problem
 from carriers.model import BatteryClass, GoodsCategory
 from carriers.money import Money, is_currency
-from carriers.pickling import pickled_by_fields
 from carriers.places import is_country
+from routing.orders.model import (
+    Address,
+    Buyer,
+    Incoterm,
+    Item,
+    Order,
+    OrderLimits,
+    Parcel,
+    Seller,
+)
 
 LB_KG = Decimal("0.45359237")  # exact, by the international yard and pound agreement
 IN_CM = Decimal("2.54")
-
-
-class Incoterm(StrEnum):
-    DDP = "DDP"  # duties paid by the seller, collected from the buyer at checkout
-    DAP = "DAP"  # duties paid by the buyer on delivery
-
-
-@dataclass(frozen=True)
-class OrderLimits:
-    """How much one order may hold (the service's caps: `api.settings.Settings`)."""
-
-    max_parcels: int
-    max_items: int
-
-
-@dataclass(frozen=True)
-class Address:
-    country: str
-    postal_code: str
-    city: str = ""
-    lat: float | None = None
-    lon: float | None = None
-
-
-@dataclass(frozen=True)
-class Parcel:
-    weight_kg: float
-    length_cm: float
-    width_cm: float
-    height_cm: float
-
-    @property
-    def dims_cm(self) -> tuple[float, float, float]:
-        return (self.length_cm, self.width_cm, self.height_cm)
-
-    @property
-    def volume_m3(self) -> float:
-        return self.length_cm * self.width_cm * self.height_cm / 1_000_000
-
-
-@dataclass(frozen=True)
-class Item:
-    description: str
-    hs_code: str
-    category: GoodsCategory
-    quantity: int
-    unit_value: Money
-    battery: BatteryClass = BatteryClass.NONE
-    liquid: bool = False
-
-    @property
-    def value(self) -> Money:
-        return Money(self.unit_value.amount * self.quantity, self.unit_value.currency)
-
-
-@dataclass(frozen=True)
-class Buyer:
-    tax_id: str = ""  # CPF in Brazil, INN in Russia
-    id_number: str = ""  # passport, Chinese resident id
-    name: str = ""
-
-
-@dataclass(frozen=True)
-class Seller:
-    ioss_registered: bool = False
-    remessa_conforme: bool = False
-    cross_border_marketplace: bool = False  # sells from abroad on a marketplace (ID floor)
-
-
-@dataclass(frozen=True)
-class Order:
-    order_id: str
-    origin: str
-    destination: Address
-    parcels: tuple[Parcel, ...]
-    items: tuple[Item, ...]
-    created_at: datetime
-    buyer: Buyer = Buyer()
-    seller: Seller = Seller()
-    deliver_by: date | None = None
-    incoterm: Incoterm | None = None
-    currency: str | None = None
-    locale: str | None = None
-
-    @property
-    def weight_kg(self) -> float:
-        return sum(p.weight_kg for p in self.parcels)
-
-    @property
-    def battery(self) -> BatteryClass:
-        return max((i.battery for i in self.items), key=lambda b: b.rank, default=BatteryClass.NONE)
-
-    @property
-    def has_liquid(self) -> bool:
-        return any(i.liquid for i in self.items)
-
-    @property
-    def categories(self) -> frozenset[GoodsCategory]:
-        return frozenset(i.category for i in self.items)
-
-    @property
-    def goods_currency(self) -> str:
-        return self.items[0].unit_value.currency
-
-
-# plan blocks carry orders to Dask workers, compiled too (carriers.pickling)
-pickled_by_fields(Address, Parcel, Item, Buyer, Seller, Order)
 
 
 class _Reader:
