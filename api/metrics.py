@@ -40,9 +40,11 @@ class Metrics:
             registry=self._registry,
         )
         self.quotes = Counter(
-            "glocal_quotes", "Quotes served, by destination market.", ("market",),
+            "glocal_quotes",
+            "Quotes served, by destination market.",
+            ("market",),
             registry=self._registry,
-        )  # fmt: skip
+        )
         self.promises = Counter(
             "glocal_promise_destinations",
             "Delivery promises served, by destination market.",

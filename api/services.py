@@ -122,10 +122,14 @@ def promise_request(data: Any, max_destinations: int) -> PromiseRequest:
         found = [Problem("request", field_path(e["loc"]), e["msg"]) for e in exc.errors()]
         raise invalid(found) from None
     unknown = [
-        Problem("request", f"destinations[{i}].country", f"unknown ISO 3166-1 alpha-2 country "
-                f"{d.country.upper()!r}")
-        for i, d in enumerate(request.destinations) if not is_country(d.country.upper())
-    ]  # fmt: skip
+        Problem(
+            "request",
+            f"destinations[{i}].country",
+            f"unknown ISO 3166-1 alpha-2 country {d.country.upper()!r}",
+        )
+        for i, d in enumerate(request.destinations)
+        if not is_country(d.country.upper())
+    ]
     if unknown:
         raise invalid(unknown)
     return request
@@ -143,13 +147,13 @@ async def create_promises(state: AppState, body: bytes) -> dict[str, Any]:
     try:
         product = parse_order(product_order(data["product"], destinations[0], at))
     except InvalidOrder as exc:
-        raise invalid([Problem("request", _request_field(p.field), p.message)
-                       for p in exc.problems]) from None  # fmt: skip
+        raise invalid(
+            [Problem("request", _request_field(p.field), p.message) for p in exc.problems]
+        ) from None
     answers = []
     for destination in destinations:
         try:
-            answers += product_promises(state.network, product, [destination], at,
-                                        request.currency)  # fmt: skip
+            answers += product_promises(state.network, product, [destination], at, request.currency)
         except UnknownNode as exc:
             raise invalid([Problem("request", "product.origin", exc.message)]) from None
         state.metrics.promises.labels(destination[0]).inc()

@@ -118,8 +118,13 @@ def list_rules(
         if (day and not rule.in_force(day)) or (levels and rule.confidence.value not in levels):
             continue
         flag = " (illustrative)" if rule.illustrative else ""
-        table.add_row(rule.rule_id, rule.topic.value, rule.validity, rule.confidence + flag,
-                      f"{rule.source}\n[dim]{rule.where}[/]")  # fmt: skip
+        table.add_row(
+            rule.rule_id,
+            rule.topic.value,
+            rule.validity,
+            rule.confidence + flag,
+            f"{rule.source}\n[dim]{rule.where}[/]",
+        )
     console.print(table)
 
 
@@ -195,13 +200,23 @@ def _print_landed(order: Order, route: str, day: date, lc: LandedCost, sc: Scree
     for name in ("kind", "name", "base", "rate", "amount", "paid", "rule", "conf", "note"):
         table.add_column(name, overflow="fold", justify="right" if name == "amount" else "left")
     for line in lc.lines:
-        table.add_row(line.kind.value, line.name, str(line.base), line.rate_text,
-                      str(line.amount), line.collected.value, line.rule_id,
-                      line.confidence.value, line.note)  # fmt: skip
+        table.add_row(
+            line.kind.value,
+            line.name,
+            str(line.base),
+            line.rate_text,
+            str(line.amount),
+            line.collected.value,
+            line.rule_id,
+            line.confidence.value,
+            line.note,
+        )
     console.print(table)
     dap = "not offered (collected at checkout)" if lc.dap_total is None else str(lc.dap_total)
-    console.print(f"DDP total (at checkout): [bold]{lc.ddp_total}[/]   DAP total (on delivery): "
-                  f"[bold]{dap}[/]")  # fmt: skip
+    console.print(
+        f"DDP total (at checkout): [bold]{lc.ddp_total}[/]   DAP total (on delivery): "
+        f"[bold]{dap}[/]"
+    )
     console.print("[bold]sources[/]")
     for rule_id, source in dict.fromkeys((x.rule_id, x.source) for x in lc.lines):
         console.print(f"  {rule_id}: {source}", soft_wrap=True)

@@ -61,8 +61,13 @@ def serve(
     with open_store(settings.database_url):
         pass  # reachable, and upgraded before any worker starts
     check_address(host, port)
-    options: dict[str, Any] = {"host": host, "port": port, "log_config": log_config(log_level),
-                               "access_log": False, "server_header": False}  # fmt: skip
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_config": log_config(log_level),
+        "access_log": False,
+        "server_header": False,
+    }
     if workers == 1:
         uvicorn.run(create_app(settings, loaded), **options)
         return

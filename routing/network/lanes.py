@@ -64,9 +64,10 @@ class LaneTable:
 
 
 _PER_SERVICE = tuple(
-    f.name for f in fields(LaneTable) if f.name not in ("n_zones", "zone_names")
-    and not f.name.startswith("break_")
-)  # fmt: skip
+    f.name
+    for f in fields(LaneTable)
+    if f.name not in ("n_zones", "zone_names") and not f.name.startswith("break_")
+)
 
 
 def _limit(value: float | None) -> float:

@@ -194,8 +194,9 @@ def _validated_parts(
         frame = dd.read_parquet(name)
     else:
         size = blocksize or _blocksize(Path(name).stat().st_size, client)
-        frame = dd.read_csv(name, dtype=str, keep_default_na=False, skipinitialspace=True,
-                            blocksize=size)  # fmt: skip
+        frame = dd.read_csv(
+            name, dtype=str, keep_default_na=False, skipinitialspace=True, blocksize=size
+        )
     tasks = [dask.delayed(_validate_part)(part, network, parquet) for part in frame.to_delayed()]
     parts: list[tuple[int, dict[str, Any], int]] = client.gather(client.compute(tasks))
     return parts

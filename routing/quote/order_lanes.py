@@ -89,9 +89,16 @@ def order_lanes(
     cost = prices * _to_ranking(net, fx, at, memo)[net.currency_index]
     allowed = (blocks == 0) & (dest.heading | dest.target)
     return OrderLanes(
-        cost, net.search_days, allowed, dest.target, net.regime_group,
-        blocks, prices, parcels, dest.position,
-    )  # fmt: skip
+        cost,
+        net.search_days,
+        allowed,
+        dest.target,
+        net.regime_group,
+        blocks,
+        prices,
+        parcels,
+        dest.position,
+    )
 
 
 def _destination(
@@ -134,10 +141,18 @@ def _charges(net: CompiledNetwork, order: Order, dest: Destination) -> tuple[Par
     """Each parcel's charges on the destination's lanes."""
     country, postal = order.destination.country, order.destination.postal_code
     return tuple(
-        lane_charges(net.lanes, net.services, parcel.weight_kg, parcel.dims_cm,
-                     country, postal, dest.ks, dest.place)
+        lane_charges(
+            net.lanes,
+            net.services,
+            parcel.weight_kg,
+            parcel.dims_cm,
+            country,
+            postal,
+            dest.ks,
+            dest.place,
+        )
         for parcel in order.parcels
-    )  # fmt: skip
+    )
 
 
 def _price_and_check(
@@ -153,8 +168,16 @@ def _price_and_check(
         unpriced = p == NOT_PRICEABLE
         blocks |= np.where(unpriced, NOT_PRICEABLE_BIT, 0)
         prices += np.where(unpriced, 0, p)
-        blocks |= lane_blocks(net.lanes, parcel.weight_kg, parcel.dims_cm, order.battery,
-                              order.has_liquid, order.categories, ks, dest.place.rows)  # fmt: skip
+        blocks |= lane_blocks(
+            net.lanes,
+            parcel.weight_kg,
+            parcel.dims_cm,
+            order.battery,
+            order.has_liquid,
+            order.categories,
+            ks,
+            dest.place.rows,
+        )
     return prices, blocks
 
 

@@ -63,10 +63,18 @@ def undominated(options: list[Option]) -> tuple[list[Option], list[Excluded]]:
     kept: list[Option] = []
     beaten: list[Excluded] = []
     for o in options:
-        better = next((b for b in options if b is not o and b.incoterm is o.incoterm
-                       and b.total.amount <= o.total.amount and b.promise.p90 <= o.promise.p90
-                       and (b.total.amount, b.promise.p90) != (o.total.amount, o.promise.p90)),
-                      None)  # fmt: skip
+        better = next(
+            (
+                b
+                for b in options
+                if b is not o
+                and b.incoterm is o.incoterm
+                and b.total.amount <= o.total.amount
+                and b.promise.p90 <= o.promise.p90
+                and (b.total.amount, b.promise.p90) != (o.total.amount, o.promise.p90)
+            ),
+            None,
+        )
         if better is None:
             kept.append(o)
         elif o.incoterm is Incoterm.DDP or not any(e.route == o.route_id for e in beaten):
