@@ -37,7 +37,6 @@ CLIENT_ERRORS: dict[str, tuple[int, str]] = {
     "unknown_country": (422, "No data for this country"),
     "unknown_currency": (422, "Unknown currency"),
     "no_feasible_route": (422, "No route can carry this order"),
-    "prohibited_goods": (422, "Goods not allowed into the destination"),
 }
 HTTP_TITLES = {
     400: "Bad request",

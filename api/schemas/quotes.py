@@ -1,18 +1,17 @@
 """A quote's answer (`POST /v1/quotes`, `GET /v1/quotes/{id}`, `glocal quote --json`):
 the models that document it, and `quote_body`, which writes a `routing.quote.Quote` into
-exactly that shape (tests/api/test_schemas.py holds the two equal, field for field).
+exactly that shape (tests/api/schemas/test_quotes.py holds the two equal, field for field).
 
 Amounts are decimal strings in major units, dates and times ISO 8601. The writer builds
 plain dicts rather than model instances: a quote holds some three hundred values, and the
-options share their route's legs, freight lines and promise, each written once.
+options of a route share its legs, lines, shipping and promise, each written once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal as Fraction
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,8 +25,6 @@ from routing.quote import Line, Quote
 from routing.quote import Option as QuoteOption
 from routing.quote import PromiseDates as Dates
 from routing.quote.records import Message as Finding
-
-T = TypeVar("T")
 
 
 class Money(BaseModel):
@@ -122,7 +119,7 @@ def money_body(money: Amount) -> dict[str, str]:
 
 def quote_body(q: Quote) -> dict[str, Any]:
     """The quote as `QuoteResponse` describes it, JSON-ready."""
-    seen: dict[object, dict[str, Any]] = {}  # what the options share, written once (`_once`)
+    written: dict[str, tuple[QuoteOption, dict[str, Any]]] = {}  # by route: its last option
     return {
         "quote_id": q.quote_id,
         "at": q.at.isoformat(),
@@ -137,7 +134,7 @@ def quote_body(q: Quote) -> dict[str, Any]:
             }
             for r in q.fx
         ],
-        "options": [_option_body(o, seen) for o in q.options],
+        "options": [_option_body(o, written) for o in q.options],
         "excluded": excluded_body(q.excluded),
     }
 
@@ -147,34 +144,50 @@ def excluded_body(excluded: tuple[ExcludedRoute, ...]) -> list[dict[str, Any]]:
     return [{"route": e.route, "reasons": [_message_body(m) for m in e.reasons]} for e in excluded]
 
 
-def _option_body(o: QuoteOption, seen: dict[object, dict[str, Any]]) -> dict[str, Any]:
-    return {
+def _option_body(
+    o: QuoteOption, written: dict[str, tuple[QuoteOption, dict[str, Any]]]
+) -> dict[str, Any]:
+    """One option. The options of a route (DDP, DAP) share its legs, freight and duty
+    lines, shipping and promise (the very same records): what the route's option before
+    this one wrote of them is used again (the dicts are shared, read-only)."""
+    before, body = written.get(o.route_id, (None, None))
+    if before is None or body is None:
+        legs = [_leg_body(g) for g in o.legs]
+        charges = [_line_body(line) for line in o.charges]
+        shipping, promise = money_body(o.shipping), _promise_body(o.promise)
+    else:
+        legs = body["legs"] if o.legs is before.legs else [_leg_body(g) for g in o.legs]
+        charges = _lines_again(o.charges, before.charges, body["charges"])
+        shipping = body["shipping"] if o.shipping is before.shipping else money_body(o.shipping)
+        promise = body["promise"] if o.promise is before.promise else _promise_body(o.promise)
+    out = {
         "option_id": o.option_id,
         "route": o.route_id,
         "incoterm": str(o.incoterm),
         "tags": list(o.tags),
-        "legs": [_once(g, _leg_body, seen) for g in o.legs],
-        "charges": [_once(line, _line_body, seen) for line in o.charges],
-        "shipping": _once(o.shipping, money_body, seen),  # the route's options share these
+        "legs": legs,
+        "charges": charges,
+        "shipping": shipping,
         "duties_and_taxes": money_body(o.duties_and_taxes),
         "total": money_body(o.total),
-        "promise": _once(o.promise, _promise_body, seen),
+        "promise": promise,
         "co2e_kg": round(o.co2e_kg, 3),
         "messages": [_message_body(m) for m in o.messages],
         "summary": o.summary,
     }
+    written[o.route_id] = (o, out)
+    return out
 
 
-def _once(
-    part: T, write: Callable[[T], dict[str, Any]], seen: dict[object, dict[str, Any]]
-) -> dict[str, Any]:
-    """`write(part)`, made once per quote: options share their route's legs, lines,
-    shipping and promise, and `seen` keeps each one's JSON by its value (equal parts
-    write the same JSON; the dicts are shared, read-only)."""
-    found = seen.get(part)
-    if found is None:
-        found = seen[part] = write(part)
-    return found
+def _lines_again(
+    lines: tuple[Line, ...], before: tuple[Line, ...], written: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The charge lines, each written again only if it is not the line written before at
+    its place."""
+    return [
+        written[i] if i < len(before) and line is before[i] else _line_body(line)
+        for i, line in enumerate(lines)
+    ]
 
 
 def _promise_body(p: Dates) -> dict[str, Any]:

@@ -17,8 +17,8 @@ boundaries), handling moves each hour along the node's working hours. Random ste
 clearance does it on the axis of customs working hours and maps back. The answer is the
 same for the same input, bit for bit, and no sampling noise can hide a one-day shift
 (a fixed-seed Monte Carlo would be deterministic too, but needs ~10^5 samples, tens of
-ms, before its P95 stops moving by a day). `routing/promise_sim.py` samples the same
-steps parcel by parcel, which checks the engine (tests/routing/test_promise.py).
+ms, before its P95 stops moving by a day). `routing/promise/simulate.py` samples the
+same steps parcel by parcel, which checks the engine (tests/routing/promise/).
 
 Cost: a few array operations per leg (bench/promise.py measures it against the 0.5 ms
 target). Everything after the first departure depends only on the route and that
@@ -31,7 +31,7 @@ later orders to other destinations through the same legs; and the parcels ready 
 clearance per (route prefix, first departure, how the next leg clears), which last miles
 that clear alike share. A cached value is a pure function of its key, so the caches
 change how long a promise takes, never its answer (`clear_caches` forgets them all;
-tests/routing/test_promise.py checks the agreement).
+tests/routing/promise/ check the agreement).
 """
 
 from __future__ import annotations

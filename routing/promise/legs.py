@@ -136,7 +136,7 @@ class Histogram:
     cdf: np.ndarray
     cdf0: np.ndarray  # cdf with a leading 0: cdf0[i] = P(duration <= offset + i - 1 hours)
     ready_cdf: np.ndarray  # ready_cdf[j] = P(duration <= j hours), clipped to the last
-    rows: np.ndarray  # p folded into days, last day first (promise_comb.spread)
+    rows: np.ndarray  # p folded into days, last day first (comb.spread)
 
 
 @cached(4096)
@@ -178,7 +178,7 @@ class Clearance:
 class Prefix:
     """The identity of a route's first legs (their services, the nodes and the settings):
     everything up to a leg's departure depends on nothing else, so legs of different
-    routes with the same prefix share that work (routing/promise.py)."""
+    routes with the same prefix share that work (routing/promise/engine.py)."""
 
     __slots__ = ("__weakref__",)
 

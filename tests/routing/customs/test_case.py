@@ -1,12 +1,14 @@
 """The per-order customs case answers exactly as the plain functions do: the same
 Screening and LandedCost (lines, notes, exchange rates in the order of use), and the same
 error from the same call, for random orders on the routes a quote tries on the default
-network (data/), whichever order the routes come in and however often each is asked."""
+network (data/), whichever order the routes come in and however often each is asked.
+It checks a hand-built order, and shares the freight of a route between the items."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -14,15 +16,23 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from carriers.errors import GlocalError, NotPriceable
+from carriers.errors import GlocalError, InvalidOrder, NotPriceable
 from carriers.money import Money
 from carriers.pricing import Charge, ChargeKind, price_parcel
-from routing.customs import CustomsRules, customs_case, landed_cost, load_rules, screen
+from routing.customs import (
+    CustomsRules,
+    customs_case,
+    landed_cost,
+    load_rules,
+    parse_route_id,
+    screen,
+)
 from routing.fx import FxRates, load_fx
 from routing.network import Network, Route, load_network
 from routing.orders import Order, parse_order
 from routing.quote.order_lanes import order_lanes
 from routing.quote.search import pareto_routes
+from tests.routing.customs.conftest import APPAREL, BOOK, ES_HUB, item
 
 # market -> postal codes (a Canary Islands code and a CEP in no state among them)
 MARKETS = {
@@ -253,3 +263,63 @@ def test_a_case_raises_nothing_until_asked(
     assert expected[0] == "UnknownCountry"
     assert outcome(partial(case.screen, route)) == expected
     assert outcome(partial(case.landed_cost, route, [])) == expected
+
+
+def test_a_hand_built_order_with_a_bad_hs_code_names_the_field(
+    world: Any, fx: Any, rules: Any, make_order: Any
+) -> None:
+    """An Order built in code skips parse_order: a bad HS code or a zero value is still
+    an InvalidOrder naming items[0]."""
+    order = make_order("ES", "28001", [item(APPAREL, 1, "10.00", "EUR")])
+    broken = replace(order, items=(replace(order.items[0], hs_code="6109"),))
+    with pytest.raises(InvalidOrder, match=r"items\[0\]\.hs_code"):
+        landed_cost(broken, parse_route_id(world, ES_HUB), [], date(2026, 7, 1), rules, fx)
+    free = replace(order, items=(replace(order.items[0], unit_value=Money(0, "EUR")),))
+    with pytest.raises(InvalidOrder, match=r"items\[0\]\.unit_value"):
+        landed_cost(free, parse_route_id(world, ES_HUB), [], date(2026, 7, 1), rules, fx)
+
+
+def test_a_routes_freight_is_shared_between_the_items_by_value(
+    world: Any, fx: Any, rules: Any, make_order: Any
+) -> None:
+    """EUR 30 of apparel and EUR 10 of books with EUR 4.00 of freight (CIF): the items'
+    customs values are 30 + 3.00 and 10 + 1.00, and the consignment's 44.00 EUR."""
+    order = make_order(
+        "ES", "28001", [item(APPAREL, 1, "30.00", "EUR"), item(BOOK, 1, "10.00", "EUR")]
+    )
+    case = customs_case(order, date(2026, 7, 1), rules, fx)
+    freight = [Charge(ChargeKind.FREIGHT, "freight", Money.of("4", "EUR"))]
+    s = case.shipment(parse_route_id(world, ES_HUB), freight)
+    assert [str(i.customs_value) for i in s.items] == ["33.00 EUR", "11.00 EUR"]
+    assert (str(s.goods_value), str(s.freight), str(s.customs_value)) == (
+        "40.00 EUR",
+        "4.00 EUR",
+        "44.00 EUR",
+    )
+
+
+def test_each_freight_charge_is_converted_on_its_own_and_duties_are_not_freight(
+    world: Any, fx: Any, rules: Any, make_order: Any
+) -> None:
+    """Two charges of USD 0.03 into Spain are 0.024 -> 0.02 EUR each (1 EUR = 1.25 USD):
+    0.04 EUR of freight, where USD 0.06 at once would give 0.05; a duty charge is not
+    freight."""
+    order = make_order("ES", "28001", [item(APPAREL, 1, "10.00", "EUR")])
+    case = customs_case(order, date(2026, 7, 1), rules, fx)
+    charges = [
+        Charge(ChargeKind.FREIGHT, "line", Money.of("0.03", "USD")),
+        Charge(ChargeKind.SURCHARGE, "fuel", Money.of("0.03", "USD")),
+        Charge(ChargeKind.DUTY, "prepaid duty", Money.of("5.00", "EUR")),
+    ]
+    s = case.shipment(parse_route_id(world, ES_HUB), charges)
+    assert s.freight == Money.of("0.04", "EUR")
+
+
+def test_a_datetime_counts_by_its_date(world: Any, fx: Any, rules: Any, make_order: Any) -> None:
+    """A case at 2026-06-30 23:30 UTC applies the rules of 2026-06-30 (the EUR 150 duty
+    relief), not the flat duty that starts the next day."""
+    order = make_order("ES", "28001", [item(APPAREL, 1, "10.00", "EUR")])
+    late = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
+    landed = customs_case(order, late, rules, fx).landed_cost(parse_route_id(world, ES_HUB))
+    assert "eu.duty.low-value-relief" in landed.rule_ids
+    assert "eu.duty.flat-per-subheading" not in landed.rule_ids

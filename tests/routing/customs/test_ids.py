@@ -1,11 +1,17 @@
-"""Buyer ids: the check digits of Brazil's CPF, Russia's INN and China's resident id."""
+"""Buyer ids: the check digits of Brazil's CPF, Russia's INN and China's resident id, and
+the presence of passport details."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from routing.customs.ids import cn_resident_id_problem, cpf_problem, inn_problem
+from routing.customs.ids import (
+    cn_resident_id_problem,
+    cpf_problem,
+    inn_problem,
+    passport_problem,
+)
 
 
 def test_a_valid_cpf_passes_with_or_without_punctuation() -> None:
@@ -57,3 +63,10 @@ def test_inn_check_digits_for_people_and_companies() -> None:
     assert inn_problem("500100732258") is not None
     assert inn_problem("7707083894") is not None
     assert inn_problem("12345") is not None
+
+
+def test_passport_details_need_only_be_there() -> None:
+    """Passport numbers differ by country: five characters or more pass, fewer do not."""
+    assert passport_problem("4509 235857") is None
+    assert passport_problem("AB123") is None
+    assert "incomplete" in (passport_problem("  12 ") or "")

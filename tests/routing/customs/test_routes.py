@@ -1,4 +1,5 @@
-"""Route ids: service ids joined by "+", parsed back against a network."""
+"""Route ids: service ids joined by "+", parsed back against a network; and the customs
+facts of a route: who clears import, which leg needs a postal form, its modes."""
 
 from __future__ import annotations
 
@@ -7,8 +8,14 @@ from typing import Any
 import pytest
 
 from carriers.errors import InvalidRoute
+from carriers.model import Mode
 from routing.customs import parse_route_id, route_id
-from routing.customs.routes import import_service, node_country
+from routing.customs.routes import (
+    import_service,
+    node_country,
+    postal_border_crossing,
+    route_modes,
+)
 
 
 def test_a_route_id_round_trips(world: Any) -> None:
@@ -47,3 +54,31 @@ def test_node_countries_come_from_the_network_or_the_id(world: Any) -> None:
     assert node_country("BR-GRU-AIR") == "BR"
     with pytest.raises(InvalidRoute):
         node_country("XX1-HUB")
+
+
+@pytest.mark.parametrize(
+    ("text", "postal"),
+    [
+        # the postal line crosses from China to Spain
+        ("feeder-yiw-pvg+line-pvg-mad-post+correos-es-paq", "line-pvg-mad-post"),
+        # Madrid to the Canaries crosses no border, but the post clears the import
+        ("correos-ic-paq", "correos-ic-paq"),
+        # an express courier: no postal leg at all
+        ("feeder-yiw-pvg+express-pvg-gb", None),
+        # bulk air freight to the hub, then the Spanish post inside Spain
+        ("feeder-yiw-pvg+line-pvg-mad-hub+correos-es-paq", None),
+    ],
+)
+def test_the_postal_leg_that_needs_a_customs_form(
+    world: Any, text: str, postal: str | None
+) -> None:
+    """A postal leg that crosses a border, else a postal import clearance, needs a CN22 or
+    CN23; a domestic postal leg after a bulk import does not."""
+    found = postal_border_crossing(parse_route_id(world, text), world)
+    assert (found.id if found else None) == postal
+
+
+def test_a_routes_modes_are_those_of_its_legs(world: Any) -> None:
+    """Road feeder, postal line-haul, postal last mile: road and postal."""
+    route = parse_route_id(world, "feeder-yiw-pvg+line-pvg-mad-post+correos-es-paq")
+    assert route_modes(route) == frozenset({Mode.ROAD, Mode.POSTAL})

@@ -1,43 +1,45 @@
-"""Customs rules as data: the shipped rules load, every rule is dated, sourced and rated;
-broken files are errors naming path:line; lookups pick the rule in force on the day."""
+"""Customs rules as data (`routing.customs.rules`): a rule is in force from `valid_from` to
+`valid_to`, both inclusive; a duty table gives the rate of the longest matching HS
+prefix; selectors say which goods a rule is for and how specifically."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-from datetime import date
-from pathlib import Path
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from carriers.errors import InvalidOrder, InvalidRule, UnknownCountry
-from carriers.model import GoodsCategory
-from routing.customs import DEFAULT_RULES, CustomsRules, load_rules, read_rules
-from routing.customs.rules import Confidence, Goods, Topic
+from carriers.errors import InvalidRule
+from carriers.model import GoodsCategory, Mode
+from routing.customs import CustomsRules
+from routing.customs.rules import (
+    Amount,
+    Confidence,
+    Goods,
+    Rule,
+    Selectors,
+    TableRow,
+    Topic,
+)
 
-
-@pytest.fixture
-def rules_copy(tmp_path: Path) -> Path:
-    """A writable copy of data/customs, for breaking one thing at a time."""
-    target = tmp_path / "customs"
-    shutil.copytree(DEFAULT_RULES, target)
-    return target
-
-
-def append(path: Path, text: str) -> int:
-    """Append a block to a rules file; return the line its first row lands on."""
-    before = path.read_text(encoding="utf-8")
-    path.write_text(before + text, encoding="utf-8")
-    return before.count("\n") + text.split("\n").index("[[rules]]") + 1
+TOYS = frozenset({GoodsCategory.TOYS})
 
 
-def test_the_shipped_rules_load_and_cover_every_market(rules: CustomsRules) -> None:
-    """data/customs has every market of the issue, each rule with a source and a level."""
-    expected = {"EU", "ES", "PT", "FR", "IT", "DE", "ES-CN", "ES-CE", "ES-ML", "GB", "BR",
-                "EAEU", "RU", "ID", "US", "CN", "WORLD"}  # fmt: skip
-    assert expected <= set(rules.jurisdictions)
-    assert all(rule.source and rule.confidence in Confidence for rule in rules.rules)
+def rule(start: date, end: date | None = None, **fields: object) -> Rule:
+    """A duty-table rule of XA, at xa.toml:7, from `start` to `end`."""
+    return Rule(
+        rule_id="xa.test",
+        topic=Topic.DUTY_TABLE,
+        jurisdiction="XA",
+        valid_from=start,
+        valid_to=end,
+        source="test",
+        confidence=Confidence.LOW,
+        where="xa.toml:7",
+        **fields,
+    )
 
 
 def test_illustrative_figures_are_low_confidence(rules: CustomsRules) -> None:
@@ -45,174 +47,116 @@ def test_illustrative_figures_are_low_confidence(rules: CustomsRules) -> None:
     assert all(r.confidence is Confidence.LOW for r in rules.rules if r.illustrative)
 
 
-def test_rules_are_read_once_and_never_at_import() -> None:
-    """Importing the packages reads no file; load_rules caches per directory."""
-    code = (
-        "import sys\n"
-        "opened = []\n"
-        "sys.addaudithook(lambda e, a: opened.append(str(a[0])) if e == 'open' else None)\n"
-        "import routing.customs, routing.fx\n"
-        "print(sum('/data/' in path for path in opened))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=Path(__file__).resolve().parents[3])  # fmt: skip
-    assert out.stdout.split() == ["0"]
-    assert load_rules() is load_rules(DEFAULT_RULES)
+def test_a_rule_is_in_force_on_both_of_its_end_days() -> None:
+    """2025-01-01 .. 2025-12-31 covers both days and neither neighbour; no end is open."""
+    year = rule(date(2025, 1, 1), date(2025, 12, 31))
+    assert [
+        year.in_force(date(2024, 12, 31)),
+        year.in_force(date(2025, 1, 1)),
+        year.in_force(date(2025, 12, 31)),
+        year.in_force(date(2026, 1, 1)),
+    ] == [False, True, True, False]
+    assert rule(date(2025, 1, 1)).in_force(date(9999, 12, 31))
+    assert year.validity == "2025-01-01 .. 2025-12-31"
+    assert rule(date(2025, 1, 1)).validity == "2025-01-01 .. open"
 
 
-def test_overlapping_versions_of_one_rule_name_both_places(rules_copy: Path) -> None:
-    """Two versions of es.vat.general in force on the same days: path:line of both."""
-    line = append(rules_copy / "es.toml", """
-[[rules]]
-rule_id = "es.vat.general"
-topic = "vat"
-name = "VAT (IVA)"
-rate_pct = 18
-valid_from = 2010-07-01
-valid_to = 2012-09-30
-source = "test"
-confidence = "H"
-""")  # fmt: skip
-    with pytest.raises(InvalidRule) as caught:
-        read_rules(rules_copy)
-    [problem] = caught.value.problems
-    assert problem.where == f"{rules_copy / 'es.toml'}:{line}"
-    assert "es.vat.general" in problem.message and "es.toml:" in problem.message
+days = st.dates(date(2020, 1, 1), date(2030, 12, 31))
+spans = st.tuples(days, st.one_of(st.none(), st.integers(0, 800)))
 
 
-def test_two_rules_answering_the_same_question_are_an_error(rules_copy: Path) -> None:
-    """A second standard VAT rate for Portugal on the same days cannot be chosen between."""
-    line = append(rules_copy / "pt.toml", """
-[[rules]]
-rule_id = "pt.vat.other"
-topic = "vat"
-name = "VAT"
-rate_pct = 21
-valid_from = 2024-01-01
-source = "test"
-confidence = "L"
-""")  # fmt: skip
-    with pytest.raises(InvalidRule) as caught:
-        read_rules(rules_copy)
-    assert [p.where for p in caught.value.problems] == [f"{rules_copy / 'pt.toml'}:{line}"]
-    assert "pt.vat.standard" in caught.value.problems[0].message
+@given(spans, spans)
+def test_two_versions_overlap_exactly_when_some_day_is_in_both(
+    a: tuple[date, int | None], b: tuple[date, int | None]
+) -> None:
+    """overlaps_in_time is symmetric, and true exactly when the later start is in force
+    in both versions (the first day they could share)."""
+    first = rule(a[0], None if a[1] is None else a[0] + timedelta(days=a[1]))
+    second = rule(b[0], None if b[1] is None else b[0] + timedelta(days=b[1]))
+    later = max(first.valid_from, second.valid_from)
+    expected = first.in_force(later) and second.in_force(later)
+    assert first.overlaps_in_time(second) is second.overlaps_in_time(first) is expected
+
+
+TARIFF = rule(
+    date(2020, 1, 1),
+    default_rate=Decimal("0.04"),
+    table=(
+        TableRow("85", Decimal("0.027"), "xa.toml:9"),
+        TableRow("8517", Decimal("0"), "xa.toml:10"),
+    ),
+)
 
 
 @pytest.mark.parametrize(
-    ("field", "value", "message"),
+    ("hs", "rate", "row"),
     [
-        ("rate_pct", "-3", "percentage"),
-        ("valid_from", '"2021-13-01"', "date"),
-        ("limit", '"150 EUROS"', "AMOUNT CURRENCY"),
-        ("hs_prefixes", '["61a"]', "HS prefixes"),
-        ("colour", '"red"', "unknown field"),
-        ("topic", '"sales_tax"', "must be one of"),
-        ("confidence", '"high"', "must be one of"),
+        ("851712", "0", "HS 8517"),  # phones: the 4-digit row beats the chapter
+        ("851830", "0.027", "HS 85"),  # other electrical goods: the chapter
+        ("610910", "0.04", "HS 61 not listed: default rate"),
     ],
 )
-def test_a_bad_field_is_named_with_its_line(
-    rules_copy: Path, field: str, value: str, message: str
+def test_a_table_gives_the_longest_matching_prefix_else_its_default(
+    hs: str, rate: str, row: str
 ) -> None:
-    """Each broken field of a rule is reported as path:line: field: message."""
-    base = {"rule_id": '"de.vat.test"', "topic": '"vat"', "name": '"VAT"', "rate_pct": "5",
-            "categories": '["toys"]', "valid_from": "2030-01-01", "source": '"test"',
-            "confidence": '"L"'}  # fmt: skip
-    base[field] = value
-    block = "\n[[rules]]\n" + "".join(f"{k} = {v}\n" for k, v in base.items())
-    first = append(rules_copy / "de.toml", block)
-    with pytest.raises(InvalidRule) as caught:
-        read_rules(rules_copy)
-    [problem] = caught.value.problems
-    path, line = problem.where.rsplit(":", 1)
-    assert path == str(rules_copy / "de.toml") and int(line) >= first
-    assert message in problem.message
+    """The rate of the longest listed HS prefix, or default_pct, and which one it was."""
+    assert TARIFF.table_rate(hs) == (Decimal(rate), row)
 
 
-def test_a_missing_source_or_required_parameter_is_an_error(rules_copy: Path) -> None:
-    """A rule without its source, or a VAT rule without its rate, is not loaded."""
-    append(rules_copy / "fr.toml", """
-[[rules]]
-rule_id = "fr.vat.test"
-topic = "vat"
-name = "VAT"
-valid_from = 2030-01-01
-confidence = "L"
-""")  # fmt: skip
-    with pytest.raises(InvalidRule) as caught:
-        read_rules(rules_copy)
-    fields = {p.field for p in caught.value.problems}
-    assert fields == {"rules.source", "rules.rate_pct"}
+def test_a_table_without_a_default_refuses_an_unlisted_code() -> None:
+    """No row and no default_pct is an InvalidRule naming the rule's place, not 0 %."""
+    bare = rule(date(2020, 1, 1), table=(TableRow("85", Decimal("0.027"), "xa.toml:9"),))
+    with pytest.raises(InvalidRule, match=r"xa\.toml:7: xa\.test has no rate for HS 610910"):
+        bare.table_rate("610910")
 
 
-def test_a_rule_ending_before_it_starts_is_an_error(rules_copy: Path) -> None:
-    """valid_to before valid_from cannot be a validity."""
-    append(rules_copy / "it.toml", """
-[[rules]]
-rule_id = "it.vat.test"
-topic = "vat"
-name = "VAT"
-rate_pct = 5
-categories = ["toys"]
-valid_from = 2030-01-01
-valid_to = 2029-01-01
-source = "test"
-confidence = "L"
-""")  # fmt: skip
-    with pytest.raises(InvalidRule, match="ends"):
-        read_rules(rules_copy)
+def test_an_empty_selector_matches_any_goods_and_a_list_only_its_own() -> None:
+    """No list means any; a list must hold the goods' category, HS prefix, origin; sellers
+    and modes need one in common."""
+    toy = Goods(
+        hs="950300",
+        category=GoodsCategory.TOYS,
+        origin="CN",
+        sellers=frozenset({"ioss"}),
+        modes=frozenset({Mode.AIR, Mode.ROAD}),
+    )
+    assert Selectors().matches(toy)
+    assert Selectors(categories=TOYS, hs_prefixes=("95",), origins=frozenset({"CN"})).matches(toy)
+    assert Selectors(sellers=frozenset({"ioss", "remessa_conforme"})).matches(toy)
+    assert Selectors(modes=frozenset({Mode.AIR})).matches(toy)
+    assert not Selectors(hs_prefixes=("9504", "61")).matches(toy)
+    assert not Selectors(origins=frozenset({"HK"})).matches(toy)
+    assert not Selectors(sellers=frozenset({"remessa_conforme"})).matches(toy)
+    assert not Selectors(modes=frozenset({Mode.POSTAL})).matches(toy)
 
 
-def test_a_broken_states_table_names_its_line(rules_copy: Path) -> None:
-    """The CEP table must hold digit ranges and two-letter states."""
-    path = rules_copy / "br-states.csv"
-    path.write_text(path.read_text(encoding="utf-8") + "9999,1000,XX\n", encoding="utf-8")
-    with pytest.raises(InvalidRule) as caught:
-        read_rules(rules_copy)
-    assert caught.value.problems[0].where.startswith(f"{path}:")
+def test_a_longer_hs_prefix_beats_any_list_and_a_list_beats_any() -> None:
+    """Specificity: HS prefix length first, then each explicit list over "any"."""
+    toy = Goods(hs="950300", category=GoodsCategory.TOYS)
+    by_hs = Selectors(hs_prefixes=("9503",)).specificity(toy)
+    by_chapter = Selectors(hs_prefixes=("95",), categories=TOYS).specificity(toy)
+    by_category = Selectors(categories=TOYS).specificity(toy)
+    assert by_hs > by_chapter > by_category > Selectors().specificity(toy)
 
 
-def test_the_rule_in_force_is_the_version_of_the_day(rules: CustomsRules) -> None:
-    """eaeu.parcel-excess: EUR 1,000 in 2023, EUR 200 in 2025; the e-commerce duty after."""
-
-    def allowance(day: date) -> str:
-        rule = rules.in_force("RU", day).require(Topic.PARCEL_ALLOWANCE)
-        return f"{rule.rule_id} {rule.limit}"
-
-    assert allowance(date(2023, 6, 1)) == "eaeu.parcel-excess 1000.00 EUR"
-    assert allowance(date(2026, 6, 30)) == "eaeu.parcel-excess 200.00 EUR"
-    assert allowance(date(2026, 7, 1)) == "eaeu.ecommerce-duty 200.00 EUR"
-    assert len(rules.versions("eaeu.parcel-excess")) == 3
-
-
-def test_the_most_specific_rule_wins(rules: CustomsRules) -> None:
-    """An HS rule beats a category rule, which beats the default rate."""
-    view = rules.in_force("ES", date(2026, 7, 1))
-
-    def vat(hs: str, category: GoodsCategory) -> str:
-        return view.require(Topic.VAT, Goods(hs=hs, category=category)).rule_id
-
-    assert vat("080810", GoodsCategory.FOOD) == "es.vat.super-reduced-food"
-    assert vat("190590", GoodsCategory.FOOD) == "es.vat.reduced"
-    assert vat("610910", GoodsCategory.APPAREL) == "es.vat.general"
-
-
-def test_destinations_resolve_territories_by_postal_code_and_alias(
-    rules: CustomsRules,
+@pytest.mark.parametrize(
+    ("a", "b", "overlap"),
+    [
+        (Selectors(), Selectors(), True),
+        (Selectors(categories=TOYS), Selectors(), False),  # toys: the list is more specific
+        (Selectors(hs_prefixes=("61", "6209")), Selectors(hs_prefixes=("6209",)), True),
+        (Selectors(hs_prefixes=("61",)), Selectors(hs_prefixes=("6109",)), False),
+        (Selectors(categories=TOYS), Selectors(categories=TOYS | {GoodsCategory.BOOKS}), True),
+        (Selectors(states=frozenset({"BA"})), Selectors(states=frozenset({"SP"})), False),
+    ],
+)
+def test_selectors_overlap_when_one_good_could_match_both_equally(
+    a: Selectors, b: Selectors, overlap: bool
 ) -> None:
-    """35/38 -> Canaries, 51 -> Ceuta, 52 -> Melilla, IC and EA as aliases; else Spain."""
-    assert rules.destination("ES", "35001").id == "ES-CN"
-    assert rules.destination("IC", "38001").id == "ES-CN"
-    assert rules.destination("ES", "51001").id == "ES-CE"
-    assert rules.destination("EA", "52001").id == "ES-ML"
-    assert rules.destination("ES", "28001").id == "ES"
-    with pytest.raises(InvalidOrder, match=r"destination\.postal_code"):
-        rules.destination("EA", "28001")
-    with pytest.raises(UnknownCountry, match="not a tax-free country"):
-        rules.destination("JP", "100-0001")
+    """The loader's conflict test: same kinds of list, sharing a value in each."""
+    assert a.overlaps(b) is b.overlaps(a) is overlap
 
 
-def test_brazilian_states_come_from_the_cep(rules: CustomsRules) -> None:
-    """The CEP table places Salvador in BA, Sao Paulo in SP and Boa Vista in RR."""
-    assert rules.state_of("BR", "40010-000") == "BA"
-    assert rules.state_of("BR", "01310-100") == "SP"
-    assert rules.state_of("BR", "69301-000") == "RR"
+def test_an_amount_reads_as_written() -> None:
+    """Amounts of rules print as value and currency, SDR included."""
+    assert str(Amount(Decimal("300.00"), "XDR")) == "300.00 XDR"

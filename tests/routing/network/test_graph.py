@@ -1,4 +1,5 @@
-"""The network: graph, compiled arrays and route enumeration."""
+"""routing/network/graph.py: the network as a graph, and route enumeration (checked against
+brute force, and over the default world)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from carriers.errors import UnknownNode
 from carriers.model import NodeKind
 from routing.network import Network, load_network, routes_from
 from tests.helpers import random_network
@@ -24,15 +26,26 @@ def test_tiny_routes_on_paper(tiny: Network) -> None:
     ]
 
 
-def test_compiled_adjacency_lists_each_service_under_its_from_node(tiny: Network) -> None:
-    """out_start is a CSR over from-nodes: slice i holds exactly the services leaving node i."""
-    c = tiny.compiled
-    for i, node_id in enumerate(c.node_ids):
-        leaving = {c.services[k].id for k in range(c.out_start[i], c.out_start[i + 1])}
-        assert leaving == {s.id for s in tiny.services if s.from_node == node_id}
-    assert c.is_zone.sum() == 2
-    # Shanghai to Madrid is about 10,300 km on the geodesic.
-    assert 10_000 < tiny.distance_km(tiny.service_by_id["skyline-pvg-mad"]) < 10_600
+def test_the_graph_has_one_edge_per_service_keyed_by_its_id(tiny: Network) -> None:
+    """Two Spanish last miles between the same nodes stay two edges, each with its service."""
+    g = tiny.graph()
+    assert g.number_of_nodes() == 5 and g.number_of_edges() == 5
+    assert set(g["ES-MAD-HUB"]["ES-PEN-ZONE"]) == {"lastmile-es-postal", "lastmile-es-courier"}
+    edge = g["CN-PVG-AIR"]["ES-MAD-HUB"]["skyline-pvg-mad"]
+    assert edge["service"] is tiny.service_by_id["skyline-pvg-mad"] and edge["mode"] == "air"
+    assert g.nodes["PT-NAT-ZONE"]["kind"] == "destination_zone"
+
+
+def test_origins_zones_and_an_unknown_node(tiny: Network) -> None:
+    """Warehouses and hubs are origins, destination zones are zones; an id the network does
+    not hold is UnknownNode, naming it."""
+    assert tiny.origins == ("CN-YIW-WH", "ES-MAD-HUB")
+    assert tiny.zones == ("ES-PEN-ZONE", "PT-NAT-ZONE")
+    with pytest.raises(UnknownNode) as caught:
+        tiny.node("CN-XXX-WH")
+    assert caught.value.node_id == "CN-XXX-WH"
+    with pytest.raises(UnknownNode):
+        list(routes_from(tiny, "CN-XXX-WH"))
 
 
 def legal_paths(network: Network, origin: str) -> set[tuple[str, ...]]:

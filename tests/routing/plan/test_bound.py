@@ -92,14 +92,3 @@ def test_alike_orders_make_the_bound_the_lp_bound(two_lanes: Network) -> None:
     assert result.gap == pytest.approx(
         (result.plan_eval.objective - result.bound) / result.plan_eval.objective
     )
-
-
-def test_arc_costs_are_their_orders_means(two_lanes: Network) -> None:
-    """The model's cost of an arc is the mean of its commodity's own costs on it."""
-    frame = one_kilo_orders(40)
-    frame["weight_kg"] = [f"{0.5 + i % 7:.3f}" for i in range(40)]
-    table, _ = validate_orders(frame, two_lanes)
-    r = plan_orders(table, two_lanes, PARAMS)
-    total = np.bincount(r.pairs.arc, r.pairs.cost, len(r.arcs))
-    count = np.bincount(r.pairs.arc, minlength=len(r.arcs))
-    assert np.allclose(total / count, r.arcs.cost)

@@ -1,19 +1,18 @@
-"""routing/calibration.py, routing/promise_history.py and `glocal promise calibrate /
-evaluate / simulate`: fitting transit distributions from shipment history."""
+"""routing/promise/calibration.py: fitting transit distributions from shipment history,
+and evaluating the promises they make on held-out shipments."""
 
 from __future__ import annotations
 
-import json
+import math
+import re
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
-from api.commands.promise import app
-from carriers.errors import InvalidHistory
+from carriers.errors import InvalidRule
 from carriers.model import TransitTime
 from routing.network import load_network
 from routing.promise import (
@@ -22,25 +21,13 @@ from routing.promise import (
     History,
     calibrate,
     evaluate,
-    parse_columns,
-    read_history,
     simulate_history,
 )
-from routing.promise.calibration import LEG, fit_transit, fitting_days, split_by_time
+from routing.promise.calibration import LEG, fit_transit, fitting_days, shrunk, split_by_time
 from routing.promise.history import history_from_frame
 from tests.helpers import DATA
 
 WORLD = load_network(DATA / "promise_world")
-MESSY = DATA / "promise_history" / "messy.csv"
-MESSY_COLUMNS = {
-    "shipment_id": "Ship ID",
-    "mode": "Mode of Transport",
-    "destination": "Dest Country",
-    "shipped_at": "PO Sent",
-    "delivered_at": "Delivered On",
-    "promised_at": "Scheduled",
-}
-runner = CliRunner()
 
 
 @cache
@@ -107,27 +94,6 @@ def test_date_only_ties_are_spread_within_the_day() -> None:
     assert np.all(np.floor(spread) == [3, 3, 3, 5]) and len(set(spread[:3])) == 3
 
 
-def test_read_a_messy_export_under_its_own_column_names() -> None:
-    """BOM, CR line ends, 2-Jun-06 / 6/2/06 dates: 11 shipments read, 2 without a shipping
-    date and 1 delivered before it shipped left out and counted."""
-    history = read_history(MESSY, MESSY_COLUMNS)
-    assert len(history) == 11 and history.date_only
-    assert sorted(history.dropped.values()) == [1, 2]
-    assert set(history.service) == {"Air", "Truck"}
-    assert history.days[0] == 10  # 2006-06-02 to 2006-06-12
-    assert history.promised is not None and not np.isnan(history.promised).any()
-
-
-def test_column_mapping_errors_say_what_to_do() -> None:
-    """A malformed or unknown mapping, or a missing required column, is an InvalidHistory."""
-    with pytest.raises(InvalidHistory, match="NAME=COLUMN"):
-        parse_columns(["shipped_at"])
-    with pytest.raises(InvalidHistory, match="unknown column name"):
-        parse_columns(["shipdate=PO Sent"])
-    with pytest.raises(InvalidHistory, match="--columns shipped_at="):
-        read_history(MESSY)
-
-
 def test_evaluate_splits_by_time_and_covers_as_promised() -> None:
     """Fit on the earliest 70 %, test on the rest: the test part starts after the training
     part ends, and on a stationary simulated history P90 / P95 promises cover ~90 / 95 %."""
@@ -152,45 +118,37 @@ def test_calibration_file_round_trip_and_calibrated_route(tmp_path: Path) -> Non
     assert fitted == again.transit("air-pvg-mad", level=LEG) != route[0].transit
 
 
-def test_cli_simulate_calibrate_evaluate(tmp_path: Path) -> None:
-    """simulate writes a history; calibrate writes fits; evaluate prints coverage, writes a
-    PNG calibration plot and a JSON report."""
-    history, params, plot = tmp_path / "h.csv", tmp_path / "p.csv", tmp_path / "c.png"
-    network = str(DATA / "promise_world")
-    result = runner.invoke(
-        app, ["simulate", "--n", "3000", "--out", str(history), "--network", network]
+def test_a_small_group_meets_its_parent_halfway_in_log_excess() -> None:
+    """Parent min 1, P50 3, P90 9 (excess 2 and 8 days); 20 shipments of exactly 5 days
+    (excess 4) with a prior of 20 shipments: weights 1/2, so P50 = 1 + sqrt(4 x 2) and
+    P90 = 1 + sqrt(4 x 8) (worked on paper); the shift stays the parent's."""
+    child = shrunk(TransitTime(1.0, 3.0, 9.0), np.full(20, 5.0), prior_strength=20)
+    assert child.min_days == 1.0
+    assert abs(child.p50_days - (1 + math.sqrt(8))) < 1e-12
+    assert abs(child.p90_days - (1 + math.sqrt(32))) < 1e-12
+
+
+def test_parameters_and_fits_refuse_what_cannot_work() -> None:
+    """A negative prior, groups under 3 shipments, a train share of 1, or a fit from two
+    durations are ValueErrors saying what was given."""
+    for bad in ({"prior_strength": -1}, {"min_group": 2}, {"train_share": 1.0}):
+        with pytest.raises(ValueError, match=f"got {next(iter(bad.values()))}"):
+            CalibrationParams(**bad)
+    with pytest.raises(ValueError, match="at least 3 durations"):
+        fit_transit(np.array([1.0, 2.0]))
+
+
+def test_a_broken_calibration_file_names_its_line(tmp_path: Path) -> None:
+    """A row whose P50 is not a number is an InvalidRule at file:line."""
+    path = tmp_path / "params.csv"
+    path.write_text(
+        "level,service,lane,month,n,min_days,p50_days,p90_days,p95_days\n"
+        "leg,air,,0,40,1.0,2.0,4.0,5.0\n"
+        "leg,sea,,0,40,20.0,soon,40.0,45.0\n",
+        encoding="utf-8",
     )
-    assert result.exit_code == 0, result.output
-    assert len(pd.read_csv(history)) == 3000
-    result = runner.invoke(app, ["calibrate", str(history), "--out", str(params)])
-    assert result.exit_code == 0, result.output
-    assert {"leg", "shipment"} == set(pd.read_csv(params)["level"])
-    result = runner.invoke(app, ["evaluate", str(history), "--plot", str(plot), "--json"])
-    assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
-    assert set(report["coverage"]) == {"P50", "P90", "P95"} and report["test"] == 900
-    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-
-
-def test_cli_reads_a_messy_export_with_columns(tmp_path: Path) -> None:
-    """`--columns` maps the user's names; the history's own promise is evaluated beside."""
-    mapping = ",".join(f"{k}={v}" for k, v in MESSY_COLUMNS.items())
-    result = runner.invoke(app, ["evaluate", str(MESSY), "--columns", mapping, "--json"])
-    assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
-    assert report["train"] + report["test"] + report["unpromised"] == 11
-    assert report["own_promise"] is not None
-
-
-def test_cli_history_errors_are_one_line(tmp_path: Path) -> None:
-    """A missing file or column exits 1 with one line on stderr."""
-    for args in (
-        ["evaluate", str(tmp_path / "none.csv")],
-        ["calibrate", str(MESSY), "--out", str(tmp_path / "p.csv")],
-        ["calibrate", str(MESSY), "--out", str(tmp_path / "p.csv"), "--columns", "shipped_at=Nope"],
-    ):
-        result = runner.invoke(app, args)
-        assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1, args
+    with pytest.raises(InvalidRule, match=re.escape(f"{path}:3: not a calibration row")):
+        Calibration.read_csv(path)
 
 
 def _history(

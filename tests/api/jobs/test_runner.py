@@ -1,0 +1,185 @@
+"""api/jobs/runner.py: the server's job runner on a real store: it starts each queued job
+in a planning process of its own, in the job's directory; a job whose input is gone, or
+whose runner died too often, fails saying why; a planning process killed from outside
+fails its job naming the signal; stopping the runner puts its running jobs back in the
+queue. (Jobs run to the end by the runner of a real server: tests/api/routes/test_plans.py.)"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from api.jobs.files import JobFiles
+from api.jobs.records import JobRecords, PlanJob
+from api.jobs.runner import JobRunner, RunnerConfig, absolute
+from api.store import Store
+from tests.api.jobs.conftest import a_job, two_lane_orders
+from tests.helpers import DATA
+
+WEEK = {"horizon_days": 7, "time_limit_s": 10}
+
+
+@pytest.fixture
+def config(database_url: str, tmp_path: Path) -> RunnerConfig:
+    return RunnerConfig(
+        root=tmp_path / "plans",
+        database_url=database_url,
+        network_dir=DATA / "plan_two_lanes",
+        scheduler=None,
+        concurrency=1,
+        lease_seconds=30,
+        max_attempts=3,
+        poll_seconds=0.1,
+    )
+
+
+@pytest.fixture
+def records(config: RunnerConfig) -> Iterator[JobRecords]:
+    store = Store(config.database_url)
+    store.upgrade()
+    yield JobRecords(store)
+    store.dispose()
+
+
+def queue(records: JobRecords, config: RunnerConfig, job_id: str, orders: bytes | None) -> None:
+    """A queued job, with its uploaded orders unless `orders` is None."""
+    if orders is not None:
+        files = JobFiles(config.root, job_id)
+        files.dir.mkdir(parents=True)
+        files.orders("csv").write_bytes(orders)
+    records.create(a_job(job_id, options=WEEK))
+
+
+def until(check: Callable[[], PlanJob | None], seconds: float = 60) -> PlanJob:
+    """Poll until `check` answers a job."""
+    deadline = time.monotonic() + seconds
+    while (found := check()) is None:
+        assert time.monotonic() < deadline, "the runner did not get there"
+        time.sleep(0.05)
+    return found
+
+
+def ended(runner: JobRunner, records: JobRecords, job_id: str) -> Callable[[], PlanJob | None]:
+    """One round of the runner, then the job if it has ended."""
+
+    def check() -> PlanJob | None:
+        runner.tick()
+        job = records.get(job_id)
+        return job if job is not None and job.state not in ("queued", "running") else None
+
+    return check
+
+
+def planning_process(job_id: str) -> tuple[int, list[str]]:
+    """The pid and arguments of this test process's child that plans `job_id`."""
+    listed = subprocess.run(["ps", "-o", "pid=", "--ppid", str(os.getpid())],
+                            capture_output=True, text=True, check=True).stdout  # fmt: skip
+    found = []
+    for pid in map(int, listed.split()):
+        try:
+            args = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")[:-1]
+        except FileNotFoundError:  # ps itself, gone by now
+            continue
+        if job_id in args:
+            found.append((pid, args))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_a_job_whose_orders_are_gone_fails_without_a_process(
+    records: JobRecords, config: RunnerConfig
+) -> None:
+    """No orders file in the plans directory: one round fails the job as input_lost."""
+    queue(records, config, "plan_lost", None)
+    JobRunner(records, config).tick()
+    job = records.get("plan_lost")
+    assert job is not None and job.state == "failed" and job.error is not None
+    assert job.error["code"] == "input_lost" and job.attempts == 1
+    assert not JobFiles(config.root, "plan_lost").dir.exists()
+
+
+def test_the_jobs_of_a_dead_runner_are_taken_back(
+    records: JobRecords, config: RunnerConfig
+) -> None:
+    """Two jobs of a runner silent for an hour (lease 30 s, 3 attempts): the one started
+    3 times fails as interrupted; the other is queued again and tried (its input is gone
+    here, so it fails as input_lost, on attempt 2)."""
+    long_ago = datetime.now(UTC) - timedelta(hours=1)
+    for job_id, attempts in (("plan_tired", 3), ("plan_lost", 1)):
+        stale = a_job(job_id, state="running", owner="gone:1:dead", attempts=attempts,
+                      created_at=long_ago, started_at=long_ago, heartbeat_at=long_ago)  # fmt: skip
+        records.create(stale)
+    JobRunner(records, config).tick()
+    tired, lost = records.get("plan_tired"), records.get("plan_lost")
+    assert tired is not None and tired.state == "failed" and tired.error is not None
+    assert tired.error["code"] == "interrupted" and "3 times" in tired.error["detail"]
+    assert lost is not None and lost.state == "failed" and lost.error is not None
+    assert (lost.error["code"], lost.attempts) == ("input_lost", 2)
+
+
+def test_a_planning_process_killed_from_outside_fails_its_job_naming_the_signal(
+    records: JobRecords, config: RunnerConfig
+) -> None:
+    """One round starts `python -m api.jobs.work JOB OWNER --root ROOT --network DIR` in
+    the job's directory; SIGKILL to it (the kernel's out-of-memory killer does that): the
+    next round fails the job as internal_error, naming SIGKILL and the log."""
+    queue(records, config, "plan_killed", two_lane_orders(3))
+    runner = JobRunner(records, config)
+    runner.tick()
+    pid, command = planning_process("plan_killed")
+    files = JobFiles(config.root, "plan_killed")
+    root, network = str(config.root), str(config.network_dir)
+    assert command == [sys.executable, "-m", "api.jobs.work", "plan_killed", runner.owner,
+                       "--root", root, "--network", network]  # fmt: skip
+    assert Path(f"/proc/{pid}/cwd").resolve() == files.dir.resolve()
+    os.kill(pid, signal.SIGKILL)
+    job = until(ended(runner, records, "plan_killed"))
+    assert job.state == "failed" and job.error is not None
+    assert job.error["code"] == "internal_error"
+    assert "ended by signal SIGKILL (out of memory?)" in job.error["detail"]
+    assert "planner.log" in job.error["detail"] and files.log.exists()
+
+
+def test_stopping_the_runner_puts_its_running_job_back_in_the_queue(
+    records: JobRecords, config: RunnerConfig
+) -> None:
+    """The runner's thread starts a job; stopping the runner ends its process and the
+    job is queued again, owned by nobody, its attempt counted."""
+    queue(records, config, "plan_back", two_lane_orders(3))
+    runner = JobRunner(records, config)
+    runner.start()
+
+    def running() -> PlanJob | None:
+        job = records.get("plan_back")
+        return job if job is not None and job.state == "running" else None
+
+    until(running)
+    runner.stop()
+    job = records.get("plan_back")
+    assert job is not None
+    assert (job.state, job.owner, job.heartbeat_at, job.attempts) == ("queued", None, None, 1)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("sqlite:///glocal.sqlite3", "sqlite:///{cwd}/glocal.sqlite3"),
+        ("sqlite:////srv/glocal.sqlite3", "sqlite:////srv/glocal.sqlite3"),
+        ("sqlite:///:memory:", "sqlite:///:memory:"),
+        ("postgresql://u:p@db/glocal", "postgresql://u:p@db/glocal"),
+    ],
+)
+def test_a_relative_sqlite_path_is_made_absolute_for_the_planning_process(
+    url: str, expected: str
+) -> None:
+    """The planning process runs in the job's directory: a relative SQLite file is named
+    from the server's working directory; any other URL is passed as it is."""
+    assert absolute(url) == expected.format(cwd=Path.cwd())

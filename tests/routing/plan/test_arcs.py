@@ -1,0 +1,98 @@
+"""routing/plan/arcs.py: the time-expanded candidates (a route and a departure each) of
+every commodity, the capacity rows they load, their cost per order (freight + duties +
+late penalty x mean days late) and every order's candidate arcs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from routing.calendar import day_number
+from routing.network import Network
+from routing.plan.arcs import OrderArcs, build_arcs, expand, late_days, pair_lookup, take
+from routing.plan.timeline import Timeline
+from tests.routing.plan.conftest import first_stages, one_kilo_orders
+
+TUESDAY = day_number(date(2026, 11, 10))
+P90_RAIL = day_number(date(2026, 12, 7))  # the promise engine's, from Tuesday 10 November
+P90_AIR = day_number(date(2026, 11, 30))
+
+
+def _expanded(network: Network, frame):
+    """Every commodity on both Yiwu routes, one departure each (the horizon ends Sunday
+    15 November)."""
+    s = first_stages(network, frame)
+    pc = np.repeat(np.arange(len(s.com)), len(s.routes))
+    pr = np.tile(np.arange(len(s.routes)), len(s.com))
+    sunday = TUESDAY + 5
+    cols, keys = expand(network, s.com, s.routes, (pc, pr), Timeline(network, 0.9, 3), sunday)
+    return s, cols, keys
+
+
+def test_each_route_takes_tuesdays_departure_and_loads_its_row(two_lanes: Network) -> None:
+    """One commodity, two routes: two arcs on Tuesday 10 November, rail arriving by
+    7 December at P90 and air by 30 November, each loading its own line-haul's
+    departure (rows (rail, Tuesday) and (air, Tuesday)) and no second row."""
+    s, cols, keys = _expanded(two_lanes, one_kilo_orders(3))
+    net = two_lanes.compiled
+    first_leg = [s.routes.services(net, r)[0].id for r in cols["route"]]
+    assert cols["day"] == [TUESDAY, TUESDAY]
+    p90 = dict(zip(first_leg, cols["p90"], strict=True))
+    assert p90 == {"lanes-rail": P90_RAIL, "lanes-air": P90_AIR}
+    assert [net.services[k].id for k, _ in keys] == first_leg
+    assert [d for _, d in keys] == [TUESDAY, TUESDAY]
+    assert cols["r0"] == [0, 1] and cols["r1"] == [-1, -1]
+
+
+def test_mean_days_late_and_how_many_are_late(two_lanes: Network) -> None:
+    """Deadlines 1, 3 and 6 December (one commodity in 30-day buckets): a P90 of
+    7 December is 6, 4 and 1 days late, 11/3 an order, all 3 late; 4 December is 3, 1
+    and 0 (4/3, 2 late); 30 November is on time for all."""
+    frame = one_kilo_orders(3)
+    frame["deliver_by"] = ["2026-12-01", "2026-12-03", "2026-12-06"]
+    s = first_stages(two_lanes, frame, bucket_days=30)
+    assert len(s.com) == 1
+    p90 = np.array([day_number(date(2026, 12, d)) for d in (7, 4)] + [P90_AIR])
+    mean, count = late_days(s.table, s.com, np.zeros(3, dtype=np.int64), p90)
+    assert mean.tolist() == pytest.approx([11 / 3, 4 / 3, 0.0])
+    assert count.tolist() == [3, 2, 0]
+
+
+def test_an_arcs_cost_and_hard_deadlines(two_lanes: Network) -> None:
+    """Deliver by 1 December: rail (P90 7 December) is 6 days late, air on time. At a
+    penalty of 150 a day, rail costs its freight 200 + duty 615 + 900, air 400 + 615;
+    with hard deadlines the rail arc is dropped."""
+    s, cols, _ = _expanded(two_lanes, one_kilo_orders(2, deliver_by="2026-12-01"))
+    net = two_lanes.compiled
+    rail = np.array([s.routes.services(net, r)[0].id == "lanes-rail" for r in cols["route"]])
+    freight, duty = np.where(rail, 200.0, 400.0), np.full(2, 615.0)
+    soft = build_arcs(cols, s.table, s.com, freight, duty, 150.0, hard_deadlines=False)
+    assert soft.late_days.tolist() == np.where(rail, 6.0, 0.0).tolist()
+    assert soft.cost.tolist() == np.where(rail, 1715.0, 1015.0).tolist()
+    assert soft.rows.tolist() == [[0, -1], [1, -1]] and len(soft) == 2
+    hard = build_arcs(cols, s.table, s.com, freight, duty, 150.0, hard_deadlines=True)
+    assert hard.freight.tolist() == [400.0] and hard.late_days.tolist() == [0.0]
+
+
+def test_order_arcs_and_lookups() -> None:
+    """Order 0 has arcs 4 and 2, order 1 none, order 2 arc 7; a (commodity, route) pair
+    table answers for the pairs asked, in the order asked; `take` keeps arcs by index."""
+    pairs = OrderArcs(np.array([0, 2, 2, 3]), np.array([4, 2, 7]), np.array([1.0, 2.0, 3.0]))
+    assert pairs.counts.tolist() == [2, 0, 1] and pairs.owner.tolist() == [0, 0, 2]
+    assert list(pairs.of(0)) == [0, 1] and list(pairs.of(1)) == []
+    values = np.array([10.0, 20.0, 30.0])
+    got = pair_lookup(
+        np.array([0, 0, 1]), np.array([5, 6, 5]), values, np.array([1, 0]), np.array([5, 6])
+    )
+    assert got.tolist() == [30.0, 20.0]
+
+
+def test_take_keeps_every_column_of_the_arcs_it_keeps(two_lanes: Network) -> None:
+    """Taking arc 1 of two keeps its freight, rows and dates together."""
+    s, cols, _ = _expanded(two_lanes, one_kilo_orders(2))
+    arcs = build_arcs(cols, s.table, s.com, np.array([1.0, 2.0]), np.zeros(2), 0.0, False)
+    kept = take(arcs, np.array([1]))
+    assert len(kept) == 1 and kept.freight.tolist() == [2.0]
+    assert kept.rows.tolist() == [arcs.rows[1].tolist()] and kept.p90[0] == arcs.p90[1]

@@ -1,0 +1,109 @@
+"""routing/plan/assign.py: the greedy plan (orders by creation time, each on its cheapest
+arc with room left, never past a booked kg or m3), the reasons an order stays unplanned,
+and a plan's evaluation on the orders' own figures."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from routing.plan.arcs import OrderArcs
+from routing.plan.assign import (
+    NO_CAPACITY,
+    NO_ROUTE,
+    Assignment,
+    evaluate,
+    greedy,
+    loads,
+    units_for,
+)
+from routing.plan.table import NO_DEADLINE
+from tests.routing.plan.conftest import array_arcs, array_orders, array_rows
+
+# arc 0 through departure 0 (2 kg booked) at 100, arc 1 through nothing at 900
+ARCS = array_arcs([[0, -1], [-1, -1]], [100.0, 900.0], p90=[103, 101])
+ROWS = array_rows([2.0])
+
+
+def both_arcs(n: int) -> OrderArcs:
+    """Every order may take arc 0 (cheaper) or arc 1."""
+    return OrderArcs(np.arange(0, 2 * n + 1, 2), np.tile([0, 1], n), np.tile([100.0, 900.0], n))
+
+
+def test_the_first_created_take_the_cheap_departure_first() -> None:
+    """1.5, 1.0 and 0.4 kg created third, first and second: the 1 kg and 0.4 kg orders
+    fill 1.4 of the 2 kg on arc 0, the 1.5 kg order no longer fits and takes arc 1."""
+    orders = array_orders([1.5, 1.0, 0.4], created_min=[2, 0, 1])
+    plan = greedy(orders, both_arcs(3), ARCS, ROWS)
+    assert plan.arc.tolist() == [1, 0, 0]
+    assert plan.reason.tolist() == ["", "", ""]
+
+
+def test_no_candidate_and_no_room_are_the_reasons() -> None:
+    """Order 0 has no candidate arc: `no_feasible_route`; order 1 fills the 2 kg; order 2
+    may only take arc 0, now full: `no_capacity`."""
+    orders = array_orders([1.0, 2.0, 1.0])
+    pairs = OrderArcs(np.array([0, 0, 1, 2]), np.array([0, 0]), np.array([100.0, 100.0]))
+    plan = greedy(orders, pairs, ARCS, ROWS)
+    assert plan.arc.tolist() == [-1, 0, -1]
+    assert plan.reason.tolist() == [NO_ROUTE, "", NO_CAPACITY]
+
+
+def test_an_evaluation_adds_up_order_by_order() -> None:
+    """Deadline day 100: the order on arc 0 (P90 103) is 3 days late (3 x 150), the one
+    on arc 1 (P90 101) 1 day, the order without a deadline is neither; the unplanned
+    order costs the EUR 500 penalty; loads are the planned orders' kg on their rows."""
+    orders = array_orders([1.0, 0.5, 0.25, 2.0], deliver_by=[100, 100, NO_DEADLINE, 100])
+    plan = Assignment(np.array([0, 1, 0, -1]), np.array(["", "", "", "no_capacity"], object))
+    e = evaluate(
+        orders, ARCS, ROWS, plan, np.array([100.0, 900, 100, 7]), np.full(4, 5.0), 150, 50_000
+    )
+    assert e.shipping.tolist() == [100.0, 900.0, 100.0, 0.0]
+    assert e.duties.tolist() == [5.0, 5.0, 5.0, 0.0]
+    assert e.late_days.tolist() == [3, 1, 0, 0]
+    assert e.on_time.tolist() == [False, False, None, None]
+    assert e.load_kg.tolist() == [1.25] and e.units.tolist() == [0.0]
+    assert (e.freight, e.duty, e.late_penalty, e.unplanned_penalty) == (
+        1100.0,
+        15.0,
+        600.0,
+        50_000.0,
+    )
+    assert e.cost == 1715.0 and e.objective == 51_715.0
+
+
+def test_units_are_the_fewest_that_hold_the_load() -> None:
+    """150 kg in 100 kg units: 2; 25 m3 in 10 m3 units: 3; exactly 100 kg: 1; no unit: 0."""
+    rows = array_rows(
+        [1e9] * 4, [1e9] * 4, unit_kg=[100.0, 0.0, 100.0, 0.0], unit_m3=[10.0, 10.0, 10.0, 0.0]
+    )
+    kg, m3 = np.array([150.0, 0.0, 100.0, 50.0]), np.array([0.1, 25.0, 0.0, 5.0])
+    assert units_for(kg, m3, rows).tolist() == [2.0, 3.0, 1.0, 0.0]
+
+
+def test_two_row_arcs_load_both_rows() -> None:
+    """An arc through departures 0 and 1 loads its order's kg and m3 on each."""
+    arcs = array_arcs([[0, 1], [1, -1]], [1.0, 1.0])
+    orders = array_orders([2.0, 3.0], m3=[0.2, 0.3])
+    kg, m3 = loads(orders, arcs, 2, np.array([0, 1]), np.array([0, 1]))
+    assert kg.tolist() == [2.0, 5.0] and m3 == pytest.approx([0.2, 0.5])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    weights=st.lists(st.floats(0.01, 3.0), min_size=1, max_size=25),
+    cap=st.floats(0.0, 10.0),
+)
+def test_greedy_never_overloads_and_plans_every_order_that_has_an_open_arc(
+    weights: list[float], cap: float
+) -> None:
+    """Any orders against any booked kg: arc 0's load stays within it, and as arc 1 has
+    no limit every order is planned."""
+    orders = array_orders(weights)
+    rows = array_rows([cap])
+    plan = greedy(orders, both_arcs(len(weights)), ARCS, rows)
+    assert (plan.arc >= 0).all()
+    on = np.flatnonzero(plan.arc == 0)
+    assert orders.weight_kg[on].sum() <= cap + 1e-6

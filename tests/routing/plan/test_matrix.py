@@ -1,0 +1,112 @@
+"""routing/plan/matrix.py: every order priced and checked on every lane at once, equal to
+the lane table's own per-parcel pricing (routing.network.lanes), in the plan's currency;
+lanes off an order's way are neither priced nor allowed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from carriers.model import BatteryClass, GoodsCategory
+from routing.fx import load_fx
+from routing.network import Network
+from routing.network.lanes import NOT_PRICEABLE, lane_blocks, lane_charges
+from routing.plan import sample_orders, validate_orders
+from routing.plan.matrix import lane_matrix
+from routing.plan.table import BATTERIES
+from tests.routing.plan.conftest import one_kilo_orders
+
+MONDAY = date(2026, 11, 9)
+RANKS = {rank: BatteryClass(name) for name, rank in BATTERIES.items()}
+
+
+def test_lane_matrix_prices_like_lane_charges(world: Network) -> None:
+    """The per-order pricing equals routing.network.lanes.lane_charges, parcel by parcel."""
+    table, _ = validate_orders(sample_orders(300, seed=9), world)
+    fx, at = load_fx(), date(2026, 11, 9)
+    m = lane_matrix(world.compiled, table, fx, at, "EUR")
+    net = world.compiled
+    for i in range(0, 300, 7):
+        p = lane_charges(
+            net.lanes,
+            net.services,
+            float(table.weight_kg[i]),
+            (table.length_cm[i], table.width_cm[i], table.height_cm[i]),
+            table.dest_country[i],
+            table.dest_postal_code[i],
+        ).total
+        for k in np.flatnonzero(np.isfinite(m.price[:, i])):
+            rate = float(fx.rate(net.services[k].rate_card.currency, "EUR", at).rate)
+            assert p[k] != NOT_PRICEABLE
+            assert m.price[k, i] == pytest.approx(p[k] * rate, abs=1e-6)
+
+
+def _matrix(network: Network, weights: list[str], currency: str = "EUR"):
+    frame = one_kilo_orders(len(weights))
+    frame["weight_kg"] = weights
+    table, _ = validate_orders(frame, network)
+    return lane_matrix(network.compiled, table, load_fx(), MONDAY, currency)
+
+
+def test_two_lane_prices_worked_by_hand(two_lanes: Network) -> None:
+    """Rail EUR 1/kg, air EUR 3/kg by the gram, rounded half up to the cent, the post
+    EUR 1 a parcel: 1 kg costs 100, 300 and 100 cents; 2.345 kg 235 (234.5 up), 704
+    (703.5 up) and 100. 31 kg is past every card's last tier (30 kg): no price, refused."""
+    m = _matrix(two_lanes, ["1", "2.345", "31"])
+    k = two_lanes.compiled.service_index
+    rail, air, post = k["lanes-rail"], k["lanes-air"], k["post-es"]
+    assert m.price[[rail, air, post], 0].tolist() == [100.0, 300.0, 100.0]
+    assert m.price[[rail, air, post], 1].tolist() == [235.0, 704.0, 100.0]
+    assert np.isinf(m.price[:, 2]).all() and not m.allowed[:, 2].any()
+    assert m.allowed[:, :2].all() and m.currency == "EUR"
+
+
+def test_prices_in_the_plans_currency_at_the_days_rate(two_lanes: Network) -> None:
+    """Planned in US dollars: each EUR price times the EUR/USD rate of the first day."""
+    eur, usd = _matrix(two_lanes, ["1", "2.345"]), _matrix(two_lanes, ["1", "2.345"], "USD")
+    rate = float(load_fx().rate("EUR", "USD", MONDAY).rate)
+    assert rate != 1.0
+    assert usd.price == pytest.approx(eur.price * rate)
+    assert usd.currency == "USD"
+
+
+def test_lanes_off_the_way_are_neither_priced_nor_allowed(two_lanes: Network) -> None:
+    """From the Madrid hub to Spain only the post is on the way (the line-hauls leave
+    Yiwu); to France no lane is (no zone there)."""
+    frame = one_kilo_orders(3)
+    frame.loc[1, "origin"] = "ES-MAD-HUB"
+    frame.loc[2, ["dest_country", "dest_postal_code"]] = ["FR", "75001"]
+    table, _ = validate_orders(frame, two_lanes)
+    m = lane_matrix(two_lanes.compiled, table, load_fx(), MONDAY, "EUR")
+    k = two_lanes.compiled.service_index
+    assert m.allowed[:, 0].all()
+    post = k["post-es"]
+    assert m.allowed[:, 1].tolist() == [s == post for s in range(3)]
+    assert m.price[post, 1] == 100.0
+    assert np.isinf(m.price[[k["lanes-rail"], k["lanes-air"]], 1]).all()
+    assert not m.allowed[:, 2].any() and np.isinf(m.price[:, 2]).all()
+
+
+def test_a_lane_that_refuses_a_parcel_never_allows_it(world: Network) -> None:
+    """Sample orders on the default world: wherever `lane_blocks` (weight, size, battery,
+    liquid, category) refuses a parcel on a lane, the matrix does not allow it; wherever
+    the matrix allows one, it has a price."""
+    table, _ = validate_orders(sample_orders(300, seed=13), world)
+    net = world.compiled
+    m = lane_matrix(net, table, load_fx(), MONDAY, "EUR")
+    refused = 0
+    for i in range(len(table)):
+        blocks = lane_blocks(
+            net.lanes,
+            float(table.weight_kg[i]),
+            (table.length_cm[i], table.width_cm[i], table.height_cm[i]),
+            RANKS[int(table.battery[i])],
+            bool(table.liquid[i]),
+            frozenset({GoodsCategory(table.category[i])}),
+        )
+        assert not (m.allowed[:, i] & (blocks != 0)).any(), table.order_id[i]
+        refused += int((blocks != 0).sum())
+    assert refused > 0  # the sample does meet lanes that refuse it
+    assert np.isfinite(m.price[m.allowed]).all()

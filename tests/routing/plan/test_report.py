@@ -1,0 +1,64 @@
+"""routing/plan/report.py: report.html, one self-contained page: the three pictures
+inline as PNG, the order counts and totals of the summary, the binding departures with
+their shadow prices; on the two-lane world's plan."""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+
+import pytest
+
+from routing.plan import PlanResult, summary, write_report
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def page(two_lane_plan: PlanResult, tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    write_report(two_lane_plan, summary(two_lane_plan), path)
+    return path.read_text(encoding="utf-8")
+
+
+def test_the_page_holds_its_three_pictures_inline(page: str) -> None:
+    """Utilisation, cost by market and optimised against greedy, in that order, each a
+    data: URL that decodes to a PNG: no file beside the page, nothing fetched."""
+    inline = re.findall(r'src="data:image/png;base64,([^"]+)" alt="(\w+)"', page)
+    assert [name for _, name in inline] == [
+        "utilisation",
+        "cost_by_market",
+        "optimized_vs_greedy",
+    ]
+    assert all(base64.b64decode(data).startswith(PNG) for data, _ in inline)
+    assert 'src="http' not in page and "<link" not in page
+
+
+def test_the_page_states_the_summarys_counts_and_totals(page: str) -> None:
+    """152 orders: 150 planned, 1 unplanned, 1 invalid; cost EUR 1,372.50 (400 freight,
+    50 pallet, 922.50 duties), objective 1,872.50 with the EUR 500 penalty."""
+    text = " ".join(page.split())
+    assert "152 orders: 150 planned, 1 unplanned, 1 invalid." in text
+    assert "Cost 1,372.50 EUR" in text and "objective with unplanned penalties 1,872.50" in text
+
+
+def test_binding_departures_are_listed_with_their_shadow_prices(page: str) -> None:
+    """Only the full rail departure binds: its row shows 100 % used and EUR 2.5000 saved
+    per extra kg; the air departure (5 % used) is not listed."""
+    table = page.split("<h2>binding departures</h2>", 1)[1]
+    rows = re.findall(r"<tr><td>(.*?)</td></tr>", table)
+    assert rows == ["lanes-rail</td><td>2026-11-10</td><td>100%</td><td>2.5000</td><td>0.00"]
+
+
+def test_a_bound_that_could_not_be_had_reads_n_a(two_lane_plan: PlanResult, tmp_path: Path) -> None:
+    """A summary without a bound (a failed LP gives JSON null): 'n/a', not a crash."""
+    figures_of = summary(two_lane_plan) | {
+        "bound": None,
+        "gap_to_bound": None,
+        "lp_bound": None,
+        "gap_to_lp_bound": None,
+    }
+    write_report(two_lane_plan, figures_of, tmp_path / "r.html")
+    text = " ".join((tmp_path / "r.html").read_text(encoding="utf-8").split())
+    assert "costs less than n/a (gap n/a)" in text and "gives n/a (gap n/a)" in text
