@@ -30,6 +30,7 @@ import contextlib
 import gc
 import logging
 import logging.config
+import sqlite3
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
@@ -132,7 +133,7 @@ async def _checkpoint_every(store: Store, seconds: float) -> None:
         await asyncio.sleep(seconds)
         try:
             await asyncio.to_thread(store.checkpoint)
-        except Exception:  # the next one will do; the log says why this one did not
+        except (sqlite3.Error, OSError):  # the next one will do; the log says why not
             log.exception("checkpoint failed")
 
 

@@ -34,6 +34,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import httpx
+from sqlalchemy.exc import SQLAlchemyError
 
 from api.jobs.records import DELIVERED, FAILED, JobRecords, PlanJob
 from api.jobs.views import job_view
@@ -115,7 +116,7 @@ class WebhookSender:
             while not self._stop.is_set():
                 try:
                     self.deliver_due(http)
-                except Exception:  # the store is down: try again next round
+                except SQLAlchemyError:  # the store is down: try again next round
                     log.exception("webhook round failed")
                 self._stop.wait(self.config.poll_seconds)
 

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from api.jobs.files import JobFiles
 from api.jobs.records import FAILED, RUNNING, JobRecords, PlanJob, reason_problem
 
@@ -92,7 +94,7 @@ class JobRunner:
                 if job is None:
                     break
                 self._launch(job)
-        except Exception:  # the store is down or the disk is full: try again next round
+        except (SQLAlchemyError, OSError):  # the store is down, the disk full: next round
             log.exception("job runner round failed")
 
     def _launch(self, job: PlanJob) -> None:
