@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
 
+import httpx
 import sqlalchemy as sa
 import uvicorn
 
 from api.app import create_app
 from api.auth import new_key
+from api.schemas import SPANISH_ORDER
 from api.settings import Settings
 from api.store import Store, engine_url, metadata
 
@@ -78,3 +84,43 @@ def reset_postgres(url: str) -> None:
         for table in ("alembic_version", "glocal_schema"):
             conn.execute(sa.text(f"DROP TABLE IF EXISTS {table}"))
     engine.dispose()
+
+
+PROBLEM = "application/problem+json"
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def tiny_order(**changes: Any) -> dict[str, Any]:
+    """The Spanish example order, shipped from the tiny network's origin."""
+    order = copy.deepcopy(SPANISH_ORDER)
+    order["origin"] = "CN-YIW-WH"
+    order.update(changes)
+    return order
+
+
+def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    """The response is an RFC 9457 problem of this status and code, with its request id."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM
+    body = response.json()
+    assert body["status"] == status and body["code"] == code
+    assert body["type"] == f"urn:glocal:problem:{code}"
+    assert body["title"] and body["detail"]
+    assert body["request_id"] == response.headers["x-request-id"]
+    return body
+
+
+def flushed_usage(
+    database: str, key_id: str, done: Callable[[dict[tuple[str, date, str], int]], bool]
+) -> dict[tuple[str, date, str], int]:
+    """A key's stored usage once `done` holds of it (the server flushes it every second),
+    or as it is after five seconds."""
+    store = Store(database)
+    deadline = time.monotonic() + 5
+    while not done(usage := store.usage(key_id)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    store.dispose()
+    return usage

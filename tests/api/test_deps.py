@@ -4,50 +4,16 @@ lets through, by route template."""
 
 from __future__ import annotations
 
-import copy
-import time
-from collections.abc import Callable
-from datetime import date
-from typing import Any
-
 import httpx
 import pytest
 
-from api.schemas import SPANISH_ORDER
-from api.store import Store
-from tests.api.live import LiveServer, add_key
-from tests.api.test_problems import assert_problem
+from tests.api.live import LiveServer, add_key, assert_problem, bearer, flushed_usage, tiny_order
 
 
 @pytest.fixture(scope="module")
 def keys(tiny_api: tuple[LiveServer, str]) -> dict[str, str]:
     database = tiny_api[1]
     return {"quote": add_key(database, "quote"), "promise": add_key(database, "promise")}
-
-
-def bearer(key: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {key}"}
-
-
-def tiny_order(**changes: Any) -> dict[str, Any]:
-    """The Spanish example order, shipped from the tiny network's origin."""
-    order = copy.deepcopy(SPANISH_ORDER)
-    order["origin"] = "CN-YIW-WH"
-    order.update(changes)
-    return order
-
-
-def flushed_usage(
-    database: str, key_id: str, done: Callable[[dict[tuple[str, date, str], int]], bool]
-) -> dict[tuple[str, date, str], int]:
-    """A key's stored usage once `done` holds of it (the server flushes it every second),
-    or as it is after five seconds."""
-    store = Store(database)
-    deadline = time.monotonic() + 5
-    while not done(usage := store.usage(key_id)) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    store.dispose()
-    return usage
 
 
 def test_no_key_bad_key_wrong_scope(client: httpx.Client, keys: dict[str, str]) -> None:

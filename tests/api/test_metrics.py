@@ -14,7 +14,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from api.metrics import Metrics
-from tests.api.live import LiveServer, add_key
+from tests.api.live import LiveServer, add_key, bearer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,10 +32,6 @@ def samples(metrics: Metrics) -> dict[tuple[str, tuple[tuple[str, str], ...]], f
         for family in text_string_to_metric_families(text)
         for s in family.samples
     }
-
-
-def bearer(key: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {key}"}
 
 
 def test_metrics_count_by_route_and_status(client: httpx.Client, keys: dict[str, str]) -> None:

@@ -4,7 +4,6 @@ and logged under its route template."""
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import time
@@ -17,28 +16,22 @@ import pytest
 import sqlalchemy as sa
 
 from api.log import JsonFormatter
-from api.schemas import SPANISH_ORDER
 from api.settings import Settings
-from tests.api.live import TINY, LiveServer, add_key, start_server
-from tests.api.test_deps import flushed_usage
-from tests.api.test_problems import assert_problem
+from tests.api.live import (
+    TINY,
+    LiveServer,
+    add_key,
+    assert_problem,
+    bearer,
+    flushed_usage,
+    start_server,
+    tiny_order,
+)
 
 
 @pytest.fixture(scope="module")
 def keys(tiny_api: tuple[LiveServer, str]) -> dict[str, str]:
     return {"quote": add_key(tiny_api[1], "quote")}
-
-
-def bearer(key: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {key}"}
-
-
-def tiny_order(**changes: Any) -> dict[str, Any]:
-    """The Spanish example order, shipped from the tiny network's origin."""
-    order = copy.deepcopy(SPANISH_ORDER)
-    order["origin"] = "CN-YIW-WH"
-    order.update(changes)
-    return order
 
 
 def test_request_id_is_echoed_or_made(client: httpx.Client) -> None:

@@ -24,9 +24,8 @@ from api.app import create_app
 from api.openapi import json_body, problems
 from api.schemas import PromiseRequest
 from api.settings import Settings
-from tests.api.live import TINY, LiveServer, add_key
+from tests.api.live import PROBLEM, TINY, LiveServer, add_key
 
-PROBLEM = "application/problem+json"
 CHECKS = [
     schemathesis.checks.not_a_server_error,
     status_code_conformance,

@@ -4,7 +4,6 @@ errors and Starlette's HTTP errors, over the live server and through the writers
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import httpx
@@ -20,37 +19,12 @@ from carriers.errors import (
     Problem,
     UnknownNode,
 )
-from tests.api.live import LiveServer, add_key
-
-PROBLEM = "application/problem+json"
+from tests.api.live import LiveServer, add_key, assert_problem, bearer, tiny_order
 
 
 @pytest.fixture(scope="module")
 def keys(tiny_api: tuple[LiveServer, str]) -> dict[str, str]:
     return {"quote": add_key(tiny_api[1], "quote")}
-
-
-def bearer(key: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {key}"}
-
-
-def tiny_order(**changes: Any) -> dict[str, Any]:
-    """The Spanish example order, shipped from the tiny network's origin."""
-    order = copy.deepcopy(SPANISH_ORDER)
-    order["origin"] = "CN-YIW-WH"
-    order.update(changes)
-    return order
-
-
-def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM
-    body = response.json()
-    assert body["status"] == status and body["code"] == code
-    assert body["type"] == f"urn:glocal:problem:{code}"
-    assert body["title"] and body["detail"]
-    assert body["request_id"] == response.headers["x-request-id"]
-    return body
 
 
 def test_invalid_order_lists_every_problem_by_field(

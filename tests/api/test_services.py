@@ -31,8 +31,7 @@ from api.services import (
 from api.settings import Settings
 from api.store import StoredKey
 from carriers.errors import Problem
-from tests.api.live import TINY, LiveServer, add_key
-from tests.api.test_problems import assert_problem
+from tests.api.live import TINY, LiveServer, add_key, assert_problem, bearer, tiny_order
 
 
 @pytest.fixture(scope="module")
@@ -62,18 +61,6 @@ def counted(state: AppState, name: str, market: str) -> float:
     text = state.metrics.exposition().decode()
     line = f'{name}{{market="{market}"}} '
     return next((float(x.split()[-1]) for x in text.splitlines() if x.startswith(line)), 0.0)
-
-
-def bearer(key: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {key}"}
-
-
-def tiny_order(**changes: Any) -> dict[str, Any]:
-    """The Spanish example order, shipped from the tiny network's origin."""
-    order = copy.deepcopy(SPANISH_ORDER)
-    order["origin"] = "CN-YIW-WH"
-    order.update(changes)
-    return order
 
 
 def test_caps_on_lists_and_malformed_json(client: httpx.Client, keys: dict[str, str]) -> None:

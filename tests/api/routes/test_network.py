@@ -6,17 +6,13 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.api.live import LiveServer, add_key
+from tests.api.live import LiveServer, add_key, bearer
 
 
 @pytest.fixture(scope="module")
 def keys(tiny_api: tuple[LiveServer, str]) -> dict[str, str]:
     database = tiny_api[1]
     return {"quote": add_key(database, "quote"), "admin": add_key(database, "admin")}
-
-
-def bearer(key: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {key}"}
 
 
 def test_network_summary_and_carriers(client: httpx.Client, keys: dict[str, str]) -> None:

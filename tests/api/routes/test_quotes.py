@@ -12,7 +12,7 @@ import pytest
 
 from api.schemas import SPANISH_ORDER, QuoteResponse
 from api.settings import Settings
-from tests.api.live import TINY, add_key, start_server
+from tests.api.live import TINY, add_key, bearer, start_server
 
 
 @pytest.fixture
@@ -22,10 +22,6 @@ def api(database_url: str) -> Iterator[tuple[httpx.Client, str]]:
     with httpx.Client(base_url=live.url, timeout=30) as client:
         yield client, database_url
     live.stop()
-
-
-def bearer(key: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {key}"}
 
 
 def tiny_order(**changes: Any) -> dict[str, Any]:
