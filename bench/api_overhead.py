@@ -8,7 +8,8 @@ Each figure is a difference of two runs under `valgrind --tool=callgrind`: the s
 start-up and warm-up (`--warm` orders, so the caches are as warm as a server's), then
 `--n` or `2 x --n` orders of a checkout's day (bench/orders.py); the second run's extra
 instructions divided by `--n` are the cost of one quote, start-up excluded. Instruction
-counts do not depend on what else the machine is doing. The API's requests go
+counts do not depend on what else the machine is doing, and with a fixed hash seed two
+runs of one build differ by a few thousand instructions a quote. The API's requests go
 `--concurrency` at a time, as on a loaded server whose group commit stores several
 quotes at once.
 """
@@ -113,7 +114,8 @@ def instructions(mode: str, warm: int, n: int, concurrency: int, spread_hours: f
             sys.executable, __file__, "--run", mode, "--warm", str(warm), "--n", str(n),
             "--concurrency", str(concurrency), "--spread-hours", str(spread_hours),
         ]  # fmt: skip
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        env = {**os.environ, "PYTHONHASHSEED": "0"}  # the same dict and set orders each run
+        done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
         found = re.search(r"Collected : (\d+)", done.stderr)
         if done.returncode != 0 or found is None:
             sys.exit(f"{mode} run failed:\n{done.stderr[-3000:]}")
