@@ -1,8 +1,11 @@
-"""`glocal network`: summarise, validate and map a carrier network."""
+"""`glocal network`: summarise, validate and map a carrier network; and `read_network`,
+how every command loads the network it is given."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -11,8 +14,8 @@ from rich.console import Console
 from rich.table import Table
 
 from api.schemas import summary_body
-from carriers.errors import InvalidNetwork
-from routing.network import load_network
+from carriers.errors import GlocalError, InvalidNetwork
+from routing.network import Network, load_network, network_dir
 from routing.network.summary import summarize
 
 app = typer.Typer(
@@ -26,13 +29,42 @@ NetworkOption = Annotated[
 ]
 
 
+def read_network(directory: Path | None) -> Network:
+    """The network in `directory` (else $GLOCAL_NETWORK, else data/), loaded and checked;
+    a file of it that is not UTF-8 text is named."""
+    with text_files(network_dir(directory)):
+        return load_network(directory)
+
+
+@contextmanager
+def text_files(directory: Path) -> Iterator[None]:
+    """While loading the files under `directory`: a UnicodeDecodeError (which does not say
+    which file it read) becomes a GlocalError naming the first file that is not UTF-8."""
+    try:
+        yield
+    except UnicodeDecodeError as exc:
+        found = _not_utf8(directory)
+        raise GlocalError(f"{found or directory}: not UTF-8 text ({exc.reason})") from None
+
+
+def _not_utf8(directory: Path) -> Path | None:
+    """The first data file (.csv, .toml) under `directory` that is not UTF-8 text."""
+    for path in sorted(directory.rglob("*")):
+        if path.suffix in (".csv", ".toml") and path.is_file():
+            try:
+                path.read_bytes().decode("utf-8")
+            except UnicodeDecodeError:
+                return path
+    return None
+
+
 @app.command()
 def summary(
     network: NetworkOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Counts by node kind, mode and carrier; what each origin reaches, by which modes."""
-    figures = summarize(load_network(network))
+    figures = summarize(read_network(network))
     source = str(figures.source) if figures.source else None
     if as_json:
         typer.echo(json.dumps(summary_body(figures, source), indent=2))
@@ -66,7 +98,7 @@ def _counts(title: str, counts: dict[str, int]) -> Table:
 def validate(directory: Annotated[Path, typer.Argument(help="Network directory.")]) -> None:
     """Exit 0 when the network is valid; otherwise one line per problem and exit 1."""
     try:
-        network = load_network(directory)
+        network = read_network(directory)
     except InvalidNetwork as exc:
         for problem in exc.problems:
             typer.echo(str(problem))
@@ -82,5 +114,5 @@ def draw_map(
     """A folium map of nodes and lanes, coloured by mode."""
     from routing.network.draw import network_map
 
-    network_map(load_network(network)).save(str(out))
+    network_map(read_network(network)).save(str(out))
     typer.echo(f"wrote {out}")

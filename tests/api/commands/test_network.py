@@ -4,8 +4,10 @@ they print and their exit codes."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -110,3 +112,18 @@ def test_validate_counts_what_it_loaded() -> None:
     result = runner.invoke(app, ["network", "validate", TINY])
     assert result.exit_code == 0
     assert result.output == f"{TINY}: valid (5 nodes, 5 services)\n"
+
+
+def test_a_file_that_is_not_text_is_named(
+    run_glocal: Callable[..., tuple[int, str, str]], tmp_path: Path
+) -> None:
+    """A carrier file of the network that holds binary bytes: summary and validate say
+    which file it is, in one line, exit 1 (the loader's decode error does not)."""
+    broken = tmp_path / "tiny"
+    shutil.copytree(TINY, broken)
+    skyline = broken / "carriers" / "skyline.toml"
+    skyline.write_bytes(b"\x7fELF\x02\x01\x01\x00\xd0\xff" * 20)
+    for args in (["summary", "--network", str(broken)], ["validate", str(broken)]):
+        code, out, err = run_glocal("network", *args)
+        assert (code, out) == (1, "")
+        assert err == f"error: {skyline}: not UTF-8 text (invalid continuation byte)\n"
