@@ -133,12 +133,13 @@ class _PostalKeys:
         self.index = index  # per order, its group
         self.keys: list[tuple[str, str, str]] = list(uniques)  # (country, prefix, remote prefix)
 
-    def per_key(self, values: list | np.ndarray) -> np.ndarray:
-        return np.asarray(values)[self.index]
+    def per_key(self, values: list | np.ndarray, dtype: type | None = None) -> np.ndarray:
+        return np.asarray(values, dtype=dtype)[self.index]
 
     def covered(self, net: CompiledNetwork, k: int, country: str) -> np.ndarray:
         s = net.services[k]
-        return self.per_key([c == country and s.covers(c, code) for c, code, _ in self.keys])
+        covers = [c == country and s.covers(c, code) for c, code, _ in self.keys]
+        return self.per_key(covers, bool)
 
 
 def _prefixes(net: CompiledNetwork) -> tuple[dict[str, set[str]], set[str]]:
@@ -210,7 +211,7 @@ def _zones(table: LaneTable, card: RateCard, k: int, keys: _PostalKeys) -> np.nd
             out.append(names.index(zone_of(card, country, code)))
         except NotPriceable:
             out.append(-1)
-    return keys.per_key(out).astype(np.int64)
+    return keys.per_key(out, np.int64)
 
 
 def _remote(card: RateCard, keys: _PostalKeys) -> np.ndarray:
@@ -218,7 +219,7 @@ def _remote(card: RateCard, keys: _PostalKeys) -> np.ndarray:
         card.remote_area_surcharge if any(r.startswith(p) for p in card.remote_area_prefixes) else 0
         for _, _, r in keys.keys
     ]
-    return keys.per_key(hits).astype(np.int64)
+    return keys.per_key(hits, np.int64)
 
 
 def _restrictions(table: LaneTable, orders: OrdersTable) -> np.ndarray:

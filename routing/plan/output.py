@@ -68,7 +68,9 @@ def plan_table(result: PlanResult) -> pd.DataFrame:
             "promise_p90": np.where(
                 planned, day(result.arcs.p90[arc]) if len(result.arcs) else blank, ""
             ),
-            "on_time": [("" if v is None else str(bool(v)).lower()) for v in e.on_time],
+            "on_time": pd.Series(  # text even with no orders (an empty list is float)
+                [("" if v is None else str(bool(v)).lower()) for v in e.on_time], dtype="str"
+            ),
             "reason": result.plan.reason,
             "_line": o.line,
         }

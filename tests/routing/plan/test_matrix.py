@@ -110,3 +110,15 @@ def test_a_lane_that_refuses_a_parcel_never_allows_it(world: Network) -> None:
         refused += int((blocks != 0).sum())
     assert refused > 0  # the sample does meet lanes that refuse it
     assert np.isfinite(m.price[m.allowed]).all()
+
+
+def test_no_orders_is_an_empty_matrix(world: Network) -> None:
+    """Zero orders (every row of a table invalid): a matrix of no columns, its masks
+    boolean, not a TypeError of numpy's empty float arrays."""
+    frame = sample_orders(3, seed=9)
+    frame["weight_kg"] = "-1"
+    table, invalid = validate_orders(frame, world, skip_invalid=True)
+    assert len(table) == 0 and len(invalid) == 3
+    m = lane_matrix(world.compiled, table, load_fx(), MONDAY, "EUR")
+    assert m.price.shape == m.allowed.shape == (len(world.compiled.services), 0)
+    assert m.allowed.dtype == bool

@@ -183,3 +183,21 @@ def test_an_order_no_route_can_carry_is_a_fixed_penalty_left_out_of_the_gap(
     decided = result.plan_eval.objective - 50_000
     assert decided == pytest.approx(result.plan_eval.cost)  # the two Spanish orders
     assert result.gap_to(result.plan_eval.objective - 100) == pytest.approx(100 / decided)
+
+
+def test_a_plan_of_no_valid_orders_lists_the_invalid_rows(two_lanes: Network) -> None:
+    """Every row invalid: the plan has no order to route; its table lists each row as
+    invalid with its line and reason, its figures are zero, nothing raises."""
+    frame = one_kilo_orders(2)
+    frame["weight_kg"] = "-1"
+    table, invalid = validate_orders(frame, two_lanes, "o.csv", skip_invalid=True)
+    result = plan_orders(table, two_lanes, PARAMS, invalid=invalid)
+    out = plan_table(result)
+    assert list(out["status"]) == ["invalid", "invalid"]
+    assert list(out["reason"]) == [
+        "line 2: weight_kg: must be a number > 0, got '-1'",
+        "line 3: weight_kg: must be a number > 0, got '-1'",
+    ]
+    figures = plan_summary(result)
+    assert figures["orders"]["planned"] == figures["orders"]["unplanned"] == 0
+    assert figures["optimized"]["cost"] == 0 and figures["solver"]["blocks"] == 0
