@@ -8,6 +8,8 @@ The model is cut into independent blocks (`BlockData`, plain numpy arrays) solve
 `solve_block` (and, while refining, `solve_relaxation`) through one `map`:
 `plan_orders(..., map_fn=...)` takes any map, e.g. a Dask client's
 `lambda f, xs: client.gather(client.map(f, xs))`; by default `worker_pool(params.workers)`.
+A `Deadline` bounds a whole plan: `plan_orders(..., map_fn=deadline.map(map_fn),
+stages=deadline.stages(stages))`.
 """
 
 from carriers.errors import InvalidPlanInput
@@ -19,6 +21,7 @@ from routing.plan.blocks import (
     worker_pool,
 )
 from routing.plan.capacity import read_capacity
+from routing.plan.deadline import Deadline, time_limit_error
 from routing.plan.model import BlockData
 from routing.plan.output import PLAN_COLUMNS, plan_table, summary
 from routing.plan.params import PlanParams, Scenario, parse_scale
@@ -32,6 +35,7 @@ __all__ = [
     "PLAN_COLUMNS",
     "BlockData",
     "BlockResult",
+    "Deadline",
     "InvalidPlanInput",
     "InvalidRow",
     "OrdersTable",
@@ -48,6 +52,7 @@ __all__ = [
     "solve_blocks",
     "solve_relaxation",
     "summary",
+    "time_limit_error",
     "validate_orders",
     "worker_pool",
     "write_report",

@@ -29,7 +29,8 @@ def _positive(name: str, value: float) -> None:
 @dataclass(frozen=True)
 class PlanParams:
     horizon_days: int = 14  # departures considered: from the first ready day, this many days
-    time_limit_s: float = 60.0  # per solve; a block gets a share by its size (at least 1/4)
+    time_limit_s: float = 60.0  # per solve; a block gets a share by its size (at least 1/4);
+    # the callers (glocal plan, plan jobs) bound the whole plan by it too (deadline.py)
     rounding: str = "descent"  # whole units from the LP: "descent" or "window" (blocks.py)
     solver: str = "highs"  # MIP solver: window rounding, small blocks (bench/plan_solvers.py)
     lp_solver: str = "highs"  # LP bound, prices and the descent's LPs (bench/plan_solvers.py)
