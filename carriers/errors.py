@@ -13,7 +13,9 @@
     ├── NotPriceable                a rate card with no zone or weight tier for a parcel
     ├── NoFeasibleRoute             nothing in the network can carry this order
     ├── ClusterUnavailable          a Dask cluster that cannot be reached or was lost
-    └── StoreError                  a database this version of glocal cannot use
+    ├── StoreError                  a database this version of glocal cannot use, or its URL
+    └── StoreUnavailable            a database that cannot be read or written now (its file,
+                                    disk or server failing); worth trying again later
 
 Expected problems of a single request (a lane that cannot take batteries) are not
 exceptions: they come back as findings beside the answer. These are for misuse and
@@ -131,6 +133,16 @@ class ClusterUnavailable(GlocalError):
 
 
 class StoreError(GlocalError):
-    """The database cannot be used by this version of glocal."""
+    """The database cannot be used by this version of glocal, or its URL is not one it can
+    use (another database, an in-memory one, a file in a directory that is not there)."""
 
     code = "store_error"
+
+
+class StoreUnavailable(GlocalError):
+    """The database failed to read or write for a reason of its own, not of the request:
+    a file or disk that cannot be written, a full disk, a server that does not answer.
+    The message names the database's reason, never a path; the API answers 503 with
+    `Retry-After`."""
+
+    code = "store_unavailable"

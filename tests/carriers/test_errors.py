@@ -15,6 +15,8 @@ from carriers.errors import (
     InvalidOrder,
     InvalidPlanInput,
     Problem,
+    StoreError,
+    StoreUnavailable,
     UnknownNode,
 )
 
@@ -93,3 +95,12 @@ def test_the_plain_exceptions_keep_message_and_problems(cls: type[GlocalError]) 
         "rules.toml is broken",
     )
     assert isinstance(error, GlocalError)
+
+
+def test_a_store_that_fails_now_is_not_a_store_glocal_cannot_use() -> None:
+    """StoreUnavailable (try again later: the API's 503) and StoreError (this database or
+    URL will never do) are siblings, so neither is caught as the other."""
+    assert StoreUnavailable.code == "store_unavailable" and StoreError.code == "store_error"
+    assert not issubclass(StoreUnavailable, StoreError)
+    assert not issubclass(StoreError, StoreUnavailable)
+    assert StoreUnavailable("the database cannot be used now: disk I/O error").problems == ()
