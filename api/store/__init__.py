@@ -1,22 +1,27 @@
 """The service's store: API keys, quotes, usage and plan jobs, in SQLite or PostgreSQL.
 
-database.py    Store: opening a database by URL, and every read and write
+database.py    Store: checking a database URL, opening it, and every read and write
+faults.py      a failure of the database (not of the request) as StoreUnavailable
 tables.py      the tables, as the latest migration leaves them
 schema.py      upgrading a database in place (Alembic, migrations/versions/)
 """
 
-from api.store.database import Store, StoredKey, StoredQuote, engine_url
+from api.store.database import Store, StoredKey, StoredQuote, check_database_url, engine_url
+from api.store.faults import translate_faults
 from api.store.schema import head
-from api.store.tables import metadata, plan_jobs, quotes, webhook_secrets
+from api.store.tables import heartbeat, metadata, plan_jobs, quotes, webhook_secrets
 
 __all__ = [
     "Store",
     "StoredKey",
     "StoredQuote",
+    "check_database_url",
     "engine_url",
     "head",
+    "heartbeat",
     "metadata",
     "plan_jobs",
     "quotes",
+    "translate_faults",
     "webhook_secrets",
 ]

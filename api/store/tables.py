@@ -98,6 +98,15 @@ plan_jobs = sa.Table(
     sa.UniqueConstraint("key_id", "idempotency_key", name="uq_plan_jobs_idempotency"),
 )
 
+# One row, rewritten by each readiness check (`Store.writable`): a real write, so a
+# database that cannot be written is seen not to be ready.
+heartbeat = sa.Table(
+    "heartbeat",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("beat_at", UtcDateTime, nullable=False),
+)
+
 webhook_secrets = sa.Table(
     "webhook_secrets",
     metadata,

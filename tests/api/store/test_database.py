@@ -1,5 +1,7 @@
 """api/store/database.py: the Store's reads and writes (keys, quotes, usage) on a real
-SQLite file, and on a real PostgreSQL when one is configured."""
+SQLite file, and on a real PostgreSQL when one is configured; the URLs it refuses, in one
+line, before anything is made; what it does while its file cannot be written (made so for
+real: tests/api/store/readonly.py)."""
 
 from __future__ import annotations
 
@@ -13,8 +15,10 @@ import pytest
 import sqlalchemy as sa
 
 from api.auth import new_key
-from api.store import Store, engine_url, quotes
+from api.store import Store, check_database_url, engine_url, quotes
+from carriers.errors import StoreError, StoreUnavailable
 from tests.api.store.conftest import NOW, quote_row
+from tests.api.store.readonly import unwritable
 
 
 def test_keys_round_trip_and_revoke(store: Store) -> None:
@@ -111,20 +115,92 @@ def test_a_postgresql_url_is_opened_with_psycopg_3(given: str, opened: str) -> N
     assert engine_url(given) == opened
 
 
-def test_a_sqlite_file_in_a_new_directory_is_made_there(tmp_path: Path) -> None:
-    """`sqlite:///a/b/glocal.sqlite3` makes a/b/ and the file; the store answers."""
+def test_a_sqlite_file_in_a_missing_directory_is_refused_and_nothing_is_made(
+    tmp_path: Path,
+) -> None:
+    """`sqlite:///.../a/b/glocal.sqlite3` where a/ is not there: one line naming the
+    directory, and no directory or file is made; a file where the directory should be is
+    refused too."""
     path = tmp_path / "a" / "b" / "glocal.sqlite3"
-    store = Store(f"sqlite:///{path}")
-    assert store.ping()
-    store.upgrade()
-    store.dispose()
-    assert path.is_file()
+    with pytest.raises(StoreError) as raised:
+        Store(f"sqlite:///{path}")
+    assert raised.value.message == (
+        f"the database's directory {path.parent} does not exist; create it first"
+    )
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "a").write_text("")
+    with pytest.raises(StoreError, match="is not a directory"):
+        check_database_url(f"sqlite:///{tmp_path / 'a' / 'glocal.sqlite3'}")
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("sqlite://", "in-memory"),
+        ("sqlite:///", "in-memory"),
+        ("sqlite:///:memory:", "in-memory"),
+        ("sqlite:///file:shared?mode=memory&uri=true", "in-memory"),
+        ("mysql://x", "is mysql://..., not one glocal uses"),
+        ("postgresql+asyncpg://u:s3cret@db/glocal", "is postgresql+asyncpg://..., not one"),
+        ("not a url", "is not a URL"),
+        ("", "is not a URL"),
+    ],
+)
+def test_a_url_glocal_cannot_serve_from_is_one_line(url: str, says: str) -> None:
+    """In-memory SQLite (each connection its own empty database), another database or
+    driver, not a URL: a StoreError of one line saying so and what to give, no password."""
+    with pytest.raises(StoreError) as raised:
+        check_database_url(url)
+    message = raised.value.message
+    assert says in message and "\n" not in message and "s3cret" not in message
+    assert "sqlite:///path/to/glocal.sqlite3" in message
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite:///glocal.sqlite3",
+        "sqlite+pysqlite:///glocal.sqlite3",
+        "postgresql://u:p@db/glocal",
+        "postgres://u:p@db/glocal",
+        "postgresql+psycopg://u:p@db/glocal",
+    ],
+)
+def test_the_urls_glocal_serves_from_pass(url: str) -> None:
+    """A SQLite file in an existing directory (here the working directory) and
+    PostgreSQL by psycopg, in each spelling."""
+    check_database_url(url)
 
 
 def test_a_database_that_does_not_answer_is_not_ready() -> None:
-    """ping() is False, not an exception, when nothing listens at the URL (readiness)."""
+    """writable() is False, not an exception, when nothing listens at the URL
+    (readiness); a write there is StoreUnavailable."""
     store = Store("postgresql://u:p@127.0.0.1:1/none")
-    assert store.ping() is False
+    assert store.writable() is False
+    with pytest.raises(StoreUnavailable):
+        store.save_quotes([quote_row("q1", "k1", NOW)])
+    store.dispose()
+
+
+def test_a_file_that_cannot_be_written_is_not_writable_until_it_can(tmp_path: Path) -> None:
+    """While the database file cannot be written: writable() is False, a batch of
+    quotes is StoreUnavailable, stored quotes still read. Once it can: writable() is True
+    at the first asking, and the quote writer's held connection (broken by the fault) is
+    replaced, so the next batch is stored."""
+    path = tmp_path / "ro.sqlite3"
+    store = Store(f"sqlite:///{path}", background_checkpoints=True)
+    store.upgrade()
+    store.save_quotes([quote_row("before", "k1", NOW)])
+    assert store.writable()
+    with unwritable(path):
+        assert store.writable() is False
+        with pytest.raises(StoreUnavailable):
+            store.save_quotes([quote_row("during", "k1", NOW)])
+        assert store.quote("before", now=NOW) is not None
+        assert store.writable() is False
+    assert store.writable()
+    store.save_quotes([quote_row("after", "k1", NOW)])
+    assert [store.quote(q, now=NOW) is not None for q in ("during", "after")] == [False, True]
     store.dispose()
 
 

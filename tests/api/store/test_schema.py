@@ -14,7 +14,16 @@ from alembic.runtime.migration import MigrationContext
 
 from api.auth import new_key
 from api.jobs.records import JobRecords
-from api.store import Store, engine_url, head, metadata, plan_jobs, quotes, webhook_secrets
+from api.store import (
+    Store,
+    engine_url,
+    head,
+    heartbeat,
+    metadata,
+    plan_jobs,
+    quotes,
+    webhook_secrets,
+)
 from carriers.errors import StoreError
 from tests.api.jobs.conftest import a_job
 from tests.api.store.conftest import NOW, quote_row
@@ -37,13 +46,14 @@ V1_DDL = (
 def test_fresh_database_is_migrated_to_the_latest_and_upgrade_is_idempotent(
     database_url: str,
 ) -> None:
-    """An empty database runs every migration; upgrading again changes nothing."""
+    """An empty database runs every migration; upgrading again changes nothing; the
+    migrated database takes the readiness check's write (its heartbeat table is there)."""
     store = Store(database_url)
     assert store.version() is None
-    assert store.upgrade() == head() == "0003"
+    assert store.upgrade() == head() == "0004"
     assert store.upgrade() == head()
     assert store.version() == head()
-    assert store.ping()
+    assert store.writable()
     store.dispose()
 
 
@@ -56,12 +66,13 @@ def test_the_migrations_build_exactly_the_tables_the_store_describes(store: Stor
 
 def test_a_database_of_the_last_release_upgrades_in_place(database_url: str) -> None:
     """A database made by glocal before Alembic (version 3: its tables as create_all made
-    them, stamped in glocal_schema) is taken over in place: every row kept, the legacy
-    version table replaced by Alembic's, the schema the same as a new database's."""
+    them, all but the later heartbeat, stamped in glocal_schema) is taken over in place:
+    every row kept, the legacy version table replaced by Alembic's, the schema the same as
+    a new database's."""
     engine = sa.create_engine(engine_url(database_url))
     made = NOW - timedelta(days=3)
     with engine.begin() as conn:
-        metadata.create_all(conn)
+        metadata.create_all(conn, tables=[t for t in metadata.sorted_tables if t is not heartbeat])
         conn.execute(sa.text("CREATE TABLE glocal_schema (version INTEGER PRIMARY KEY, "
                              "applied_at TIMESTAMP NOT NULL)"))  # fmt: skip
         conn.execute(sa.text("INSERT INTO glocal_schema VALUES (3, '2026-11-01 00:00:00')"))
@@ -128,14 +139,14 @@ def test_the_v3_upgrade_adds_the_plan_tables_as_a_fresh_database_has_them(
     webhook_secrets in place, with the columns and types of a fresh one, and works."""
     store = Store(database_url)
     with store.engine.begin() as conn:
-        metadata.create_all(conn, tables=[t for t in metadata.sorted_tables
-                                          if t not in (plan_jobs, webhook_secrets)])  # fmt: skip
+        later = (plan_jobs, webhook_secrets, heartbeat)
+        metadata.create_all(conn, tables=[t for t in metadata.sorted_tables if t not in later])
         conn.execute(sa.text("CREATE TABLE glocal_schema (version INTEGER PRIMARY KEY, "
                              "applied_at TIMESTAMP NOT NULL)"))  # fmt: skip
         conn.execute(sa.text("INSERT INTO glocal_schema VALUES (1, '2026-01-01 00:00:00')"))
         conn.execute(sa.text("INSERT INTO glocal_schema VALUES (2, '2026-02-01 00:00:00')"))
     assert store.version() == "0002"
-    assert store.upgrade() == head() == "0003"
+    assert store.upgrade() == head() == "0004"
     inspector = sa.inspect(store.engine)
     for table in (plan_jobs, webhook_secrets):
         found = {c["name"]: c for c in inspector.get_columns(table.name)}
