@@ -1,11 +1,8 @@
 """`glocal customs`: explain the landed cost of an order on a route, list and check the
-customs rules. Input errors print one line and exit 1."""
+customs rules. Errors end the run as `api.cli` says: one line and exit 1."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api.commands.network import NetworkOption, read_network, text_files
+from api.commands.quote import read_order
 from carriers.errors import GlocalError, NotPriceable
 from carriers.money import Money
 from carriers.pricing import Charge, price_parcel
@@ -29,8 +28,8 @@ from routing.customs import (
     screen,
 )
 from routing.fx import DEFAULT_FX, FxRates, load_fx
-from routing.network import Network, Route, load_network, network_dir
-from routing.orders import Order, parse_order
+from routing.network import Network, Route, network_dir
+from routing.orders import Order
 
 app = typer.Typer(
     help="Customs: landed cost of an order on a route, and the rules behind it.",
@@ -38,27 +37,7 @@ app = typer.Typer(
 )
 console = Console(width=160)
 
-NetworkOption = Annotated[
-    Path | None,
-    typer.Option("--network", envvar="GLOCAL_NETWORK", help="Network directory (default data/)."),
-]
 AtOption = Annotated[str | None, typer.Option("--at", help="Date the rules apply on, YYYY-MM-DD.")]
-
-
-@contextmanager
-def _one_line_errors() -> Iterator[None]:
-    """Input problems become one line on stderr and exit 1, never a traceback."""
-    try:
-        yield
-    except GlocalError as exc:
-        typer.echo(f"error: {_one_line(exc)}", err=True)
-        raise typer.Exit(1) from None
-    except NotPriceable as exc:
-        typer.echo(f"error: cannot price the route: {exc}", err=True)
-        raise typer.Exit(1) from None
-    except (OSError, json.JSONDecodeError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
 
 
 @app.command()
@@ -73,20 +52,17 @@ def explain(
     ] = None,
 ) -> None:
     """The itemised landed cost of an order on a route, with rule ids and sources."""
-    with _one_line_errors():
-        net = load_network(network)
-        the_order = parse_order(json.loads(order.read_text(encoding="utf-8")))
-        the_route = parse_route_id(net, route)
-        day = _day(at) if at else the_order.created_at.date()
-        rules, fx = _rules_and_fx(net)
-        charges = _shipping(the_order, the_route)
-        ytd = _money(year_to_date) if year_to_date else None
-        found = landed_cost(
-            the_order, the_route, charges, day, rules, fx, network=net, buyer_year_to_date=ytd
-        )
-        screening = screen(
-            the_order, the_route, day, rules, fx, network=net, buyer_year_to_date=ytd
-        )
+    net = read_network(network)
+    the_order = read_order(order)
+    the_route = parse_route_id(net, route)
+    day = _day(at) if at else the_order.created_at.date()
+    rules, fx = _rules_and_fx(net)
+    charges = _shipping(the_order, the_route, route)
+    ytd = _money(year_to_date) if year_to_date else None
+    found = landed_cost(
+        the_order, the_route, charges, day, rules, fx, network=net, buyer_year_to_date=ytd
+    )
+    screening = screen(the_order, the_route, day, rules, fx, network=net, buyer_year_to_date=ytd)
     _print_landed(the_order, route, day, found, screening)
 
 
@@ -104,12 +80,12 @@ def list_rules(
     ] = None,
 ) -> None:
     """The rules, with validity, confidence and source: what to re-check and where."""
-    with _one_line_errors():
+    with text_files(rules_dir or DEFAULT_RULES):
         rules = load_rules(rules_dir)
-        if country and country.upper() not in rules.jurisdictions:
-            raise GlocalError(f"no customs rules for {country!r}")
-        chosen = rules.visible(country.upper()) if country else rules.rules
-        day = _day(at) if at else None
+    if country and country.upper() not in rules.jurisdictions:
+        raise GlocalError(f"no customs rules for {country!r}")
+    chosen = rules.visible(country.upper()) if country else rules.rules
+    day = _day(at) if at else None
     levels = {c.strip().upper() for c in confidence.split(",")} if confidence else None
     table = Table(title=f"customs rules{f' seen from {country.upper()}' if country else ''}")
     for name in ("rule", "topic", "valid", "conf", "source"):
@@ -134,7 +110,8 @@ def validate(
 ) -> None:
     """Exit 0 when the rules load; otherwise one line per problem (path:line) and exit 1."""
     try:
-        rules = read_rules(directory)
+        with text_files(directory):
+            rules = read_rules(directory)
     except GlocalError as exc:
         for problem in exc.problems or ():
             typer.echo(str(problem))
@@ -145,14 +122,6 @@ def validate(
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def _one_line(exc: GlocalError) -> str:
-    """The error's first line; for a list of problems, the first and how many more."""
-    if len(exc.problems) > 1 or (exc.problems and "\n" in exc.message):
-        more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
-        return f"{exc.problems[0]}{more}"
-    return exc.message.splitlines()[0]
 
 
 def _day(text: str) -> date:
@@ -175,19 +144,23 @@ def _rules_and_fx(net: Network) -> tuple[CustomsRules, FxRates]:
     base = net.source or network_dir()
     rules_dir = base / "customs" if (base / "customs").is_dir() else DEFAULT_RULES
     fx_file = base / "fx.csv" if (base / "fx.csv").is_file() else DEFAULT_FX
-    return load_rules(rules_dir), load_fx(fx_file)
+    with text_files(base):
+        return load_rules(rules_dir), load_fx(fx_file)
 
 
-def _shipping(order: Order, route: Route) -> list[Charge]:
+def _shipping(order: Order, route: Route, route_name: str) -> list[Charge]:
     dest = order.destination
-    return [
-        charge
-        for service in route
-        for parcel in order.parcels
-        for charge in price_parcel(
-            service.rate_card, parcel.weight_kg, parcel.dims_cm, dest.country, dest.postal_code
-        )
-    ]
+    try:
+        return [
+            charge
+            for service in route
+            for parcel in order.parcels
+            for charge in price_parcel(
+                service.rate_card, parcel.weight_kg, parcel.dims_cm, dest.country, dest.postal_code
+            )
+        ]
+    except NotPriceable as exc:
+        raise GlocalError(f"cannot price route {route_name}: {exc.message}") from None
 
 
 def _print_landed(order: Order, route: str, day: date, lc: LandedCost, sc: Screening) -> None:

@@ -1,4 +1,8 @@
-"""`glocal quote`: the options for one order, as a table or as the JSON contract."""
+"""`glocal quote`: the options for one order, as a table or as the JSON contract.
+
+`read_order` is how every command reads an order file: as the API reads a request's
+body, with the service's caps (`api.settings.Settings`), every problem naming the file.
+"""
 
 from __future__ import annotations
 
@@ -6,30 +10,81 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import orjson
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from api.commands.network import NetworkOption
+from api.commands.network import NetworkOption, read_network
 from api.schemas import quote_body
-from carriers.errors import InvalidOrder, Problem
-from routing.network import load_network
-from routing.orders import parse_order
+from api.settings import Settings
+from carriers.errors import GlocalError, InvalidOrder, Problem, UnknownNode
+from routing.orders import Order, parse_order
 from routing.quote import Option, Quote, quote
 
 # A wide page when printing to a file or a pipe; a terminal keeps its own width.
 console = Console(width=None if sys.stdout.isatty() else 160)
 
 
-def read_order(path: Path) -> object:
+def service_settings() -> Settings:
+    """The service's settings (`GLOCAL_*`), whose caps the commands keep too; a variable
+    that is not valid is a GlocalError naming it."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InvalidOrder([Problem(str(path), "order", "file not found")]) from None
-    except json.JSONDecodeError as exc:
-        raise InvalidOrder([Problem(f"{path}:{exc.lineno}", "order", exc.msg)]) from None
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "GLOCAL_" + "_".join(str(part) for part in first["loc"]).upper()
+        raise GlocalError(f"{name}: {first['msg']}, got {first.get('input')!r}") from None
+
+
+def read_order(path: Path) -> Order:
+    """The order in the JSON file at `path`, held to the API's caps: at most
+    GLOCAL_MAX_BODY_BYTES, UTF-8, strict JSON (orjson, as the API), and parsed with
+    `Settings().order_limits`. What is wrong with it is a GlocalError naming the file (a
+    JSON syntax error as `file:line:col`); a file that cannot be read, the OSError."""
+    settings = service_settings()
+    document = read_json(path, settings.max_body_bytes)
+    try:
+        return parse_order(document, settings.order_limits)
+    except InvalidOrder as exc:
+        raise order_error(path, exc.problems) from None
+
+
+def read_json(path: Path, max_bytes: int) -> Any:
+    """The JSON document in the file at `path`, of at most `max_bytes` (a UTF-8 byte order
+    mark is allowed)."""
+    with path.open("rb") as file:
+        raw = file.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise GlocalError(
+            f"{path}: larger than {max_bytes} bytes, the most an order may be "
+            "(GLOCAL_MAX_BODY_BYTES)"
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise GlocalError(
+            f"{path}: not UTF-8 text (byte {exc.start} is 0x{raw[exc.start]:02x}); "
+            "an order is a JSON file"
+        ) from None
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise GlocalError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+
+
+def order_error(path: Path, problems: tuple[Problem, ...]) -> GlocalError:
+    """An order's problems located in its file: one on the error's line, several listed
+    under it (`file: field: message`)."""
+    located = tuple(Problem(str(path), p.field, p.message) for p in problems)
+    texts = [": ".join(part for part in (p.field, p.message) if part) for p in located]
+    if len(located) == 1:
+        return GlocalError(f"{path}: invalid order: {texts[0]}", located)
+    listing = "\n".join(f"{path}: {text}" for text in texts)
+    return GlocalError(f"{path}: the order has {len(located)} problems:\n{listing}", located)
 
 
 def quote_command(
@@ -42,7 +97,14 @@ def quote_command(
 ) -> None:
     """Quote one order: ranked options with price, duties and taxes, and promise."""
     when = _when(at)
-    result = quote(parse_order(read_order(order)), load_network(network), when, currency, locale)
+    the_order = read_order(order)
+    world = read_network(network)
+    try:
+        result = quote(the_order, world, when, currency, locale)
+    except InvalidOrder as exc:  # what only the network knows of: its dates, its nodes
+        raise order_error(order, exc.problems) from None
+    except UnknownNode as exc:
+        raise order_error(order, (Problem("order", "origin", exc.message),)) from None
     if as_json:
         typer.echo(json.dumps(quote_body(result), indent=2, ensure_ascii=False))
     else:
@@ -55,9 +117,12 @@ def _when(at: str | None) -> datetime | None:
     try:
         when = datetime.fromisoformat(at)
     except ValueError:
-        raise InvalidOrder([Problem("--at", "at", f"not an ISO date-time: {at!r}")]) from None
-    if when.tzinfo is None:
-        raise InvalidOrder([Problem("--at", "at", "give a UTC offset, e.g. +01:00")])
+        when = None
+    if when is None or when.tzinfo is None:
+        raise GlocalError(
+            f"--at must be an ISO date-time with a UTC offset, like "
+            f"2026-11-26T10:00:00+01:00; got {at!r}"
+        )
     return when
 
 

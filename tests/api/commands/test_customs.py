@@ -20,6 +20,7 @@ ROUTE = "feeder-yiw-pvg+line-pvg-mad-post+correos-es-paq"
 
 
 Document = Callable[..., dict[str, Any]]
+Glocal = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
@@ -65,34 +66,44 @@ def test_explain_before_the_switch_shows_the_relief(order_file: Path, explain: A
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "line"),
     [
-        (["--route", "feeder-yiw-pvg+nope"], "unknown service"),
-        (["--route", ROUTE, "--at", "30/06/2026"], "--at must be a date"),
-        (["--route", ROUTE, "--year-to-date", "lots"], "--year-to-date"),
+        (["--route", "feeder-yiw-pvg+nope"],
+         "error: route 'feeder-yiw-pvg+nope': unknown service(s) nope"),
+        (["--route", ROUTE, "--at", "30/06/2026"],
+         "error: --at must be a date YYYY-MM-DD, got '30/06/2026'"),
+        (["--route", ROUTE, "--year-to-date", "lots"],
+         "error: --year-to-date must read \"AMOUNT CURRENCY\", got 'lots'"),
     ],
-)
+    ids=["unknown-service", "not-a-date", "not-an-amount"],
+)  # fmt: skip
 def test_explain_errors_are_one_line_and_exit_1(
-    order_file: Path, explain: Any, args: list[str], message: str
+    order_file: Path, run_glocal: Glocal, world_dir: Path, args: list[str], line: str
 ) -> None:
-    """A bad route, date or amount: exit 1 and a single `error:` line, no traceback."""
-    code, out = explain("--order", str(order_file), *args)
-    assert code == 1
-    lines = [line for line in out.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error:") and message in lines[0]
+    """A bad route, date or amount: exit 1 and a single `error:` line on stderr."""
+    code, out, err = run_glocal("customs", "explain", "--order", str(order_file), *args,
+                                "--network", str(world_dir))  # fmt: skip
+    assert (code, out, err) == (1, "", f"{line}\n")
 
 
-def test_a_bad_order_file_is_one_line(
-    tmp_path: Path, explain: Any, make_document: Document
+def test_a_bad_order_file_is_one_line_naming_it(
+    tmp_path: Path, run_glocal: Glocal, world_dir: Path, make_document: Document
 ) -> None:
-    """A missing file and an invalid order (bad HS code) are single lines too."""
-    code, out = explain("--order", str(tmp_path / "none.json"), "--route", ROUTE)
-    assert code == 1 and out.startswith("error:") and "Traceback" not in out
+    """The order is read as `glocal quote` reads it: a missing file, a JSON syntax error
+    (file:line:col) and an invalid order (bad HS code) are single lines naming the file."""
     bad = tmp_path / "bad.json"
     document = make_document("ES", "28001", [("6109", "apparel", 1, "10.00", "EUR")])
     bad.write_text(json.dumps(document), encoding="utf-8")
-    code, out = explain("--order", str(bad), "--route", ROUTE)
-    assert code == 1 and "items[0].hs_code" in out and len(out.strip().splitlines()) == 1
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"order_id": "x",\n"origin" "CN-YIW-WH"}', encoding="utf-8")
+    for order, line in (
+        (tmp_path / "none.json", f"{tmp_path / 'none.json'}: No such file or directory"),
+        (broken, f"{broken}:2:10: not JSON: unexpected character, expected ':' after key"),
+        (bad, f"{bad}: invalid order: items[0].hs_code: must be 6-10 digits"),
+    ):
+        code, out, err = run_glocal("customs", "explain", "--order", str(order), "--route", ROUTE,
+                                    "--network", str(world_dir))  # fmt: skip
+        assert (code, out, err) == (1, "", f"error: {line}\n")
 
 
 def test_rules_lists_the_low_confidence_rules_with_their_files() -> None:
@@ -103,14 +114,30 @@ def test_rules_lists_the_low_confidence_rules_with_their_files() -> None:
     assert "es.vat.general" not in result.output
 
 
-def test_rules_for_a_country_shows_its_unions_rules_and_refuses_unknown_ones() -> None:
-    """`rules --country ES --at 2026-07-01` includes the EU's flat duty; JP is an error."""
+def test_rules_for_a_country_shows_its_unions_rules() -> None:
+    """`rules --country ES --at 2026-07-01` includes the EU's flat duty."""
     result = runner.invoke(app, ["rules", "--country", "es", "--at", "2026-07-01"])
     assert result.exit_code == 0
     assert "eu.duty.flat-per-subheading" in result.output
     assert "eu.duty.low-value-relief" not in result.output
-    unknown = runner.invoke(app, ["rules", "--country", "JP"])
-    assert unknown.exit_code == 1 and unknown.output.startswith("error:")
+
+
+def test_rules_refuse_an_unknown_country_in_one_line(run_glocal: Glocal) -> None:
+    """`rules --country JP`: no rules for Japan, one line, exit 1."""
+    code, out, err = run_glocal("customs", "rules", "--country", "JP")
+    assert (code, out, err) == (1, "", "error: no customs rules for 'JP'\n")
+
+
+def test_a_rules_file_that_is_not_text_is_named(run_glocal: Glocal, tmp_path: Path) -> None:
+    """A rules directory with a binary es.toml: `rules` and `validate` name that file."""
+    broken = tmp_path / "customs"
+    shutil.copytree(DEFAULT_RULES, broken)
+    (broken / "es.toml").write_bytes(b"rate = \xd0\xff\n")
+    line = f"error: {broken / 'es.toml'}: not UTF-8 text (invalid continuation byte)\n"
+    code, out, err = run_glocal("customs", "rules", "--rules", str(broken))
+    assert (code, out, err) == (1, "", line)
+    code, out, _ = run_glocal("customs", "validate", str(broken))
+    assert (code, out) == (1, line)
 
 
 def test_validate_names_every_problem_of_a_broken_directory(tmp_path: Path) -> None:

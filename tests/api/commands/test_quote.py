@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,35 +67,121 @@ def test_currency_and_locale_change_what_the_buyer_sees(run_glocal: Glocal) -> N
     assert quote["options"][0]["summary"].startswith("Test Air + Test Last Mile (air): $")
 
 
-def bad_json(tmp_path: Path) -> str:
-    path = tmp_path / "order.json"
-    path.write_text('{\n  "order_id": "x",\n  "origin": \n}\n')
-    return str(path)
+SPEAKER = json.loads(Path(ORDER).read_text())
+PARCEL = SPEAKER["parcels"][0]
+ITEM = SPEAKER["items"][0]
 
 
-def unknown_origin(tmp_path: Path) -> str:
-    document = json.loads(Path(ORDER).read_text())
+def order_file(tmp_path: Path, content: bytes | str | dict[str, Any]) -> str:
+    """An order file holding `content` (a dict: the example order with those fields)."""
     path = tmp_path / "order.json"
-    path.write_text(json.dumps({**document, "origin": "CN-XXX-WH"}))
+    if isinstance(content, dict):
+        content = json.dumps({**SPEAKER, **content})
+    path.write_bytes(content.encode() if isinstance(content, str) else content)
     return str(path)
 
 
 @pytest.mark.parametrize(
-    ("order", "at", "line"),
+    ("content", "line"),
     [
-        (lambda _: ORDER, "2026-11-26T10:00", "error: invalid order: at: give a UTC offset"),
-        (lambda _: ORDER, "tomorrow", "error: invalid order: at: not an ISO date-time: 'tomorrow'"),
-        (lambda p: str(p / "none.json"), AT, "error: invalid order: order: file not found"),
-        (bad_json, AT, "error: invalid order: order: Expecting value"),
-        (unknown_origin, AT, "error: unknown node 'CN-XXX-WH'"),
+        ('{\n  "order_id": "x",\n  "origin": \n}\n',
+         "{file}:4:1: not JSON: unexpected character, expected a JSON value"),
+        ("", "{file}:1:1: not JSON: Input is a zero-length, empty document"),
+        ('{"parcels": [{"weight_kg": NaN}]}',
+         "{file}:1:28: not JSON: unexpected character, expected a JSON value"),
+        (b'{"order_id": "\xd0\xff"}',
+         "{file}: not UTF-8 text (byte 14 is 0xd0); an order is a JSON file"),
+        ("[]", "{file}: invalid order: must be a JSON object"),
+        ({"parcels": [{**PARCEL, "weight_kg": 1e308}]},
+         "{file}: invalid order: parcels[0].weight_kg: must be at most 1000 kg, got 1e+308 kg"),
+        ({"origin": "CN-XXX-WH"}, "{file}: invalid order: origin: unknown node 'CN-XXX-WH'"),
     ],
-    ids=["no-offset", "not-a-time", "no-file", "not-json", "unknown-origin"],
-)
-def test_bad_input_is_one_line_on_stderr_and_exit_1(
-    run_glocal: Glocal, tmp_path: Path, order: Callable[[Path], str], at: str, line: str
+    ids=["syntax", "empty", "nan", "binary", "not-an-object", "huge-weight", "unknown-origin"],
+)  # fmt: skip
+def test_a_bad_order_file_is_one_line_naming_it(
+    run_glocal: Glocal, tmp_path: Path, content: bytes | str | dict[str, Any], line: str
 ) -> None:
-    """A time without an offset or not a time, a missing or broken order file, an
-    unknown origin: exit 1, one line on stderr saying what is wrong, nothing on stdout."""
-    code, out, err = run_glocal("quote", "--order", order(tmp_path), "--network", TINY, "--at", at)
+    """An order file that is not JSON (a JSON syntax error at file:line:col), not UTF-8,
+    not an order, or an order the network cannot take: exit 1, one line on stderr naming
+    the file, nothing on stdout."""
+    path = order_file(tmp_path, content)
+    code, out, err = run_glocal("quote", "--order", path, "--network", TINY, "--at", AT)
+    assert (code, out, err) == (1, "", f"error: {line.format(file=path)}\n")
+
+
+def test_an_order_with_several_problems_lists_them_under_its_line(
+    run_glocal: Glocal, tmp_path: Path
+) -> None:
+    """Two problems: the line says how many, then each as `file: field: message`."""
+    path = order_file(tmp_path, {"origin": "", "items": [{**ITEM, "hs_code": "85"}]})
+    code, _, err = run_glocal("quote", "--order", path, "--network", TINY, "--at", AT)
+    assert code == 1
+    assert err.splitlines() == [
+        f"error: {path}: the order has 2 problems:",
+        f"{path}: origin: must be a non-empty string",
+        f"{path}: items[0].hs_code: must be 6-10 digits",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("make", "line"),
+    [
+        (lambda p: str(p / "none.json"), "{file}: No such file or directory"),
+        (lambda p: str(p), "{file}: Is a directory"),
+    ],
+    ids=["missing", "directory"],
+)
+def test_an_order_file_that_cannot_be_read_is_one_line_naming_it(
+    run_glocal: Glocal, tmp_path: Path, make: Callable[[Path], str], line: str
+) -> None:
+    """A missing file, a directory: the file and the system's reason, exit 1."""
+    path = make(tmp_path)
+    code, out, err = run_glocal("quote", "--order", path, "--network", TINY, "--at", AT)
+    assert (code, out, err) == (1, "", f"error: {line.format(file=path)}\n")
+
+
+def test_the_order_file_is_capped_like_a_request_body(
+    run_glocal: Glocal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GLOCAL_MAX_BODY_BYTES=1024 bytes are read, no more: the example order padded to
+    1025 bytes is refused before it is parsed; under a cap of 1025 it is quoted."""
+    text = json.dumps(SPEAKER)
+    path = order_file(tmp_path, text + " " * (1025 - len(text)))
+    monkeypatch.setenv("GLOCAL_MAX_BODY_BYTES", "1024")
+    code, out, err = run_glocal("quote", "--order", path, "--network", TINY, "--at", AT)
     assert (code, out) == (1, "")
-    assert len(err.splitlines()) == 1 and err.startswith(line), err
+    assert err == (
+        f"error: {path}: larger than 1024 bytes, the most an order may be (GLOCAL_MAX_BODY_BYTES)\n"
+    )
+    monkeypatch.setenv("GLOCAL_MAX_BODY_BYTES", "1025")
+    code, _, err = run_glocal("quote", "--order", path, "--network", TINY, "--at", AT, "--json")
+    assert (code, err) == (0, "")
+
+
+def test_the_order_is_held_to_the_services_caps(
+    run_glocal: Glocal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GLOCAL_MAX_ITEMS=2: an order of 3 item lines is refused as the API refuses it; a
+    setting that is not a number is one line naming the variable."""
+    monkeypatch.setenv("GLOCAL_MAX_ITEMS", "2")
+    path = order_file(tmp_path, {"items": [ITEM] * 3})
+    code, _, err = run_glocal("quote", "--order", path, "--network", TINY, "--at", AT)
+    assert (code, err) == (
+        1,
+        f"error: {path}: invalid order: items: at most 2 per request, got 3\n",
+    )
+    monkeypatch.setenv("GLOCAL_MAX_ITEMS", "lots")
+    code, _, err = run_glocal("quote", "--order", path, "--network", TINY, "--at", AT)
+    assert code == 1 and err.startswith("error: GLOCAL_MAX_ITEMS: Input should be a valid integer")
+    assert len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("at", ["2026-11-26T10:00", "tomorrow"], ids=["no-offset", "not-a-time"])
+def test_a_bad_at_is_one_line(run_glocal: Glocal, at: str) -> None:
+    """--at without a UTC offset or not a time at all: exit 1, one line saying what to give."""
+    code, out, err = run_glocal("quote", "--order", ORDER, "--network", TINY, "--at", at)
+    assert (code, out) == (1, "")
+    assert err == (
+        "error: --at must be an ISO date-time with a UTC offset, like "
+        f"2026-11-26T10:00:00+01:00; got {at!r}\n"
+    )
