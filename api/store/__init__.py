@@ -7,7 +7,6 @@ schema.py      upgrading a database in place (Alembic, migrations/versions/)
 """
 
 from api.store.database import Store, StoredKey, StoredQuote, check_database_url, engine_url
-from api.store.faults import translate_faults
 from api.store.schema import head
 from api.store.tables import heartbeat, metadata, plan_jobs, quotes, webhook_secrets
 
@@ -22,6 +21,5 @@ __all__ = [
     "metadata",
     "plan_jobs",
     "quotes",
-    "translate_faults",
     "webhook_secrets",
 ]
