@@ -25,10 +25,11 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from carriers.errors import GlocalError, Problem
+from carriers.errors import GlocalError, Problem, StoreUnavailable
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("glocal.api")
+STORE_RETRY_AFTER_S = 5  # what a 503 store_unavailable asks a client to wait
 
 # glocal's error codes that are the client's to fix, with their HTTP status and title.
 CLIENT_ERRORS: dict[str, tuple[int, str]] = {
@@ -132,6 +133,14 @@ def from_glocal_error(exc: GlocalError) -> ProblemError:
         return ProblemError(status, exc.code, exc.message, title=title, errors=exc.problems)
     if exc.problems and exc.problems[0].where == "order":
         return ProblemError(422, exc.code, exc.message, errors=exc.problems)
+    if isinstance(exc, StoreUnavailable):  # the database or disk failing: the log says why
+        log.warning("database unavailable", extra={"code": exc.code, "error": exc.message})
+        return ProblemError(
+            503,
+            exc.code,
+            "the service cannot use its storage right now; try again shortly",
+            headers={"Retry-After": str(STORE_RETRY_AFTER_S)},
+        )
     log.error("server-side data error", extra={"code": exc.code, "error": exc.message})
     return ProblemError(500, "internal_error", "the service could not answer; see its logs")
 
