@@ -1,7 +1,12 @@
 """Group commit of quotes: the quotes answered in the same turn of the event loop are
 written in one transaction, and each request waits until its own quote is committed, so
 a 201 still means stored. Under load a commit serves many quotes (one WAL write or one
-fsync instead of one per quote); with one request at a time it writes at once."""
+fsync instead of one per quote); with one request at a time it writes at once.
+
+A commit that fails fails every request of its batch with what the store raised:
+`StoreUnavailable` when the database could not be written (the API's 503 with
+`Retry-After`), so no request is answered 201 for a quote that is not stored, and none
+is left waiting; the next batch is tried afresh."""
 
 from __future__ import annotations
 

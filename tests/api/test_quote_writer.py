@@ -1,13 +1,16 @@
 """api/quote_writer.py: the quotes answered in one turn of the event loop are committed
 in one transaction, each request returning only once its own quote is stored; a failed
-commit raises in every request of its batch and the writer goes on; one quote at a time
-is written at once. On a real SQLite file and a real PostgreSQL when one is configured."""
+commit raises in every request of its batch and the writer goes on (StoreUnavailable when
+the database file cannot be written, made so for real: tests/api/store/readonly.py); one
+quote at a time is written at once. On a real SQLite file and a real PostgreSQL when one
+is configured."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -15,6 +18,8 @@ from sqlalchemy import event
 
 from api.quote_writer import QuoteWriter
 from api.store import Store, StoredQuote
+from carriers.errors import StoreUnavailable
+from tests.api.store.readonly import unwritable
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
@@ -119,3 +124,27 @@ def test_a_cancelled_request_does_not_stop_its_batch(store: Store) -> None:
 
     asyncio.run(run())
     assert stored(store, "kept") == [True]
+
+
+def test_a_commit_the_database_cannot_write_fails_each_request_of_its_batch(
+    tmp_path: Path,
+) -> None:
+    """Three requests saving at once while the database file cannot be written: each
+    raises StoreUnavailable (none is told its quote is stored, none waits forever); once
+    the file can be written, the next request's quote is stored."""
+    path = tmp_path / "quotes.sqlite3"
+    store = Store(f"sqlite:///{path}")
+    store.upgrade()
+    writer = QuoteWriter(store)
+
+    async def three() -> Sequence[object]:
+        saves = (writer.save(a_quote(f"q{n}")) for n in range(3))
+        return await asyncio.wait_for(asyncio.gather(*saves, return_exceptions=True), 30)
+
+    asyncio.run(writer.save(a_quote("before")))
+    with unwritable(path):
+        outcomes = asyncio.run(three())
+    assert [type(o) for o in outcomes] == [StoreUnavailable] * 3, outcomes
+    asyncio.run(writer.save(a_quote("after")))
+    assert stored(store, "q0", "q1", "q2", "after") == [False, False, False, True]
+    store.dispose()
