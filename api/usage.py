@@ -1,5 +1,6 @@
 """Per-key usage: requests counted in memory per (key id, UTC day, route), written to the
-store every few seconds and at shutdown, so a request never waits on a usage write."""
+store every few seconds and at shutdown, so a request never waits on a usage write. While
+the database cannot be written, the counts are kept for the next flush."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.store import Store
+from carriers.errors import StoreUnavailable
 
 log = logging.getLogger("glocal.usage")
 Counts = Counter[tuple[str, date, str]]
@@ -29,9 +31,14 @@ class UsageMeter:
         return counts
 
     def flush(self) -> int:
-        """Write the counts gathered since the last flush; returns how many requests."""
+        """Write the counts gathered since the last flush; returns how many requests (0,
+        the counts kept and the reason logged, when the database cannot be written)."""
         counts = self._take()
-        self._store.add_usage(counts)
+        try:
+            self._store.add_usage(counts)
+        except StoreUnavailable as exc:
+            self._failed(counts, exc)
+            return 0
         return sum(counts.values())
 
     async def flush_every(self, seconds: float) -> None:
@@ -41,6 +48,15 @@ class UsageMeter:
             counts = self._take()
             try:
                 await asyncio.to_thread(self._store.add_usage, counts)
-            except SQLAlchemyError:
+            except StoreUnavailable as exc:  # the database failing: next time
+                self._failed(counts, exc)
+            except SQLAlchemyError:  # not a fault (its tables gone?): next time, with why
                 log.exception("usage flush failed; keeping the counts for the next one")
                 self._counts.update(counts)
+
+    def _failed(self, counts: Counts, exc: StoreUnavailable) -> None:
+        self._counts.update(counts)
+        log.warning(
+            "usage flush failed; keeping the counts for the next one",
+            extra={"error": exc.message, "requests": sum(counts.values())},
+        )

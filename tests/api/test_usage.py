@@ -1,6 +1,8 @@
 """api/usage.py: requests counted in memory per key, UTC day and route, added to the
-store's totals at each flush; a flush the database refuses keeps its counts for the next
-one. On a real SQLite file and a real PostgreSQL when one is configured."""
+store's totals at each flush; a flush the database refuses (no tables yet, a file that
+cannot be written, made so for real: tests/api/store/readonly.py) keeps its counts for
+the next one and logs one line. On a real SQLite file and a real PostgreSQL when one is
+configured."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import pytest
 
 from api.store import Store
 from api.usage import UsageMeter
+from tests.api.store.readonly import unwritable
 
 
 @pytest.fixture
@@ -87,5 +90,34 @@ def test_a_refused_flush_keeps_its_counts_for_the_next(
         asyncio.run(run())
     finally:
         logger.removeHandler(caplog.handler)
+    assert store.usage() == {("k1", today(), "/v1/quotes"): 3}
+    store.dispose()
+
+
+def test_a_flush_the_file_refuses_keeps_its_counts_and_logs_one_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """flush() (as at shutdown) while the database file cannot be written: it says 0,
+    logs the reason in one record without a traceback, and keeps the 2 counts; once the
+    file can be written, the next flush writes them with the one counted since (3)."""
+    path = tmp_path / "usage.sqlite3"
+    store = Store(f"sqlite:///{path}")
+    store.upgrade()
+    meter = UsageMeter(store)
+    meter.count("k1", "/v1/quotes")
+    meter.count("k1", "/v1/quotes")
+    logger = logging.getLogger("glocal.usage")
+    logger.addHandler(caplog.handler)
+    try:
+        with unwritable(path):
+            assert meter.flush() == 0
+    finally:
+        logger.removeHandler(caplog.handler)
+    [record] = {r for r in caplog.records if r.name == "glocal.usage"}  # (caught twice
+    # when the logger also propagates to caplog's own handler)
+    assert record.getMessage().startswith("usage flush failed") and record.exc_info is None
+    assert record.__dict__["requests"] == 2
+    meter.count("k1", "/v1/quotes")
+    assert meter.flush() == 3
     assert store.usage() == {("k1", today(), "/v1/quotes"): 3}
     store.dispose()
