@@ -1,4 +1,4 @@
-"""`/healthz` (liveness), `/readyz` (network loaded, database reachable), `/metrics`."""
+"""`/healthz` (liveness), `/readyz` (network loaded, database writable), `/metrics`."""
 
 from __future__ import annotations
 
@@ -23,9 +23,10 @@ async def healthz() -> dict[str, Any]:
 
 @router.get("/readyz", response_model=Readiness, summary="Readiness", responses=problems(503))
 async def readyz(state: StateDep) -> dict[str, Any]:
-    """The network is loaded and compiled, and the database answers."""
+    """The network is loaded and compiled, and the database takes a write (a heartbeat
+    row committed, so a read-only file or disk, a full disk or a standby is not ready)."""
     network = state.network.compiled is not None
-    database = state.store.ping()
+    database = await state.store.call(state.store.writable)
     if not (network and database):
         raise ProblemError(503, "not_ready", f"network loaded: {network}, database: {database}")
     return {"status": "ready", "network": network, "database": database}
