@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from api.settings import Settings
+from carriers.errors import StoreUnavailable
 
 
 def plans_dir(settings: Settings) -> Path:
@@ -42,6 +45,17 @@ class JobFiles:
 
     def remove(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@contextmanager
+def disk_faults() -> Iterator[None]:
+    """An OSError of the plans directory (a full disk, a read-only one) as
+    StoreUnavailable, naming the reason but not the server's path."""
+    try:
+        yield
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise StoreUnavailable(f"the plans directory cannot be written: {reason}") from exc
 
 
 def staging(root: Path) -> Path:

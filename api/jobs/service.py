@@ -1,6 +1,9 @@
 """What the `/v1/plans` routes do, one function per route: take an upload into a job,
 read a job back for its owner, cancel it, hand out its files. No planning here: the
-planning runs in the job runner's processes (`api.jobs.runner`, `api.jobs.work`)."""
+planning runs in the job runner's processes (`api.jobs.runner`, `api.jobs.work`).
+
+An upload that is not taken (refused, or the database or the disk failing: a 503
+`store_unavailable` then) leaves no file behind."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from pathlib import Path
 
 from fastapi import Request
 
-from api.jobs.files import JobFiles, staging
+from api.jobs.files import JobFiles, disk_faults, staging
 from api.jobs.options import FORMATS, PlanOptions
 from api.jobs.records import QUEUED, SUCCEEDED, JobRecords, PlanJob, new_job_id
 from api.jobs.runner import JobRunner
@@ -55,9 +58,11 @@ async def create(
         raise ProblemError(
             400, "invalid_idempotency_key", "Idempotency-Key must be 1-255 visible ASCII characters"
         )
-    staged = staging(jobs.root) / f"{new_job_id()}.part"
+    with disk_faults():
+        staged = staging(jobs.root) / f"{new_job_id()}.part"
     try:
-        size, digest = await _receive(request, staged)
+        with disk_faults():
+            size, digest = await _receive(request, staged)
         await asyncio.to_thread(_check_header, staged, input_format)
         fingerprint = hashlib.sha256(
             f"{input_format}\n{options.fingerprint()}\n{digest}".encode()
@@ -80,11 +85,8 @@ async def create(
             idempotency_key=idempotency_key,
             callback_url=None if options.callback_url is None else str(options.callback_url),
         )
-        files = JobFiles(jobs.root, job.job_id)
-        files.adopt(staged, input_format)  # before the job is seen: a runner finds its input
-        stored, new = await jobs.store.call(jobs.records.create, job)
+        stored, new = await _enqueue(jobs, job, staged)
         if not new:
-            files.remove()
             return _replayed(stored, fingerprint), False
     finally:
         staged.unlink(missing_ok=True)
@@ -92,6 +94,22 @@ async def create(
         jobs.runner.wake()
     log.info("plan job queued", extra={"job_id": job.job_id, "bytes": size})
     return stored, True
+
+
+async def _enqueue(jobs: PlanJobs, job: PlanJob, staged: Path) -> tuple[PlanJob, bool]:
+    """Store the job, its orders moved into its directory first (a runner that claims it
+    finds its input). The directory goes again unless the job is stored as new: when the
+    insert fails, or the job of the same idempotency key was there first."""
+    files = JobFiles(jobs.root, job.job_id)
+    new = False
+    try:
+        with disk_faults():
+            files.adopt(staged, job.input_format)
+        stored, new = await jobs.store.call(jobs.records.create, job)
+    finally:
+        if not new:
+            files.remove()
+    return stored, new
 
 
 def _replayed(found: PlanJob, fingerprint: str) -> PlanJob:

@@ -2,7 +2,8 @@
 (a real Starlette request streaming its body, a real store, the plan_two_lanes network):
 an upload becomes one queued job with its orders file, a retry with the same
 Idempotency-Key gets that job back, and a bad upload is refused with its problem and
-leaves nothing behind."""
+leaves nothing behind; so does an upload the database or the disk cannot take
+(StoreUnavailable; the file made unwritable for real, tests/api/store/readonly.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 from starlette.requests import Request
 
 from api.auth import new_key
@@ -24,8 +26,10 @@ from api.jobs.records import JobRecords
 from api.jobs.service import PlanJobs
 from api.problems import ProblemError
 from api.store import Store, StoredKey
+from carriers.errors import StoreUnavailable
 from routing.network import load_network
 from routing.plan import COLUMNS
+from tests.api.store.readonly import unwritable
 from tests.helpers import DATA
 
 ROW = "T1,CN-YIW-WH,ES,28001,1,10,10,10,10.00,EUR,apparel,610910,none,false,2026-11-09,"
@@ -215,3 +219,46 @@ def test_results_are_served_only_once_the_plan_succeeded(jobs: PlanJobs) -> None
     with pytest.raises(ProblemError) as caught:
         asyncio.run(service.result_file(jobs, KEY, job.job_id, "summary"))
     assert (caught.value.status, caught.value.code) == (404, "result_gone")
+
+
+def sqlite_jobs(tmp_path: Path, network: Any) -> PlanJobs:
+    """Plan jobs on a SQLite file of their own, the plans directory beside it."""
+    store = Store(f"sqlite:///{tmp_path / 'db' / 'jobs.sqlite3'}")
+    store.upgrade()
+    return PlanJobs(store, JobRecords(store), tmp_path / "plans", network, 1_000_000)
+
+
+def test_an_upload_the_database_cannot_store_is_unavailable_and_leaves_nothing(
+    tmp_path: Path, two_lanes: Any
+) -> None:
+    """The database file cannot be written: the upload (with an Idempotency-Key, so the
+    key is looked up first) raises StoreUnavailable, and neither its staged file nor its
+    job directory is left; once the file can be written, the same upload is queued."""
+    (tmp_path / "db").mkdir()
+    jobs = sqlite_jobs(tmp_path, two_lanes)
+    with unwritable(tmp_path / "db" / "jobs.sqlite3"), pytest.raises(StoreUnavailable):
+        create(jobs, idempotency_key="week-46")
+    assert [p.name for p in jobs.root.iterdir()] == ["incoming"]
+    assert list((jobs.root / "incoming").iterdir()) == []
+    job, new = create(jobs, idempotency_key="week-46")
+    assert new and JobFiles(jobs.root, job.job_id).orders("csv").read_bytes() == ORDERS
+    jobs.store.dispose()
+
+
+def test_an_upload_the_disk_cannot_take_is_unavailable_and_leaves_nothing(
+    tmp_path: Path, two_lanes: Any
+) -> None:
+    """The plans directory cannot be written (its staging directory made immutable):
+    StoreUnavailable naming the reason but not the path, no job, nothing left."""
+    (tmp_path / "db").mkdir()
+    jobs = sqlite_jobs(tmp_path, two_lanes)
+    (jobs.root / "incoming").mkdir(parents=True)
+    with unwritable(jobs.root / "incoming" / "none"), pytest.raises(StoreUnavailable) as caught:
+        create(jobs)
+    assert caught.value.message.startswith("the plans directory cannot be written: ")
+    assert str(tmp_path) not in caught.value.message
+    assert [p.name for p in jobs.root.iterdir()] == ["incoming"]
+    assert list((jobs.root / "incoming").iterdir()) == []
+    with jobs.store.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM plan_jobs")).scalar() == 0
+    jobs.store.dispose()
