@@ -21,8 +21,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from api.auth import SCOPES, KeyRing, new_key
 from api.schemas import SPANISH_ORDER
 from api.settings import Settings
-from api.store import Store, StoredKey
-from carriers.errors import StoreError
+from api.store import Store, StoredKey, check_database_url
+from carriers.errors import StoreError, StoreUnavailable
 
 app = typer.Typer(help="API keys of the HTTP service (glocal serve).", no_args_is_help=True)
 console = Console()
@@ -40,14 +40,20 @@ DatabaseOption = Annotated[
 
 @contextmanager
 def open_store(database: str | None) -> Iterator[Store]:
-    """The store, upgraded; a database that cannot be used is one line and exit 1."""
+    """The store, upgraded; a database that cannot be used (its URL refused, or the
+    database failing) is one line and exit 1."""
     url = database or Settings().database_url
+    try:
+        check_database_url(url)
+    except StoreError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(1) from None
     shown = make_url(url).render_as_string(hide_password=True)
     store = Store(url)
     try:
         store.upgrade()
         yield store
-    except (SQLAlchemyError, StoreError) as exc:
+    except (SQLAlchemyError, StoreError, StoreUnavailable) as exc:
         typer.echo(f"error: database {shown}: {str(exc).splitlines()[0]}", err=True)
         raise typer.Exit(1) from None
     finally:

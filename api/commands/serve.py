@@ -1,7 +1,8 @@
 """`glocal serve`: the HTTP API on uvicorn.
 
-The network, the database and the address are checked in this process first, so a broken
-network or a taken port is one line and exit 1 rather than workers failing one by one.
+The database URL, the network, the database and the address are checked in this process
+first, so a URL glocal cannot use, a broken network or a taken port is one line and exit 1
+rather than workers failing one by one.
 With `--workers N`, uvicorn's own supervisor runs N worker processes of
 `api.app:create_app` on one shared listening socket, restarts a worker that dies and
 stops them all on SIGINT / SIGTERM; the rate limit is shared out among them and the
@@ -24,6 +25,7 @@ import typer
 from api.commands.keys import open_store
 from api.log import log_config
 from api.settings import Settings
+from api.store import check_database_url
 from routing.network import load_network
 from routing.quote import engine_for
 
@@ -56,6 +58,7 @@ def serve(
     os.environ["GLOCAL_WORKERS"] = str(workers)
     os.environ["GLOCAL_LOG_LEVEL"] = log_level
     settings = Settings()
+    check_database_url(settings.database_url)  # before the network's seconds of loading
     loaded = load_network(settings.network)
     engine_for(loaded)  # the quote engine's tables: a broken file fails here, in one line
     with open_store(settings.database_url):
