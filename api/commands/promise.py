@@ -5,28 +5,28 @@
     glocal promise evaluate HISTORY.csv [--columns ...] [--plot FILE.png] [--json]
     glocal promise simulate --n 50000 [--seed S] --out FILE.csv
 
-Errors of the input are one line on stderr and exit 1.
+Errors end the run as `api.cli` says: one line on stderr and exit 1.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from carriers.errors import GlocalError
-from routing.network import load_network
+from api.commands.network import NetworkOption, read_network
+from carriers.errors import GlocalError, UnknownNode
 from routing.promise import (
     CalibrationParams,
     Evaluation,
+    History,
     RoutePromise,
     best_per_family,
     calibrate,
@@ -43,11 +43,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console()
+T = TypeVar("T")
 
-NetworkOption = Annotated[
-    Path | None,
-    typer.Option("--network", envvar="GLOCAL_NETWORK", help="Network directory (default data/)."),
-]
 ColumnsOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -60,22 +57,30 @@ ColumnsOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
-@contextmanager
-def _one_line_errors() -> Iterator[None]:
-    """Input errors become one line on stderr and exit 1, never a traceback."""
+def _refused(options: str, compute: Callable[[], T]) -> T:
+    """`compute()`, which works on the values of `options`: the ValueError or OverflowError
+    it raises for them (a parameter out of its range, a date past the year 9999, a plot
+    format unknown) is a GlocalError naming them."""
     try:
-        yield
-    except GlocalError as exc:
-        first = exc.message.splitlines()[0].rstrip(":")
-        more = f"; first: {exc.problems[0]}" if exc.problems and "\n" in exc.message else ""
-        _fail(f"{first}{more}")
-    except (OSError, ValueError) as exc:
-        _fail(str(exc))
+        return compute()
+    except (ValueError, OverflowError) as exc:
+        raise GlocalError(f"{options}: {exc}") from None
 
 
-def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(1)
+def _day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise GlocalError(f"{option} must be a date YYYY-MM-DD, got {text!r}") from None
+
+
+def _history(path: Path, columns: list[str] | None) -> History:
+    """The shipment history in the CSV file at `path`; a binary file is refused by name
+    (the reader would take its bytes for Windows-1252 text)."""
+    with path.open("rb") as file:
+        if b"\0" in file.read(8192):
+            raise GlocalError(f"{path}: not a text file; a shipment history is a CSV table")
+    return read_history(path, parse_columns(columns or []))
 
 
 @app.callback(invoke_without_command=True)
@@ -99,27 +104,30 @@ def promise(
     for a standard parcel: P50 / P90 / P95 dates in the buyer's time zone."""
     if ctx.invoked_subcommand is not None:
         return
-    with _one_line_errors():
-        if origin is None or to is None:
-            raise ValueError("give --origin NODE and --to COUNTRY:POSTCODE (or a subcommand)")
-        country, postal_code = _destination(to)
-        world = load_network(network)
-        order_time = _order_time(at, world.node(origin).tz)
-        routes = candidate_routes(world, origin, country, postal_code)
-        found = promise_all(routes, order_time, world)
-        shown = found if all_routes else best_per_family(found)
-        if as_json:
-            doc = {"origin": origin, "to": to, "order_time": order_time.isoformat()}
-            typer.echo(json.dumps({**doc, "options": [p.as_dict() for p in shown]}, indent=2))
-        else:
-            console.print(_promise_table(origin, to, order_time, shown))
+    if origin is None or to is None:
+        raise GlocalError("give --origin NODE and --to COUNTRY:POSTCODE (or a subcommand)")
+    country, postal_code = _destination(to)
+    world = read_network(network)
+    try:
+        origin_tz = world.node(origin).tz
+    except UnknownNode as exc:
+        raise GlocalError(f"--origin: {exc.message}") from None
+    order_time = _order_time(at, origin_tz)
+    routes = candidate_routes(world, origin, country, postal_code)
+    found = _refused(f"--at {at or 'now'}", lambda: promise_all(routes, order_time, world))
+    shown = found if all_routes else best_per_family(found)
+    if as_json:
+        doc = {"origin": origin, "to": to, "order_time": order_time.isoformat()}
+        typer.echo(json.dumps({**doc, "options": [p.as_dict() for p in shown]}, indent=2))
+    else:
+        console.print(_promise_table(origin, to, order_time, shown))
 
 
 def _destination(to: str) -> tuple[str, str]:
     country, sep, postal_code = to.partition(":")
     country = country.strip().upper()
     if not sep or len(country) != 2 or not country.isalpha() or not postal_code.strip():
-        raise ValueError(f"--to must be COUNTRY:POSTCODE like ES:28013, got {to!r}")
+        raise GlocalError(f"--to must be COUNTRY:POSTCODE like ES:28013, got {to!r}")
     return country, postal_code.strip()
 
 
@@ -129,7 +137,7 @@ def _order_time(at: str | None, origin_tz: str) -> datetime:
     try:
         t = datetime.fromisoformat(at)
     except ValueError:
-        raise ValueError(f"--at must be an ISO 8601 date-time, got {at!r}") from None
+        raise GlocalError(f"--at must be an ISO 8601 date-time, got {at!r}") from None
     return t if t.tzinfo is not None else t.replace(tzinfo=ZoneInfo(origin_tz))
 
 
@@ -173,11 +181,13 @@ def calibrate_command(
     ] = CalibrationParams.min_group,
 ) -> None:
     """Fit transit-time distributions per service, lane and month, with shrinkage."""
-    with _one_line_errors():
-        shipments = read_history(history, parse_columns(columns or []))
-        params = CalibrationParams(prior_strength=prior_strength, min_group=min_group)
-        fitted = calibrate(shipments, params)
-        fitted.write_csv(out)
+    params = _refused(
+        "--prior-strength, --min-group",
+        lambda: CalibrationParams(prior_strength=prior_strength, min_group=min_group),
+    )
+    shipments = _history(history, columns)
+    fitted = calibrate(shipments, params)
+    fitted.write_csv(out)
     console.print(f"read [bold]{len(shipments)}[/] shipments from {history}")
     for reason, count in shipments.dropped.items():
         console.print(f"  left out {count}: {reason}")
@@ -208,11 +218,11 @@ def evaluate_command(
     as_json: JsonOption = False,
 ) -> None:
     """Fit on the earlier shipments, test on the later: coverage at P50/P90/P95 and width."""
-    with _one_line_errors():
-        shipments = read_history(history, parse_columns(columns or []))
-        result = evaluate(shipments, CalibrationParams(train_share=train_share))
-        if plot is not None:
-            plot_calibration(result, plot, title=history.name)
+    params = _refused("--train-share", lambda: CalibrationParams(train_share=train_share))
+    shipments = _history(history, columns)
+    result = evaluate(shipments, params)
+    if plot is not None:
+        _refused(f"--plot {plot}", lambda: plot_calibration(result, plot, title=history.name))
     if as_json:
         typer.echo(json.dumps(evaluation_dict(result), indent=2))
         return
@@ -293,10 +303,12 @@ def simulate_command(
     network: NetworkOption = None,
 ) -> None:
     """A simulated shipment history of the network, with per-leg scan events."""
-    with _one_line_errors():
-        first = date.fromisoformat(start)
-        world = load_network(network)
-        frame = simulate_history(world, n, seed=seed, start=first, days=days)
-        frame.to_csv(out, index=False)
+    first = _day(start, "--start")
+    world = read_network(network)
+    frame = _refused(
+        f"--start {start}, --days {days}",
+        lambda: simulate_history(world, n, seed=seed, start=first, days=days),
+    )
+    frame.to_csv(out, index=False)
     routes = frame["route"].nunique()
     console.print(f"wrote {len(frame)} shipments over {routes} routes to {out}")

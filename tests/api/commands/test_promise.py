@@ -132,11 +132,20 @@ def test_evaluate_prints_the_coverage_of_its_json(run_glocal: Glocal, history: P
          "error: give --origin NODE and --to COUNTRY:POSTCODE (or a subcommand)"),
         (("promise", "--origin", "CN-YIW-WH", "--to", "ES:28013", "--at", "2026-02-30T10:00",
           "--network", WORLD), "error: --at must be an ISO 8601 date-time, got '2026-02-30T10:00'"),
+        (("promise", "--origin", "CN-YIW-WH", "--to", "ES:28013", "--at", "9999-12-31T10:00",
+          "--network", WORLD), "error: --at 9999-12-31T10:00: year 10000 is out of range"),
+        (("promise", "--origin", "CN-XXX-WH", "--to", "ES:28013", "--network", WORLD),
+         "error: --origin: unknown node 'CN-XXX-WH'"),
         (("promise", "simulate", "--out", "x.csv", "--start", "2026-13-01", "--network", WORLD),
-         "error: month must be in 1..12"),
-        (("promise", "evaluate", "none.csv"), "error: none.csv: no such file"),
+         "error: --start must be a date YYYY-MM-DD, got '2026-13-01'"),
+        (("promise", "simulate", "--out", "x.csv", "--start", "9999-12-01", "--network", WORLD),
+         "error: --start 9999-12-01, --days 365: year 10000 is out of range"),
+        (("promise", "evaluate", "none.csv"), "error: none.csv: No such file or directory"),
+        (("promise", "evaluate", "none.csv", "--train-share", "1.5"),
+         "error: --train-share: train_share must be in (0, 1), got 1.5"),
     ],
-    ids=["nothing-asked", "no-such-day", "no-such-month", "no-history"],
+    ids=["nothing-asked", "no-such-day", "past-9999", "unknown-origin", "no-such-month",
+         "start-past-9999", "no-history", "train-share"],
 )  # fmt: skip
 def test_bad_input_is_one_line_on_stderr_and_exit_1(
     run_glocal: Glocal,
@@ -145,8 +154,10 @@ def test_bad_input_is_one_line_on_stderr_and_exit_1(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Nothing asked, a day that does not exist, a start month 13, a history that is not
-    there: exit 1, one line on stderr, nothing on stdout, no file written."""
+    """Nothing asked, a day that does not exist or whose promise would end past the year
+    9999, an unknown origin, a start month 13 or a history that would run past 9999, a
+    history that is not there, a share out of range: exit 1, one line on stderr naming
+    the option or file, nothing on stdout, no file written."""
     monkeypatch.chdir(tmp_path)
     code, out, err = run_glocal(*args)
     assert (code, out) == (1, "")
@@ -189,21 +200,23 @@ def test_cli_table_and_registration_under_glocal() -> None:
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "line"),
     [
-        (["--origin", "CN-XXX-WH", "--to", "ES:28013"], "unknown node"),
-        (["--origin", "CN-YIW-WH", "--to", "28013"], "COUNTRY:POSTCODE"),
-        (["--origin", "CN-YIW-WH", "--to", "US:10001"], "no route"),
-        (["--origin", "CN-YIW-WH", "--to", "ES:28013", "--at", "tomorrow"], "ISO 8601"),
-        (["--to", "ES:28013"], "--origin"),
+        (["--origin", "CN-YIW-WH", "--to", "28013"],
+         "error: --to must be COUNTRY:POSTCODE like ES:28013, got '28013'"),
+        (["--origin", "CN-YIW-WH", "--to", "US:10001"],
+         "error: no route from CN-YIW-WH delivers a standard parcel to US:10001"),
+        (["--origin", "CN-YIW-WH", "--to", "ES:28013", "--at", "tomorrow"],
+         "error: --at must be an ISO 8601 date-time, got 'tomorrow'"),
+        (["--to", "ES:28013"],
+         "error: give --origin NODE and --to COUNTRY:POSTCODE (or a subcommand)"),
     ],
-)
-def test_cli_errors_are_one_line(args: list[str], message: str) -> None:
+    ids=["no-country", "no-route", "not-a-time", "no-origin"],
+)  # fmt: skip
+def test_cli_errors_are_one_line(run_glocal: Glocal, args: list[str], line: str) -> None:
     """Bad input exits 1 with one line on stderr, never a traceback."""
-    result = runner.invoke(app, [*args, "--network", str(DATA / "promise_world")])
-    assert result.exit_code == 1
-    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
-    assert "Traceback" not in result.output
+    code, out, err = run_glocal("promise", *args, "--network", WORLD)
+    assert (code, out, err) == (1, "", f"{line}\n")
 
 
 def test_cli_simulate_calibrate_evaluate(tmp_path: Path) -> None:
@@ -236,12 +249,32 @@ def test_cli_reads_a_messy_export_with_columns(tmp_path: Path) -> None:
     assert report["own_promise"] is not None
 
 
-def test_cli_history_errors_are_one_line(tmp_path: Path) -> None:
-    """A missing file or column exits 1 with one line on stderr."""
-    for args in (
-        ["evaluate", str(tmp_path / "none.csv")],
-        ["calibrate", str(MESSY), "--out", str(tmp_path / "p.csv")],
-        ["calibrate", str(MESSY), "--out", str(tmp_path / "p.csv"), "--columns", "shipped_at=Nope"],
-    ):
-        result = runner.invoke(app, args)
-        assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1, args
+def test_cli_history_errors_are_one_line(run_glocal: Glocal, tmp_path: Path) -> None:
+    """A missing file or column, a binary file, a parameter out of range, a plot format
+    unknown: exit 1 with one line on stderr that names the file or option."""
+    binary = tmp_path / "history.csv"
+    binary.write_bytes(b"shipped_at,delivered_at\n\x00\x01\xd0\xff")
+    fits = str(tmp_path / "p.csv")
+    for args, start in (
+        (["evaluate", str(tmp_path / "none.csv")], f"{tmp_path / 'none.csv'}: No such file"),
+        (["calibrate", str(MESSY), "--out", fits], f"{MESSY}: no column for shipped_at"),
+        (["calibrate", str(MESSY), "--out", fits, "--columns", "shipped_at=Nope"],
+         "shipped_at: column 'Nope' is not in the table"),
+        (["calibrate", str(binary), "--out", fits],
+         f"{binary}: not a text file; a shipment history is a CSV table"),
+        (["calibrate", str(MESSY), "--out", fits, "--prior-strength", "-1"],
+         "--prior-strength, --min-group: prior_strength must be >= 0, got -1.0"),
+    ):  # fmt: skip
+        code, out, err = run_glocal("promise", *args)
+        assert (code, out, len(err.splitlines())) == (1, "", 1), args
+        assert err.startswith(f"error: {start}"), err
+
+
+def test_an_unknown_plot_format_is_one_line(
+    run_glocal: Glocal, history: Path, tmp_path: Path
+) -> None:
+    """--plot calibration.bmpx: matplotlib's list of formats, after the option."""
+    plot = tmp_path / "calibration.bmpx"
+    code, out, err = run_glocal("promise", "evaluate", str(history), "--plot", str(plot))
+    assert (code, out, len(err.splitlines())) == (1, "", 1)
+    assert err.startswith(f"error: --plot {plot}: Format 'bmpx' is not supported (supported")
