@@ -10,6 +10,15 @@ from enum import StrEnum
 from carriers.model import BatteryClass, GoodsCategory
 from carriers.money import Money
 from carriers.pickling import pickled_by_fields
+from routing.coverage import DateWindow
+
+# The ranges of an order's numbers and strings (README, "Orders"): beyond them an order is
+# a typo or an attack, not a parcel, and it is refused before any arithmetic is done on it.
+MAX_PARCEL_KG = 1000.0  # heavier goes as freight, not as a parcel
+MAX_SIDE_CM = 400.0  # the longest side a parcel network or a pallet takes
+MAX_QUANTITY = 100_000  # units of one item line
+MAX_AMOUNT_DIGITS = 12  # digits before the decimal point of a unit value
+MAX_TEXT = 256  # characters of free text: an id, a description, a city, a name
 
 
 class Incoterm(StrEnum):
@@ -19,10 +28,12 @@ class Incoterm(StrEnum):
 
 @dataclass(frozen=True)
 class OrderLimits:
-    """How much one order may hold (the service's caps: `api.settings.Settings`)."""
+    """How much one order may hold and when it may be dated (the service's caps:
+    `api.settings.Settings`); without `dates`, any date the data covers is taken."""
 
     max_parcels: int
     max_items: int
+    dates: DateWindow | None = None
 
 
 @dataclass(frozen=True)

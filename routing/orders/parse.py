@@ -8,16 +8,22 @@ kg or lb, lengths in cm or in; inside glocal they are kg and cm.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
 from carriers.errors import InvalidOrder, Problem
 from carriers.model import BatteryClass, GoodsCategory
-from carriers.money import Money, is_currency
+from carriers.money import Money, is_currency, minor_units
 from carriers.places import is_country
+from routing.coverage import DateWindow, data_window
 from routing.orders.model import (
+    MAX_AMOUNT_DIGITS,
+    MAX_PARCEL_KG,
+    MAX_QUANTITY,
+    MAX_SIDE_CM,
+    MAX_TEXT,
     Address,
     Buyer,
     Incoterm,
@@ -27,6 +33,7 @@ from routing.orders.model import (
     Parcel,
     Seller,
 )
+from routing.orders.postal import postal_problem
 
 LB_KG = Decimal("0.45359237")  # exact, by the international yard and pound agreement
 IN_CM = Decimal("2.54")
@@ -55,6 +62,9 @@ class _Reader:
         if not isinstance(value, str) or (required and not value.strip()):
             self.fail(_join(path, key), "must be a non-empty string")
             return ""
+        if len(value) > MAX_TEXT:
+            self.fail(_join(path, key), f"must be at most {MAX_TEXT} characters, got {len(value)}")
+            return ""
         return value.strip()
 
     def number(self, obj: Mapping[str, Any], key: str, path: str) -> float | None:
@@ -66,11 +76,14 @@ class _Reader:
             return None
         try:
             number = float(value)
-        except ValueError:
-            self.fail(_join(path, key), f"must be a number, got {value!r}")
+        except (ValueError, OverflowError):
+            self.fail(_join(path, key), f"must be a finite number, got {_shown(value)}")
             return None
         if not number > 0:
-            self.fail(_join(path, key), f"must be > 0, got {value}")
+            self.fail(_join(path, key), f"must be > 0, got {_shown(value)}")
+            return None
+        if number == float("inf"):
+            self.fail(_join(path, key), f"must be a finite number, got {_shown(value)}")
             return None
         return number
 
@@ -84,7 +97,7 @@ class _Reader:
             except ValueError:
                 pass
         allowed = ", ".join(m.value for m in kind)
-        self.fail(_join(path, key), f"must be one of {allowed}, got {value!r}")
+        self.fail(_join(path, key), f"must be one of {allowed}, got {_shown(value)}")
         return None
 
     def each(self, obj: Mapping[str, Any], key: str, path: str) -> list[tuple[str, Mapping]]:
@@ -109,26 +122,39 @@ def _join(path: str, key: str) -> str:
 
 
 def _measure(
-    r: _Reader, obj: Mapping[str, Any], path: str, name: str, units: dict[str, Decimal]
+    r: _Reader,
+    obj: Mapping[str, Any],
+    path: str,
+    name: str,
+    units: dict[str, Decimal],
+    most: float,
 ) -> float:
-    """A measure given in any one of `units` (e.g. weight_kg or weight_lb), in the first unit."""
+    """A measure given in any one of `units` (e.g. weight_kg or weight_lb), in the first
+    unit, at most `most` of it."""
     given = [u for u in units if obj.get(f"{name}_{u}") is not None]
     if len(given) != 1:
         keys = " or ".join(f"{name}_{u}" for u in units)
         r.fail(_join(path, f"{name}_{next(iter(units))}"), f"give exactly one of {keys}")
         return 0.0
-    value = r.number(obj, f"{name}_{given[0]}", path)
-    return 0.0 if value is None else float(Decimal(str(value)) * units[given[0]])
+    key = f"{name}_{given[0]}"
+    value = r.number(obj, key, path)
+    if value is None:
+        return 0.0
+    if value > most / float(units[given[0]]):
+        limit = f"{most:g} {next(iter(units))}"
+        r.fail(_join(path, key), f"must be at most {limit}, got {value:g} {given[0]}")
+        return 0.0
+    return float(Decimal(str(value)) * units[given[0]])
 
 
 def _parcel(r: _Reader, path: str, obj: Mapping[str, Any]) -> Parcel:
     kg = {"kg": Decimal(1), "lb": LB_KG}
     cm = {"cm": Decimal(1), "in": IN_CM}
     return Parcel(
-        weight_kg=_measure(r, obj, path, "weight", kg),
-        length_cm=_measure(r, obj, path, "length", cm),
-        width_cm=_measure(r, obj, path, "width", cm),
-        height_cm=_measure(r, obj, path, "height", cm),
+        weight_kg=_measure(r, obj, path, "weight", kg, MAX_PARCEL_KG),
+        length_cm=_measure(r, obj, path, "length", cm, MAX_SIDE_CM),
+        width_cm=_measure(r, obj, path, "width", cm, MAX_SIDE_CM),
+        height_cm=_measure(r, obj, path, "height", cm, MAX_SIDE_CM),
     )
 
 
@@ -139,17 +165,35 @@ def _money(r: _Reader, obj: Mapping[str, Any], path: str) -> Money | None:
     currency = obj.get("currency")
     amount = obj.get("amount")
     if not isinstance(currency, str) or not is_currency(currency):
-        r.fail(f"{path}.currency", f"unknown currency {currency!r}")
+        r.fail(f"{path}.currency", f"unknown currency {_shown(currency)}")
+        return None
+    shown = _shown(amount)
+    too_long = isinstance(amount, str) and len(amount) > 40
+    if isinstance(amount, bool) or not isinstance(amount, str | int | float) or too_long:
+        r.fail(f"{path}.amount", f"must be a decimal string of up to 40 characters, got {shown}")
         return None
     try:
-        value = Decimal(str(amount))
+        value = Decimal(amount) if isinstance(amount, int) else Decimal(str(amount))
     except InvalidOperation:
-        r.fail(f"{path}.amount", f"must be a decimal string, got {amount!r}")
+        r.fail(f"{path}.amount", f"must be a decimal string, got {shown}")
         return None
-    if not value.is_finite() or value <= 0:
-        r.fail(f"{path}.amount", f"must be > 0, got {amount!r}")
+    digits = minor_units(currency)
+    if not value.is_finite() or value <= 0 or value.adjusted() >= MAX_AMOUNT_DIGITS:
+        digits_text = f"at most {MAX_AMOUNT_DIGITS} digits before the decimal point"
+        r.fail(f"{path}.amount", f"must be > 0 with {digits_text}, got {shown}")
+        return None
+    if value != value.quantize(Decimal(1).scaleb(-digits)):
+        r.fail(f"{path}.amount", f"{currency} has {digits} decimals, got {shown}")
         return None
     return Money.of(value, currency)
+
+
+def _shown(value: Any) -> str:
+    """A value for a message, cut to a readable length."""
+    if isinstance(value, int) and value.bit_length() > 256:
+        return f"a whole number of {value.bit_length()} bits"
+    text = repr(value[:40] if isinstance(value, str) else value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _item(r: _Reader, path: str, obj: Mapping[str, Any]) -> Item | None:
@@ -159,8 +203,14 @@ def _item(r: _Reader, path: str, obj: Mapping[str, Any]) -> Item | None:
         kind = "6-10 digits" if isinstance(given, str) else "a string of 6-10 digits"
         r.fail(f"{path}.hs_code", f"must be {kind}")
     quantity = obj.get("quantity", 1)
-    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
-        r.fail(f"{path}.quantity", f"must be a whole number >= 1, got {quantity!r}")
+    if (
+        not isinstance(quantity, int)
+        or isinstance(quantity, bool)
+        or not 1 <= quantity <= MAX_QUANTITY
+    ):
+        message = f"must be a whole number from 1 to {MAX_QUANTITY}, got {_shown(quantity)}"
+        r.fail(f"{path}.quantity", message)
+        quantity = None
     category = r.enum(GoodsCategory, obj, "category", path)
     if obj.get("category") is None:
         r.fail(f"{path}.category", "is required")
@@ -181,8 +231,11 @@ def _address(r: _Reader, obj: Any) -> Address:
         return Address("", "")
     country = r.text(obj, "country", "destination").upper()
     if country and not is_country(country):
-        r.fail("destination.country", f"unknown ISO 3166-1 alpha-2 country {country!r}")
+        r.fail("destination.country", f"unknown ISO 3166-1 alpha-2 country {_shown(country)}")
     postal = r.text(obj, "postal_code", "destination")
+    wrong = postal_problem(country, postal) if postal and is_country(country) else None
+    if wrong:
+        r.fail("destination.postal_code", wrong)
     city = r.text(obj, "city", "destination", required=False)
     lat = _coordinate(r, obj, "lat", 90)
     lon = _coordinate(r, obj, "lon", 180)
@@ -198,7 +251,9 @@ def _coordinate(r: _Reader, obj: Mapping[str, Any], key: str, bound: float) -> f
         or not isinstance(value, int | float)
         or not -bound <= value <= bound
     ):
-        r.fail(f"destination.{key}", f"must be a number from {-bound} to {bound}, got {value!r}")
+        r.fail(
+            f"destination.{key}", f"must be a number from {-bound} to {bound}, got {_shown(value)}"
+        )
         return None
     return float(value)
 
@@ -207,27 +262,48 @@ def _when(r: _Reader, value: Any, path: str, parse: Callable[[str], Any]) -> Any
     if value is None:
         return None
     try:
-        return parse(str(value))
+        if not isinstance(value, str):
+            raise ValueError
+        return parse(value)
     except ValueError:
-        r.fail(path, f"must be an ISO 8601 date/time, got {value!r}")
+        r.fail(path, f"must be an ISO 8601 date/time, got {_shown(value)}")
         return None
 
 
-def _created_at(r: _Reader, data: Mapping[str, Any]) -> datetime | None:
+def _created_at(r: _Reader, data: Mapping[str, Any], dates: DateWindow) -> datetime | None:
     created = _when(r, r.get(data, "created_at", ""), "created_at", datetime.fromisoformat)
-    if created is not None and created.tzinfo is None:
+    if created is None:
+        return None
+    if created.tzinfo is None:
         r.fail("created_at", "must carry a UTC offset (e.g. 2026-11-26T10:00:00+08:00)")
+        return None
+    wrong = dates.problem(created.date())
+    if wrong:
+        r.fail("created_at", wrong)
         return None
     return created
 
 
-def _options(r: _Reader, data: Mapping[str, Any]) -> dict[str, Any]:
+def _deliver_by(r: _Reader, data: Mapping[str, Any], dates: DateWindow) -> date | None:
+    """The buyer's date, within a year of the dates an order may be made on."""
+    when = _when(r, data.get("deliver_by"), "deliver_by", date.fromisoformat)
+    if when is None:
+        return None
+    latest = dates.last + timedelta(days=365)
+    if not dates.first <= when <= latest:
+        message = f"must be from {dates.first} to {latest} (a year after {dates.until})"
+        r.fail("deliver_by", f"{message}, got {when}")
+        return None
+    return when
+
+
+def _options(r: _Reader, data: Mapping[str, Any], dates: DateWindow) -> dict[str, Any]:
     currency = data.get("currency")
     if currency is not None and not (isinstance(currency, str) and is_currency(currency)):
-        r.fail("currency", f"unknown currency {currency!r}")
+        r.fail("currency", f"unknown currency {_shown(currency)}")
     locale = data.get("locale")
     if locale is not None and not isinstance(locale, str):
-        r.fail("locale", f"must be a language tag like es-ES, got {locale!r}")
+        r.fail("locale", f"must be a language tag like es-ES, got {_shown(locale)}")
     buyer = _table(r, data, "buyer")
     seller = _table(r, data, "seller")
     flags = {}
@@ -236,7 +312,7 @@ def _options(r: _Reader, data: Mapping[str, Any]) -> dict[str, Any]:
         if not isinstance(flags[name], bool):
             r.fail(f"seller.{name}", "must be true or false")
     return {
-        "deliver_by": _when(r, data.get("deliver_by"), "deliver_by", date.fromisoformat),
+        "deliver_by": _deliver_by(r, data, dates),
         "incoterm": r.enum(Incoterm, data, "incoterm", ""),
         "currency": currency,
         "locale": locale,
@@ -273,8 +349,9 @@ def parse_order(data: Any, limits: OrderLimits | None = None) -> Order:
     currencies = {i.unit_value.currency for i in items if i is not None}
     if len(currencies) > 1:
         r.fail("items", f"all unit values must be in one currency, got {sorted(currencies)}")
-    created_at = _created_at(r, data)
-    options = _options(r, data)
+    dates = limits.dates if limits is not None and limits.dates is not None else data_window()
+    created_at = _created_at(r, data, dates)
+    options = _options(r, data, dates)
     if r.problems:
         raise InvalidOrder(r.problems)
     assert created_at is not None

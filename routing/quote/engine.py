@@ -20,6 +20,7 @@ from carriers.errors import InvalidOrder, Problem
 from carriers.model import ORIGIN_KINDS
 from carriers.money import total
 from routing.cache import Lru
+from routing.coverage import data_window
 from routing.customs import CustomsCase, CustomsRules, customs_case, load_rules, route_id
 from routing.fx import FxRates, load_fx
 from routing.network import Network
@@ -102,6 +103,9 @@ def quote(
     """Ranked options for one order; `at` (default: the order's time) picks the rules."""
     engine = engine_for(network)
     at = at or order.created_at
+    outside = data_window().problem(at.date())
+    if outside:  # no rates, rules or calendars for it: never a search through empty years
+        raise InvalidOrder([Problem("order", "created_at", outside)])
     check_origin(order, network)
     currency = answer_currency(order, currency)
     tag = str(parse_locale(locale or order.locale))

@@ -4,6 +4,7 @@ normalised; any JSON gives an Order or InvalidOrder."""
 from __future__ import annotations
 
 import copy
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -11,7 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carriers.errors import InvalidOrder
+from routing.coverage import date_window
 from routing.orders import OrderLimits, parse_order
+from routing.orders.model import MAX_PARCEL_KG, MAX_QUANTITY
 from tests.routing.orders.conftest import GOOD
 
 
@@ -151,3 +154,112 @@ def test_items_valued_in_two_currencies_are_refused() -> None:
     data = copy.deepcopy(GOOD)
     data["items"].append({**GOOD["items"][0], "unit_value": {"amount": "5", "currency": "USD"}})
     assert problems(data) == ["items: all unit values must be in one currency, got ['EUR', 'USD']"]
+
+
+def problem_of(path: tuple[Any, ...], value: Any, limits: OrderLimits | None = None) -> str:
+    """The one problem of GOOD with the field at `path` set to `value`."""
+    data = copy.deepcopy(GOOD)
+    *parents, last = path
+    target = data
+    for key in parents:
+        target = target[key]
+    target[last] = value
+    with pytest.raises(InvalidOrder) as caught:
+        parse_order(data, limits)
+    (found,) = caught.value.problems
+    return f"{found.field}: {found.message}"
+
+
+HUGE = 10**5000  # beyond Python's 4,300 digits of int-to-str conversion
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "expected"),
+    [
+        (("parcels", 0, "weight_kg"), 1e308, "parcels[0].weight_kg: must be at most 1000 kg"),
+        (("parcels", 0, "weight_kg"), "Infinity", "parcels[0].weight_kg: must be a finite"),
+        (("parcels", 0, "weight_kg"), "1e309", "parcels[0].weight_kg: must be a finite"),
+        (("parcels", 0, "weight_kg"), HUGE, "parcels[0].weight_kg: must be a finite"),
+        (("parcels", 0, "weight_kg"), "nan", "parcels[0].weight_kg: must be > 0"),
+        (("parcels", 0, "length_cm"), 401, "parcels[0].length_cm: must be at most 400 cm"),
+        (("items", 0, "quantity"), 10**20, "items[0].quantity: must be a whole number from 1"),
+        (("items", 0, "unit_value", "amount"), "1" * 30, "items[0].unit_value.amount: must be > 0"),
+        (("items", 0, "unit_value", "amount"), HUGE, "items[0].unit_value.amount: must be > 0"),
+        (("items", 0, "unit_value", "amount"), "0.001", "items[0].unit_value.amount: EUR has 2"),
+        (("items", 0, "unit_value", "amount"), "1" * 50, "items[0].unit_value.amount: must be a"),
+        (("destination", "postal_code"), "'; DROP TABLE", "destination.postal_code: \"'; DROP"),
+        (("destination", "postal_code"), "99001", "destination.postal_code: '99001' is not a"),
+        (("order_id",), "x" * 300, "order_id: must be at most 256 characters"),
+        (("created_at",), "9999-12-31T23:00:00-05:00", "created_at: must be from 2025-10-09"),
+        (("created_at",), "2060-01-01T00:00:00+00:00", "created_at: must be from 2025-10-09"),
+        (("created_at",), "2020-01-01T00:00:00+00:00", "created_at: must be from 2025-10-09"),
+        (("deliver_by",), "9999-12-31", "deliver_by: must be from 2025-10-09"),
+    ],
+    ids=lambda v: "huge" if v is HUGE else None,
+)
+def test_numbers_strings_and_dates_out_of_range_are_named(
+    path: tuple[Any, ...], value: Any, expected: str
+) -> None:
+    """Each value beyond the documented ranges (README, Orders) or the dates the data covers
+    is a problem at its field, never an overflow, an endless search or a silent rounding."""
+    assert problem_of(path, value).startswith(expected)
+
+
+def test_the_window_names_the_data_that_bounds_it() -> None:
+    """The date message says which data ends where, so the fix (new data) is evident."""
+    message = problem_of(("created_at",), "2099-01-01T00:00:00+00:00")
+    assert message == (
+        "created_at: must be from 2025-10-09 (the first date of the calendar data) to "
+        "2027-06-30 (the last date of the fx data), got 2099-01-01"
+    )
+
+
+def test_the_service_window_narrows_the_data_window() -> None:
+    """With a window around now, a date the data covers but outside the window is refused."""
+    now = datetime(2026, 12, 4, tzinfo=UTC)
+    limits = OrderLimits(50, 100, date_window(now, back_days=7, ahead_days=30))
+    message = problem_of(("created_at",), "2026-11-26T10:00:00+08:00", limits)
+    assert message == (
+        "created_at: must be from 2026-11-27 (7 days before today) to 2027-01-03 "
+        "(30 days after today), got 2026-11-26"
+    )
+    assert parse_order({**GOOD, "created_at": "2026-12-01T00:00:00+00:00"}, limits)
+
+
+@pytest.mark.parametrize(
+    ("country", "code"),
+    [("ES", "28013"), ("PT", "1000-001"), ("BR", "01310-100"), ("BR", "01310100"),
+     ("GB", "sw1a 1aa"), ("US", "10001-1234"), ("JP", "100-0001"), ("CA", "K1A 0B1")],
+)  # fmt: skip
+def test_postal_codes_of_each_country_format_pass(country: str, code: str) -> None:
+    data = {**copy.deepcopy(GOOD), "destination": {"country": country, "postal_code": code}}
+    assert parse_order(data).destination.postal_code == code
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    weight=st.floats() | st.integers() | st.text(max_size=12),
+    amount=st.decimals() | st.floats() | st.integers() | st.text(max_size=40),
+    quantity=st.integers() | st.floats(),
+)
+def test_any_number_is_in_range_or_named(weight: Any, amount: Any, quantity: Any) -> None:
+    """Whatever numbers an order holds, it parses to a parcel and item within the ranges
+    or is refused naming the field: nothing beyond them reaches pricing."""
+    data = copy.deepcopy(GOOD)
+    data["parcels"][0]["weight_kg"] = weight
+    data["items"][0]["unit_value"]["amount"] = (
+        str(amount) if not isinstance(amount, float) else amount
+    )
+    data["items"][0]["quantity"] = quantity
+    try:
+        order = parse_order(data)
+    except InvalidOrder as exc:
+        assert {p.field for p in exc.problems} <= {
+            "parcels[0].weight_kg",
+            "items[0].unit_value.amount",
+            "items[0].quantity",
+        }
+        return
+    assert 0 < order.parcels[0].weight_kg <= MAX_PARCEL_KG
+    assert 1 <= order.items[0].quantity <= MAX_QUANTITY
+    assert 0 < order.items[0].unit_value.amount < 10**14
