@@ -103,10 +103,11 @@ class MinuteClock:
 
     def _extend(self, t: int, work_min: int) -> None:
         first, flags, _ = self._table
-        y0 = day_date(self.tz.day_of(t)).year
+        y0 = y1 = day_date(self.tz.day_of(t)).year
         if flags:
-            y0 = min(y0, day_date(first).year)
-        y1 = max(day_date(self.tz.day_of(t)).year, day_date(first + len(flags) - 1).year)
+            y0, y1 = _joined(
+                (y0, y1), (day_date(first).year, day_date(first + len(flags) - 1).year)
+            )
         y1 += 1 + int(work_min // (200 * MINUTES_PER_DAY))  # a year beyond, or more for long waits
         if y1 - y0 > MAX_WINDOW_DAYS // 365:
             where = f"{self.calendar.country}/{self.calendar.scope}"
@@ -114,6 +115,14 @@ class MinuteClock:
         start = day_number(date(y0, 1, 1))
         days = self.calendar.days(start, day_number(date(y1 + 1, 1, 1)) - start).astype(np.int64)
         self._table = (start, days.tolist(), (np.cumsum(days) * MINUTES_PER_DAY).tolist())
+
+
+def _joined(wanted: tuple[int, int], held: tuple[int, int]) -> tuple[int, int]:
+    """The years of a table extended from `held` to hold `wanted`; when that would span
+    more than the longest a search may take, `wanted` alone, so that what was tabulated
+    before never changes an answer (or makes it an error)."""
+    joined = (min(wanted[0], held[0]), max(wanted[1], held[1]))
+    return joined if joined[1] - joined[0] <= MAX_WINDOW_DAYS // 365 else wanted
 
 
 @cached(4096)
@@ -182,9 +191,10 @@ class HourClock:
             if inside and t.cum[-1] - t.cum[last_hour - t.start] >= extra:
                 return t
             y0 = day_date(self.tz.day_of(first_hour * 60 - 1)).year
-            y1 = day_date(self.tz.day_of(last_hour * 60)).year + (1 if inside else 0)
+            y1 = day_date(self.tz.day_of(last_hour * 60)).year
             if t.years[1] >= t.years[0]:
-                y0, y1 = min(y0, t.years[0]), max(y1, t.years[1] + (1 if inside else 0))
+                y1 = t.years[1] + 1 if inside else y1  # more working hours: a year more
+                y0, y1 = _joined((y0, y1), t.years)
             if y1 - y0 > MAX_WINDOW_DAYS // 365:
                 where = f"{self.calendar.country}/{self.calendar.scope}"
                 raise InvalidRule(f"calendar {where} has no working hours for ten years")

@@ -62,6 +62,8 @@ class Departures:
         """UTC minutes of the departures (cut-off instants) on local days first .. + n."""
         days = np.arange(first_day, first_day + n_days, dtype=np.int64)
         runs = self.departs.days(first_day, n_days) & self.weekdays[weekday_of(days)]
+        if not runs.any():  # a closed year: no instants (and none to convert)
+            return np.zeros(0, dtype=np.int64)
         return self.tz.to_utc(days[runs] * MINUTES_PER_DAY + self.cutoff_min)
 
     def window(self, first_minute: int, last_minute: int) -> tuple[DepartureTable, int, int]:
@@ -94,7 +96,10 @@ class Departures:
     def _cover(self, first_minute: int, last_minute: int) -> DepartureTable:
         year = day_date(self.tz.day_of(first_minute)).year
         y0, y1 = self.table.years
-        y0, y1 = (year, year) if y1 < y0 else (min(y0, year), y1)
+        # a table far from `year` is not stretched to it: a fresh one starts there, so what
+        # was tabulated before never changes an answer
+        far = y1 < y0 or max(y1, year) - min(y0, year) > MAX_YEARS
+        y0, y1 = (year, year) if far else (min(y0, year), y1)
         while True:
             first = day_number(date(y0, 1, 1))
             minutes = self.on_days(first, day_number(date(y1 + 1, 1, 1)) - first)

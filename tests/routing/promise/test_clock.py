@@ -21,7 +21,7 @@ from routing.calendar import (
     time_zone,
     utc_minutes,
 )
-from routing.promise.clock import MinuteClock, advance, hour_clock, hour_flags
+from routing.promise.clock import HourClock, MinuteClock, advance, hour_clock, hour_flags
 
 MADRID = time_zone("Europe/Madrid")
 HUB = WorkCalendar("ES", "hub")  # Monday to Friday, not on Spanish public holidays
@@ -143,3 +143,22 @@ def test_a_calendar_that_never_works_is_refused() -> None:
         MinuteClock(never, MADRID).advance(t, 60)
     with pytest.raises(InvalidRule, match="ES/hub has no working"):
         hour_clock(never, MADRID).cover(t // 60, t // 60, 1)
+
+
+@pytest.mark.parametrize("first_year", [2026, 2061, 2150])
+def test_what_was_tabulated_before_never_changes_an_answer(first_year: int) -> None:
+    """A clock that tabulated another year first (2026, or decades away) answers a
+    request in 2200 as a fresh clock does: no error from an over-long table, no other
+    instant. (On main before this, 2200 after 2026 was an error, fresh it was an answer.)"""
+    cn = WorkCalendar("CN", "warehouse")
+    shanghai = time_zone("Asia/Shanghai")
+    far = utc_minutes(datetime(2200, 3, 2, 9, tzinfo=UTC))
+    before = utc_minutes(datetime(first_year, 6, 1, tzinfo=UTC))
+    fresh_hours, used_hours = HourClock(cn, shanghai), HourClock(cn, shanghai)
+    used_hours.cover(before // 60, before // 60 + 24, 8)
+    assert used_hours.cover(far // 60, far // 60, 40).done(far // 60, 40) == fresh_hours.cover(
+        far // 60, far // 60, 40
+    ).done(far // 60, 40)
+    fresh_minutes, used_minutes = MinuteClock(cn, shanghai), MinuteClock(cn, shanghai)
+    used_minutes.advance(before, 600)
+    assert used_minutes.advance(far, 3000) == fresh_minutes.advance(far, 3000)

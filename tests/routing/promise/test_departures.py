@@ -87,3 +87,23 @@ def test_routes_using_a_service_from_a_node_share_its_table() -> None:
     assert departures_of(WorkCalendar("ES", "hub"), DAILY, SIX_PM, MADRID) is a
     assert departures_of(calendar, DAILY, NOON, MADRID) is not a
     assert np.array_equal(a.on_days(day_number(date(2026, 3, 2)), 1), [at(2026, 3, 2, 17)])
+
+
+def test_what_was_tabulated_before_never_changes_the_next_departure() -> None:
+    """A table built for 2026 is not stretched over two centuries to answer 2200 (which
+    took minutes): a fresh table starts there, and answers as a fresh service does."""
+    weekly = (True, False, False, True, False, False, False)
+    used = Departures(WorkCalendar("CN", "seaport"), weekly, NOON, SHANGHAI)
+    fresh = Departures(WorkCalendar("CN", "seaport"), weekly, NOON, SHANGHAI)
+    used.next_departure(at(2026, 6, 1))
+    far = at(2200, 3, 2)
+    assert used.next_departure(far) == fresh.next_departure(far)
+    assert used.table.years == (2200, 2200)
+
+
+def test_a_year_without_departures_is_an_empty_table_not_an_error() -> None:
+    """A calendar closed all year gives no instants for it (numpy used to refuse the
+    empty conversion)."""
+    closed = Departures(WorkCalendar("ES", "hub"), (False,) * 7, NOON, MADRID)
+    first = day_number(date(2026, 1, 1))
+    assert closed.on_days(first, 365).size == 0
