@@ -6,6 +6,7 @@ A key is printed once, at creation; the store keeps only a salted hash of it.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -18,14 +19,15 @@ from rich.table import Table
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from api.auth import SCOPES, KeyRing, new_key
+from api.auth import SCOPES, KeyRing, new_key, split_key
 from api.schemas import SPANISH_ORDER
 from api.settings import Settings
 from api.store import Store, StoredKey, check_database_url
-from carriers.errors import StoreError, StoreUnavailable
+from carriers.errors import GlocalError, StoreError, StoreUnavailable
 
 app = typer.Typer(help="API keys of the HTTP service (glocal serve).", no_args_is_help=True)
 console = Console()
+UNBOUNDED = 10_000  # columns: wider than any row of a table
 Scope = StrEnum("Scope", {s.upper(): s for s in SCOPES})  # type: ignore[misc]
 
 DatabaseOption = Annotated[
@@ -106,8 +108,12 @@ def list_keys(
         typer.echo(json.dumps(rows, indent=2))
         return
     table = Table(title=f"{len(rows)} API key(s)")
-    for column in ("id", "name", "scopes", "rate/s", "burst", "created", "revoked", "requests"):
-        table.add_column(column)
+    # an id is what `revoke` takes: never cut short, however narrow the page; a name
+    # keeps a readable width; the other cells fold (no ellipsis)
+    table.add_column("id", no_wrap=True, min_width=max((len(k.key_id) for k in keys), default=2))
+    table.add_column("name", min_width=min(max((len(k.name) for k in keys), default=4), 12))
+    for column in ("scopes", "rate/s", "burst", "created", "revoked", "requests"):
+        table.add_column(column, overflow="fold")
     for k in keys:
         table.add_row(
             k.key_id,
@@ -119,7 +125,13 @@ def list_keys(
             k.revoked_at.isoformat(timespec="seconds") if k.revoked_at else "",
             str(requests.get(k.key_id, 0)),
         )
-    console.print(table)
+    _page().print(table)
+
+
+def _page() -> Console:
+    """A terminal's own width; on a pipe or in a file there is none to keep to, and a
+    table is as wide as its cells."""
+    return console if sys.stdout.isatty() else Console(width=UNBOUNDED)
 
 
 def _key_row(k: StoredKey, requests: int) -> dict[str, Any]:
@@ -146,7 +158,7 @@ def local(
     """For `make run`: this machine's key, made once and kept in FILE; print it with a
     curl example. A kept key the database does not know (or revoked) is replaced."""
     with open_store(database) as store:
-        key = file.read_text().strip() if file.exists() else ""
+        key = _kept_key(file)
         if not key or KeyRing(store, 0).verify(key) is None:
             made = new_key("local (make run)", ["quote", "promise"])
             store.add_key(made.stored)
@@ -162,6 +174,21 @@ def local(
         f"curl -s -X POST http://127.0.0.1:{port}/v1/quotes -H 'Authorization: Bearer {key}' "
         f"-H 'Content-Type: application/json' -d '{order}'"
     )
+
+
+def _kept_key(file: Path) -> str:
+    """The key kept in `file` ("" when there is no file yet). A file that holds something
+    else is refused rather than written over."""
+    if not file.exists():
+        return ""
+    text = file.read_bytes()
+    try:
+        key = text.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        key = None
+    if key is None or (key and split_key(key) is None):
+        raise GlocalError(f"{file}: does not hold an API key; give another --file")
+    return key
 
 
 @app.command()

@@ -5,6 +5,13 @@ this machine's key in a file."""
 from __future__ import annotations
 
 import json
+import os
+import pty
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from contextlib import suppress
 from datetime import date
 from pathlib import Path
 
@@ -94,23 +101,76 @@ def test_local_keeps_one_key_and_replaces_it_once_revoked(tmp_path: Path) -> Non
 
 
 def test_the_list_table_shows_limits_and_requests_served(tmp_path: Path) -> None:
-    """Without --json, on a wide terminal: one row per key with its id, limits ("default"
-    when it has none) and the requests it was counted for."""
+    """Without --json, on a pipe (at COLUMNS=80, which a pipe does not keep to): one row
+    per key with its whole id and name, its limits ("default" when it has none), its
+    creation time and the requests it was counted for."""
     database = f"sqlite:///{tmp_path / 'keys.sqlite3'}"
-    runner.invoke(app, ["keys", "create", "--name", "shop", "--scope", "quote", "--rate", "2.5",
-                        "--burst", "7", "-q", "--database", database])  # fmt: skip
+    runner.invoke(app, ["keys", "create", "--name", "shop of a long name", "--scope", "quote",
+                        "--rate", "2.5", "--burst", "7", "-q", "--database", database])  # fmt: skip
     runner.invoke(app, ["keys", "create", "--name", "ops", "--scope", "plan", "-q",
                         "--database", database])  # fmt: skip
     store = Store(database)
     shop, ops = sorted(store.all_keys(), key=lambda k: k.name, reverse=True)
     store.add_usage({(shop.key_id, date(2026, 11, 26), "/v1/quotes"): 12})
     store.dispose()
-    wide = {"COLUMNS": "200"}  # at 80 columns the ids are cut short
-    listed = runner.invoke(app, ["keys", "list", "--database", database], env=wide)
+    listed = runner.invoke(app, ["keys", "list", "--database", database], env={"COLUMNS": "80"})
     assert listed.exit_code == 0 and "2 API key(s)" in listed.output
     rows = {line.split("│")[1].strip(): [c.strip() for c in line.split("│")[2:-1]]
             for line in listed.output.splitlines() if line.startswith("│ ")}  # fmt: skip
-    assert rows[shop.key_id][:4] == ["shop", "quote", "2.5", "7"]
+    assert rows[shop.key_id][:4] == ["shop of a long name", "quote", "2.5", "7"]
+    assert rows[shop.key_id][4] == shop.created_at.isoformat(timespec="seconds")
     assert rows[shop.key_id][-1] == "12"
     assert rows[ops.key_id][:4] == ["ops", "plan", "default", "default"]
     assert rows[ops.key_id][-1] == "0"
+
+
+def on_a_terminal(columns: int, *args: str) -> str:
+    """`glocal ARGS` in a fresh process whose stdout is a terminal (a pseudo-terminal)
+    COLUMNS wide: what it printed, without its colours."""
+    controller, terminal = pty.openpty()
+    done = subprocess.run(
+        [sys.executable, "-c", "from api.cli import main; main()", *args],
+        stdout=terminal,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "COLUMNS": str(columns), "TERM": "xterm"},
+        timeout=120,
+        check=False,
+    )
+    os.close(terminal)
+    printed = b""
+    with suppress(OSError):  # EIO: the terminal's other end is closed and drained
+        while chunk := os.read(controller, 65536):
+            printed += chunk
+    os.close(controller)
+    assert done.returncode == 0, done.stderr
+    return re.sub(r"\x1b\[[0-9;]*m", "", printed.decode()).replace("\r\n", "\n")
+
+
+def test_ids_are_whole_on_a_narrow_terminal(tmp_path: Path) -> None:
+    """On a terminal 40 columns wide, each key's id is on one line, uncut (the other
+    cells wrap); `revoke` takes what the list shows."""
+    database = f"sqlite:///{tmp_path / 'keys.sqlite3'}"
+    for name in ("checkout of the big merchant", "ops"):
+        runner.invoke(app, ["keys", "create", "--name", name, "--scope", "quote", "--scope",
+                            "promise", "-q", "--database", database])  # fmt: skip
+    store = Store(database)
+    ids = {k.key_id for k in store.all_keys()}
+    store.dispose()
+    printed = on_a_terminal(40, "keys", "list", "--database", database)
+    assert max(len(line) for line in printed.splitlines()) <= 40
+    first_cells = {line.split("│")[1].strip() for line in printed.splitlines() if "│" in line}
+    assert ids <= first_cells and "…" not in printed
+
+
+def test_local_refuses_a_file_that_holds_no_key(
+    tmp_path: Path, run_glocal: Callable[..., tuple[int, str, str]]
+) -> None:
+    """`keys local --file F` where F holds other text or bytes: one line, exit 1, and F
+    is left as it was (never written over)."""
+    database = f"sqlite:///{tmp_path / 'keys.sqlite3'}"
+    kept = tmp_path / "notes"
+    for content in (b"my notes\n", b"\x7fELF\x02\xd0\xff"):
+        kept.write_bytes(content)
+        code, out, err = run_glocal("keys", "local", "--file", str(kept), "--database", database)
+        assert (code, out) == (1, "") and kept.read_bytes() == content
+        assert err == f"error: {kept}: does not hold an API key; give another --file\n"
