@@ -37,6 +37,7 @@ from fastapi import FastAPI
 
 from api import problems
 from api.auth import KeyRing, RateLimiter
+from api.compute import Compute
 from api.deps import AppState
 from api.jobs import JobRecords, JobRunner, RunnerConfig
 from api.jobs.files import plans_dir
@@ -81,6 +82,7 @@ def build_state(settings: Settings, metrics: Metrics, network: Network | None) -
         limiter=RateLimiter(settings.rate_limit, settings.rate_burst, settings.workers),
         usage=UsageMeter(store),
         metrics=metrics,
+        compute=Compute(settings.quote_threads, settings.request_timeout_s),
         summary=summary_body(summarize(network), network.source.name if network.source else None),
         carriers=carriers_body(network),
     )
@@ -167,6 +169,7 @@ def create_app(settings: Settings | None = None, network: Network | None = None)
             await asyncio.gather(
                 asyncio.to_thread(jobs.runner.stop), asyncio.to_thread(sender.stop)
             )
+            state.compute.close()
             state.usage.flush()
             state.store.dispose()
 

@@ -15,6 +15,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPBearer
 
 from api.auth import KeyRing, RateLimiter, grants
+from api.compute import Compute
 from api.metrics import Metrics
 from api.problems import ProblemError
 from api.quote_writer import QuoteWriter
@@ -36,6 +37,7 @@ class AppState:
     limiter: RateLimiter
     usage: UsageMeter
     metrics: Metrics
+    compute: Compute
     summary: dict[str, Any]
     carriers: dict[str, Any]
 
@@ -94,3 +96,21 @@ def _unauthorized(detail: str) -> ProblemError:
 
 QuoteKey = Annotated[StoredKey, Depends(ApiKey("quote"))]
 PromiseKey = Annotated[StoredKey, Depends(ApiKey("promise"))]
+
+
+JSON_MEDIA = "application/json"
+
+
+async def json_payload(request: Request) -> bytes:
+    """The body of a request that must be JSON: declared `application/json` (or a
+    `+json` type), else a 415 problem before a byte of it is read."""
+    declared = request.headers.get("content-type", "")
+    media = declared.partition(";")[0].strip().lower()
+    if media != JSON_MEDIA and not (media.startswith("application/") and media.endswith("+json")):
+        shown = repr(declared[:60]) if declared else "no Content-Type"
+        raise ProblemError(
+            415,
+            "unsupported_media_type",
+            f"send the body as {JSON_MEDIA} (Content-Type header), not {shown}",
+        )
+    return await request.body()

@@ -6,7 +6,8 @@
   body that grows over it while read raises `BodyTooLarge` (413 too); uploads (`POST` to a
   path of `upload_caps`, e.g. an orders table to `/v1/plans`) have a cap of their own;
 - turns an exception nothing else handled into a 500 problem with the request id and no
-  internals, logging the traceback;
+  internals, logging the traceback; a client that hangs up before its body has arrived is
+  logged with status 499 (nginx's "client closed request"), with nobody left to answer;
 - counts and times the request (Prometheus) and writes one access log line: method, route
   template, path, status, duration, the key id (never the key).
 """
@@ -19,6 +20,7 @@ import random
 import re
 import time
 
+from starlette.requests import ClientDisconnect
 from starlette.routing import Match, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -29,6 +31,7 @@ from api.problems import PROBLEM_JSON, ProblemError, problem_body
 log = logging.getLogger("glocal.access")
 errors = logging.getLogger("glocal.api")
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+CLIENT_CLOSED = 499
 
 
 def _request_id(headers: list[tuple[bytes, bytes]]) -> str:
@@ -91,6 +94,8 @@ class RequestContext:
                 await self._problem(scope, send_with_id, 413, "body_too_large", request_id, cap)
             else:
                 await self.app(scope, self._capped(receive, cap), send_with_id)
+        except ClientDisconnect:
+            status[0] = CLIENT_CLOSED
         except Exception:
             errors.exception("unhandled error", extra={"path": scope["path"]})
             if status[1]:

@@ -30,7 +30,7 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
             "description": HTTP_TITLES[status],
             "content": {PROBLEM_JSON: {"schema": {"$ref": REF.format(model="ProblemDetails")}}},
         }
-        if status == 429:
+        if status in (429, 503):
             entry["headers"] = RETRY_AFTER
         documented[status] = entry
     return documented

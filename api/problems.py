@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -94,17 +95,26 @@ def problem_body(
         "type": f"urn:glocal:problem:{code}",
         "title": title,
         "status": status,
-        "detail": detail,
+        "detail": without_paths(detail),
         "code": code,
     }
     if instance is not None:
         body["instance"] = instance
     if request_id is not None:
         body["request_id"] = request_id
-    listed = [{"field": p.field, "message": p.message} for p in errors]
+    listed = [{"field": p.field, "message": without_paths(p.message)} for p in errors]
     if listed or status == 422:
         body["errors"] = listed
     return body
+
+
+# A file path of the server (/srv/glocal/data/fx.csv): a client is shown its last part only.
+_SERVER_PATH = re.compile(r"(?<![\w.:/])/(?:[^\s/:'\"]+/)+(?=[^\s/:'\".]+\.\w+)")
+
+
+def without_paths(text: str) -> str:
+    """`text` with the directories of any absolute path taken out (`fx.csv:12` stays)."""
+    return _SERVER_PATH.sub("", text)
 
 
 def problem_response(request: Request, exc: ProblemError) -> Response:

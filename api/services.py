@@ -4,20 +4,21 @@ request, call the engine (`routing`), write its records as the contract says
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
 from pydantic import ValidationError
 
+from api.compute import Deadline
 from api.deps import AppState
 from api.problems import ProblemError, field_path
 from api.schemas import PromiseRequest, excluded_body, promises_body, quote_body
 from api.store import StoredKey, StoredQuote
 from carriers.errors import InvalidOrder, Problem, UnknownNode
 from carriers.places import is_country
-from routing.orders import Order, parse_order
+from routing.orders import Order, OrderLimits, parse_order
+from routing.orders.postal import postal_problem
 from routing.quote import Quote, product_order, product_promises, quote
 
 
@@ -40,15 +41,10 @@ def invalid(problems: list[Problem]) -> ProblemError:
 async def create_quote(state: AppState, key: StoredKey, body: bytes) -> StoredQuote:
     """Quote one order, store the answer (the very JSON the client gets) for
     `quote_ttl_days`, count it by market. The order is parsed and validated once, by the
-    domain's parser; the quote is computed on the event loop (CPU, no I/O); the write is a
-    group commit (`api.quote_writer`)."""
-    order = parse_order(read_json(body), state.settings.order_limits)
-    try:
-        found = quote(order, state.network)
-    except UnknownNode as exc:
-        raise InvalidOrder([Problem("order", "origin", exc.message)]) from None
-    if not found.options:
-        raise no_route(order, found)
+    domain's parser, and quoted in the compute pool within the request's deadline
+    (`api.compute`); the write is a group commit (`api.quote_writer`)."""
+    limits = state.settings.order_limits
+    order, found = await state.compute.run(lambda _: _quoted(state, body, limits))
     now = datetime.now(UTC)
     stored = StoredQuote(
         quote_id=found.quote_id,
@@ -62,6 +58,18 @@ async def create_quote(state: AppState, key: StoredKey, body: bytes) -> StoredQu
     await state.quotes.save(stored)
     state.metrics.quotes.labels(order.destination.country).inc()
     return stored
+
+
+def _quoted(state: AppState, body: bytes, limits: OrderLimits) -> tuple[Order, Quote]:
+    """The order of a request body and its quote (a 422 problem when it has no option)."""
+    order = parse_order(read_json(body), limits)
+    try:
+        found = quote(order, state.network)
+    except UnknownNode as exc:
+        raise InvalidOrder([Problem("order", "origin", exc.message)]) from None
+    if not found.options:
+        raise no_route(order, found)
+    return order, found
 
 
 def no_route(order: Order, found: Quote) -> ProblemError:
@@ -122,41 +130,47 @@ def promise_request(data: Any, max_destinations: int) -> PromiseRequest:
     except ValidationError as exc:
         found = [Problem("request", field_path(e["loc"]), e["msg"]) for e in exc.errors()]
         raise invalid(found) from None
-    unknown = [
-        Problem(
-            "request",
-            f"destinations[{i}].country",
-            f"unknown ISO 3166-1 alpha-2 country {d.country.upper()!r}",
-        )
-        for i, d in enumerate(request.destinations)
-        if not is_country(d.country.upper())
-    ]
-    if unknown:
-        raise invalid(unknown)
+    wrong = []
+    for i, d in enumerate(request.destinations):
+        country = d.country.upper()
+        if not is_country(country):
+            message = f"unknown ISO 3166-1 alpha-2 country {country!r}"
+            wrong.append(Problem("request", f"destinations[{i}].country", message))
+        elif postal := postal_problem(country, d.postal_code.strip()):
+            wrong.append(Problem("request", f"destinations[{i}].postal_code", postal))
+    if wrong:
+        raise invalid(wrong)
     return request
 
 
 async def create_promises(state: AppState, body: bytes) -> dict[str, Any]:
     """Per destination, the promise dates and price range of one unit of a product. The
-    product's order is parsed once, then quoted to each destination in turn, giving the
-    event loop back between them: 200 destinations do not stall this worker's other
-    requests."""
+    product's order is parsed once, then quoted to each destination in turn, in the compute
+    pool; past the request's deadline the remaining destinations are not computed."""
     data = read_json(body)
     request = promise_request(data, state.settings.max_destinations)
     at = request.at or datetime.now(UTC)
     destinations = [(d.country.upper(), d.postal_code) for d in request.destinations]
+    limits = state.settings.order_limits
     try:
-        product = parse_order(product_order(data["product"], destinations[0], at))
+        product = parse_order(product_order(data["product"], destinations[0], at), limits)
     except InvalidOrder as exc:
         raise invalid(
             [Problem("request", _request_field(p.field), p.message) for p in exc.problems]
         ) from None
-    answers = []
-    for destination in destinations:
-        try:
-            answers += product_promises(state.network, product, [destination], at, request.currency)
-        except UnknownNode as exc:
-            raise invalid([Problem("request", "product.origin", exc.message)]) from None
-        state.metrics.promises.labels(destination[0]).inc()
-        await asyncio.sleep(0)
-    return promises_body(at, answers)
+
+    def promise_each(deadline: Deadline) -> list[Any]:
+        answers = []
+        for destination in destinations:
+            if deadline.passed():
+                break
+            try:
+                answers += product_promises(
+                    state.network, product, [destination], at, request.currency
+                )
+            except UnknownNode as exc:
+                raise invalid([Problem("request", "product.origin", exc.message)]) from None
+            state.metrics.promises.labels(destination[0]).inc()
+        return answers
+
+    return promises_body(at, await state.compute.run(promise_each))

@@ -9,6 +9,13 @@
 - `GLOCAL_MAX_BODY_BYTES` (262144): largest request body (413 above);
 - `GLOCAL_MAX_PARCELS`, `GLOCAL_MAX_ITEMS` (50, 100): per order (422 above);
 - `GLOCAL_MAX_DESTINATIONS` (200): per promise request (422 above);
+- `GLOCAL_REQUEST_TIMEOUT_S` (5): the budget of a quote's or a promise's computation;
+  past it the answer is 503 with `Retry-After` and the worker moves on;
+- `GLOCAL_QUOTE_THREADS` (4): threads per server process that compute quotes and promises,
+  off the event loop (which keeps answering `/healthz` and reading requests meanwhile);
+- `GLOCAL_DATES_BACK_DAYS`, `GLOCAL_DATES_AHEAD_DAYS` (730, 365): how far before and after
+  today an order's `created_at` (a promise's `at`) may lie, within the dates the data
+  covers (`data/coverage.toml`); outside, a 422 names the field and the range;
 - `GLOCAL_QUOTE_TTL_DAYS` (30): how long `GET /v1/quotes/{id}` finds a stored quote;
 - `GLOCAL_KEY_CACHE_SECONDS` (2): how long a worker trusts what it read of a key, so how
   long a revocation takes to bite;
@@ -36,11 +43,13 @@ Plan jobs (`POST /v1/plans`) and their webhooks:
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from routing.coverage import date_window
 from routing.orders import OrderLimits
 
 DEFAULT_DATABASE_URL = "sqlite:///glocal.sqlite3"
@@ -58,6 +67,10 @@ class Settings(BaseSettings):
     max_parcels: int = Field(default=50, ge=1)
     max_items: int = Field(default=100, ge=1)
     max_destinations: int = Field(default=200, ge=1)
+    request_timeout_s: float = Field(default=5.0, gt=0)
+    quote_threads: int = Field(default=4, ge=1)
+    dates_back_days: int = Field(default=730, ge=0)
+    dates_ahead_days: int = Field(default=365, ge=0)
     quote_ttl_days: int = Field(default=30, ge=1)
     key_cache_seconds: float = Field(default=2.0, ge=0)
     usage_flush_seconds: float = Field(default=5.0, gt=0)
@@ -65,7 +78,10 @@ class Settings(BaseSettings):
 
     @property
     def order_limits(self) -> OrderLimits:
-        return OrderLimits(self.max_parcels, self.max_items)
+        """The caps of one order, its dates within the window around now."""
+        now = datetime.now(UTC)
+        window = date_window(now, self.dates_back_days, self.dates_ahead_days)
+        return OrderLimits(self.max_parcels, self.max_items, window)
 
     # plan jobs (`/v1/plans`, `api.jobs`) and their webhooks (`api.webhooks`)
     plans_dir: Path | None = None

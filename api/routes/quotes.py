@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from api import services
-from api.deps import QuoteKey, StateDep
+from api.deps import QuoteKey, StateDep, json_payload
 from api.openapi import json_body, problems
 from api.schemas import BRAZILIAN_ORDER, SPANISH_ORDER, OrderRequest, QuoteResponse
 from api.store import StoredQuote
@@ -19,13 +19,13 @@ router = APIRouter(prefix="/v1/quotes", tags=["quotes"])
     response_model=QuoteResponse,
     summary="Quote an order",
     openapi_extra=json_body(OrderRequest, {"spain": SPANISH_ORDER, "brazil": BRAZILIAN_ORDER}),
-    responses=problems(400, 401, 403, 413, 422, 429),
+    responses=problems(400, 401, 403, 413, 415, 422, 429, 503),
 )
 async def create_quote(request: Request, key: QuoteKey) -> Response:
     """Ranked shipping options for one order: price in the buyer's currency, duties and
     taxes, incoterm, delivery promise. The answer is kept and can be read back for
     `GLOCAL_QUOTE_TTL_DAYS` (30) days at the `Location` it gives."""
-    stored = await services.create_quote(request.app.state.glocal, key, await request.body())
+    stored = await services.create_quote(request.app.state.glocal, key, await json_payload(request))
     location = f"{router.prefix}/{stored.quote_id}"
     return _json(stored, 201, {"Location": location})
 

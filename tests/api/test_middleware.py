@@ -42,10 +42,14 @@ def test_request_id_is_echoed_or_made(client: httpx.Client) -> None:
     assert len(made.headers["x-request-id"]) == 32
 
 
+def json_bearer(key: str) -> dict[str, str]:
+    return {**bearer(key), "Content-Type": "application/json"}
+
+
 def test_oversized_bodies_are_413(client: httpx.Client, keys: dict[str, str]) -> None:
     """Over the cap (64 KiB here) is refused, declared or streamed in chunks."""
     big = json.dumps(tiny_order(padding="x" * 70_000)).encode()
-    declared = client.post("/v1/quotes", content=big, headers=bearer(keys["quote"]))
+    declared = client.post("/v1/quotes", content=big, headers=json_bearer(keys["quote"]))
     assert_problem(declared, 413, "body_too_large")
 
     def chunks() -> Iterator[bytes]:
@@ -53,7 +57,7 @@ def test_oversized_bodies_are_413(client: httpx.Client, keys: dict[str, str]) ->
             yield big[start : start + 8192]
 
     with httpx.Client(base_url=str(client.base_url)) as fresh:
-        streamed = fresh.post("/v1/quotes", content=chunks(), headers=bearer(keys["quote"]))
+        streamed = fresh.post("/v1/quotes", content=chunks(), headers=json_bearer(keys["quote"]))
     assert "content-length" not in streamed.request.headers
     assert_problem(streamed, 413, "body_too_large")
 
@@ -66,7 +70,7 @@ def test_quote_posts_are_counted_as_routed(
     as FastAPI routes it (405, 307)."""
     key = add_key(tiny_api[1], "quote")
     assert client.post("/v1/quotes", json=tiny_order(), headers=bearer(key)).status_code == 201
-    assert client.post("/v1/quotes", content=b"{", headers=bearer(key)).status_code == 400
+    assert client.post("/v1/quotes", content=b"{", headers=json_bearer(key)).status_code == 400
     assert_problem(client.get("/v1/quotes", headers=bearer(key)), 405, "method_not_allowed")
     slash = client.post("/v1/quotes/", json=tiny_order(), headers=bearer(key))
     assert slash.status_code == 307 and slash.headers["location"].endswith("/v1/quotes")

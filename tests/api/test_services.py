@@ -102,9 +102,13 @@ def test_invalid_lists_every_problem_in_its_detail_and_errors() -> None:
 
 
 def promise(*countries: str, **product: Any) -> dict[str, Any]:
-    """The example promise request, to these countries (postal code "1"), product changed."""
+    """The example promise request, to these countries (a postal code of each), product
+    changed."""
     body = copy.deepcopy(PROMISE_REQUEST)
-    body["destinations"] = [{"country": c, "postal_code": "1"} for c in countries]
+    codes = {"ES": "28013", "PT": "1000-001"}
+    body["destinations"] = [
+        {"country": c, "postal_code": codes.get(c.upper(), "1")} for c in countries
+    ]
     body["product"].update(product)
     return body
 
