@@ -5,8 +5,10 @@ Spain -> China reverse flow."""
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+
+from routing.coverage import data_window
 
 # market -> (share, postal codes, currency of the goods, mean value)
 MARKETS: dict[str, tuple[float, list[str], str, float]] = {
@@ -93,7 +95,10 @@ def _item(rng: random.Random, hs: str, category: str, battery: str, liquid: bool
 
 
 def random_orders(n: int, seed: int = 20261126, spread_hours: float = 24.0) -> list[dict]:
-    """`n` orders placed over `spread_hours` from 2026-11-26 00:00 UTC."""
+    """`n` orders placed over `spread_hours` from 2026-11-26 00:00 UTC, or earlier when
+    that would run past the last date the data covers (data/coverage.toml): a year of
+    orders ends there."""
     rng = random.Random(seed)
-    start = datetime(2026, 11, 26, tzinfo=UTC)
+    last = datetime.combine(data_window().last, time(), UTC)
+    start = min(datetime(2026, 11, 26, tzinfo=UTC), last - timedelta(hours=spread_hours))
     return [random_order(rng, i, start, spread_hours) for i in range(n)]
