@@ -53,6 +53,7 @@ from api.settings import Settings
 from api.store import Store
 from api.usage import UsageMeter
 from api.webhooks import SenderConfig, WebhookSender
+from carriers.errors import StoreUnavailable
 from routing.network import Network, load_network
 from routing.network.summary import summarize
 from routing.quote import engine_for
@@ -124,19 +125,27 @@ def start_jobs(state: AppState) -> tuple[PlanJobs, WebhookSender]:
 
 async def _purge_every(store: Store, seconds: float) -> None:
     while True:
-        removed = await asyncio.to_thread(store.purge_quotes)
-        log.info("expired quotes purged", extra={"removed": removed})
+        try:
+            removed = await asyncio.to_thread(store.purge_quotes)
+            log.info("expired quotes purged", extra={"removed": removed})
+        except StoreUnavailable as exc:  # the next round will do; /readyz says not ready
+            log.warning("expired quotes not purged", extra={"error": exc.message})
         await asyncio.sleep(seconds)
 
 
 async def _checkpoint_every(store: Store, seconds: float) -> None:
-    """The store's checkpoints, off the event loop (`Store(background_checkpoints=True)`)."""
+    """The store's checkpoints, off the event loop (`Store(background_checkpoints=True)`).
+    A database that cannot be written is logged once, when it starts failing."""
+    failing = False
     while True:
         await asyncio.sleep(seconds)
         try:
             await asyncio.to_thread(store.checkpoint)
-        except (sqlite3.Error, OSError):  # the next one will do; the log says why not
-            log.exception("checkpoint failed")
+            failing = False
+        except (StoreUnavailable, sqlite3.Error, OSError) as exc:  # the next one will do
+            if not failing:
+                log.warning("checkpoint failed", extra={"error": str(exc)})
+            failing = True
 
 
 def create_app(settings: Settings | None = None, network: Network | None = None) -> FastAPI:
