@@ -17,6 +17,16 @@ def test_the_markets_and_origins_are_countries() -> None:
     assert all(len(c) == 2 and c.isupper() for c in iso_countries())
 
 
+def test_regions_that_name_no_place_are_not_countries() -> None:
+    """CLDR's groupings (EU, EZ euro area, UN, QO Outlying Oceania), its unknown region ZZ
+    and its pseudo-locale regions XA, XB are refused; Ceuta-Melilla (EA) and the Canary
+    Islands (IC), which the customs data names, stay."""
+    for code in ("EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"):
+        assert not is_country(code), code
+    for code in ("EA", "IC"):
+        assert is_country(code), code
+
+
 def test_the_default_worlds_places_are_in_the_vocabularies(default_world: Network) -> None:
     """Every node of data/ has a known country and a known IANA time zone."""
     for node in default_world.nodes.values():
