@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.commands.network import NetworkOption, read_network, text_files
-from api.commands.quote import read_order
+from api.commands.quote import check_day, read_order
 from carriers.errors import GlocalError, NotPriceable
 from carriers.money import Money
 from carriers.pricing import Charge, price_parcel
@@ -56,6 +56,7 @@ def explain(
     the_order = read_order(order)
     the_route = parse_route_id(net, route)
     day = _day(at) if at else the_order.created_at.date()
+    check_day("--at", day)
     rules, fx = _rules_and_fx(net)
     charges = _shipping(the_order, the_route, route)
     ytd = _money(year_to_date) if year_to_date else None

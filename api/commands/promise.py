@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.commands.network import NetworkOption, read_network
+from api.commands.quote import check_day
 from carriers.errors import GlocalError, UnknownNode
 from routing.promise import (
     CalibrationParams,
@@ -59,8 +60,8 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 def _refused(options: str, compute: Callable[[], T]) -> T:
     """`compute()`, which works on the values of `options`: the ValueError or OverflowError
-    it raises for them (a parameter out of its range, a date past the year 9999, a plot
-    format unknown) is a GlocalError naming them."""
+    it raises for them (a parameter out of its range, a simulated date past the year
+    9999, a plot format unknown) is a GlocalError naming them."""
     try:
         return compute()
     except (ValueError, OverflowError) as exc:
@@ -113,8 +114,9 @@ def promise(
     except UnknownNode as exc:
         raise GlocalError(f"--origin: {exc.message}") from None
     order_time = _order_time(at, origin_tz)
+    check_day("--at", order_time.date())
     routes = candidate_routes(world, origin, country, postal_code)
-    found = _refused(f"--at {at or 'now'}", lambda: promise_all(routes, order_time, world))
+    found = promise_all(routes, order_time, world)
     shown = found if all_routes else best_per_family(found)
     if as_json:
         doc = {"origin": origin, "to": to, "order_time": order_time.isoformat()}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -51,6 +51,16 @@ def read_order(path: Path) -> Order:
         return parse_order(document, settings.order_limits)
     except InvalidOrder as exc:
         raise order_error(path, exc.problems) from None
+
+
+def check_day(option: str, day: date) -> None:
+    """A day given on the command line for an order (`--at`) held to the dates an order
+    may bear (`Settings().order_limits.dates`, the API's window); outside, a GlocalError
+    naming the option."""
+    dates = service_settings().order_limits.dates
+    wrong = dates.problem(day) if dates is not None else None
+    if wrong:
+        raise GlocalError(f"{option} {wrong}")
 
 
 def read_json(path: Path, max_bytes: int) -> Any:
@@ -123,6 +133,7 @@ def _when(at: str | None) -> datetime | None:
             f"--at must be an ISO date-time with a UTC offset, like "
             f"2026-11-26T10:00:00+01:00; got {at!r}"
         )
+    check_day("--at", when.date())
     return when
 
 

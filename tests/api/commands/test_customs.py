@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +14,13 @@ import pytest
 from typer.testing import CliRunner
 
 from api.commands.customs import app
+from api.settings import Settings
 from routing.customs import DEFAULT_RULES
 
 runner = CliRunner()
 ROUTE = "feeder-yiw-pvg+line-pvg-mad-post+correos-es-paq"
+WINDOW = Settings().order_limits.dates  # the API's window for an order's dates
+assert WINDOW is not None
 
 
 Document = Callable[..., dict[str, Any]]
@@ -74,13 +78,16 @@ def test_explain_before_the_switch_shows_the_relief(order_file: Path, explain: A
          "error: --at must be a date YYYY-MM-DD, got '30/06/2026'"),
         (["--route", ROUTE, "--year-to-date", "lots"],
          "error: --year-to-date must read \"AMOUNT CURRENCY\", got 'lots'"),
+        (["--route", ROUTE, "--at", "9999-12-31"],
+         f"error: --at {WINDOW.problem(date(9999, 12, 31))}"),
     ],
-    ids=["unknown-service", "not-a-date", "not-an-amount"],
+    ids=["unknown-service", "not-a-date", "not-an-amount", "outside-the-window"],
 )  # fmt: skip
 def test_explain_errors_are_one_line_and_exit_1(
     order_file: Path, run_glocal: Glocal, world_dir: Path, args: list[str], line: str
 ) -> None:
-    """A bad route, date or amount: exit 1 and a single `error:` line on stderr."""
+    """A bad route, date or amount, a date outside the window an order's dates are held to
+    (the API's): exit 1 and a single `error:` line on stderr."""
     code, out, err = run_glocal("customs", "explain", "--order", str(order_file), *args,
                                 "--network", str(world_dir))  # fmt: skip
     assert (code, out, err) == (1, "", f"{line}\n")

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from api.settings import Settings
 from tests.helpers import DATA, ROOT
 
 Glocal = Callable[..., tuple[int, str, str]]
@@ -174,6 +176,18 @@ def test_the_order_is_held_to_the_services_caps(
     code, _, err = run_glocal("quote", "--order", path, "--network", TINY, "--at", AT)
     assert code == 1 and err.startswith("error: GLOCAL_MAX_ITEMS: Input should be a valid integer")
     assert len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("day", ["2020-01-01", "9999-12-31"])
+def test_at_is_held_to_the_dates_an_order_may_bear(run_glocal: Glocal, day: str) -> None:
+    """--at outside the window an order's created_at is held to (Settings().order_limits
+    .dates): one line naming --at and the range, exit 1."""
+    window = Settings().order_limits.dates
+    assert window is not None
+    at = f"{day}T10:00:00+00:00"
+    code, out, err = run_glocal("quote", "--order", ORDER, "--network", TINY, "--at", at)
+    expected = window.problem(date.fromisoformat(day))
+    assert (code, out, err) == (1, "", f"error: --at {expected}\n")
 
 
 @pytest.mark.parametrize("at", ["2026-11-26T10:00", "tomorrow"], ids=["no-offset", "not-a-time"])
