@@ -42,6 +42,10 @@ def hash_secret(salt: str, secret: str) -> str:
     return hashlib.sha256(bytes.fromhex(salt) + secret.encode()).hexdigest()
 
 
+MAX_RATE = 1e6  # requests per second a key may be given: beyond, it is a typo (or inf)
+MAX_BURST = 1_000_000  # and requests at once: the store keeps it in a 32-bit column
+
+
 def new_key(
     name: str,
     scopes: Iterable[str],
@@ -55,8 +59,10 @@ def new_key(
         raise ValueError("a key needs a --name")
     if not chosen or not chosen <= set(SCOPES):
         raise ValueError(f"scopes must be among {', '.join(SCOPES)}, got {sorted(chosen)}")
-    if rate_per_s is not None and not rate_per_s > 0:
-        raise ValueError(f"rate must be > 0 requests per second, got {rate_per_s}")
+    if rate_per_s is not None and not 0 < rate_per_s <= MAX_RATE:
+        raise ValueError(f"rate must be > 0 and at most {MAX_RATE:g} per second, got {rate_per_s}")
+    if burst is not None and burst > MAX_BURST:
+        raise ValueError(f"burst must be at most {MAX_BURST}, got {burst}")
     if burst is not None and burst < 1:
         raise ValueError(f"burst must be >= 1, got {burst}")
     key_id, secret, salt = secrets.token_hex(6), secrets.token_urlsafe(32), secrets.token_hex(16)

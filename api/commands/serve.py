@@ -35,7 +35,7 @@ app = typer.Typer(help="Run the HTTP API (uvicorn).", invoke_without_command=Tru
 @app.callback()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes (one per core).")] = 1,
     network: Annotated[
         Path | None,

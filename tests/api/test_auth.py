@@ -102,3 +102,20 @@ def test_token_bucket_per_key_limits_and_worker_share() -> None:
     other = _key()
     assert all(limiter.take(other) == 0.0 for _ in range(50))
     assert limiter.take(other) > 0
+
+
+@pytest.mark.parametrize(
+    ("rate", "burst", "message"),
+    [
+        (float("inf"), None, "rate must be > 0 and at most 1e+06"),
+        (float("nan"), None, "rate must be > 0 and at most 1e+06"),
+        (None, 10**14, "burst must be at most 1000000"),
+        (None, 0, "burst must be >= 1"),
+    ],
+)
+def test_a_key_limit_beyond_reason_is_refused(
+    rate: float | None, burst: int | None, message: str
+) -> None:
+    """An infinite rate or a burst the store's column cannot hold is refused by name."""
+    with pytest.raises(ValueError, match=message):
+        new_key("shop", ["quote"], rate, burst)
