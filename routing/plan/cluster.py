@@ -34,8 +34,10 @@ import numpy as np
 import pandas as pd
 
 from carriers.errors import ClusterUnavailable
+from routing.coverage import DateWindow
 from routing.network import Network
 from routing.plan import InvalidRow, OrdersTable, load_orders, validate_orders
+from routing.plan.table import PARQUET, text_cells
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -162,6 +164,7 @@ def read_orders(
     client: Client | None,
     skip_invalid: bool = False,
     blocksize: int | None = None,
+    window: DateWindow | None = None,
 ) -> tuple[OrdersTable, list[InvalidRow]]:
     """`load_orders`, read and validated partition by partition on the cluster's workers
     (a CSV in `blocksize` bytes a partition; by default two partitions a worker, at most
@@ -169,27 +172,27 @@ def read_orders(
     id, which spans partitions) is read again in one process, so its messages are exactly
     `load_orders`'s, and so is a file the workers cannot read."""
     if client is None:
-        return load_orders(path, network, skip_invalid)
+        return load_orders(path, network, skip_invalid, window)
     try:
-        parts = _validated_parts(str(path), network, client, blocksize)
-    except OSError as exc:  # not there, or not there for the workers
+        parts = _validated_parts(str(path), network, client, blocksize, window)
+    except (OSError, ValueError) as exc:  # not there (for the workers), empty, not Parquet
         log.warning("the workers cannot read the orders; reading them here: %s", exc)
-        return load_orders(path, network, skip_invalid)
+        return load_orders(path, network, skip_invalid, window)
     if any(bad for _, _, bad in parts):
-        return load_orders(path, network, skip_invalid)
+        return load_orders(path, network, skip_invalid, window)
     table = _concat([_unpack(t) for _, t, _ in parts], [n for n, _, _ in parts])
     if pd.Series(table.order_id).duplicated().any():
-        return load_orders(path, network, skip_invalid)
+        return load_orders(path, network, skip_invalid, window)
     return table, []
 
 
 def _validated_parts(
-    name: str, network: Network, client: Client, blocksize: int | None
+    name: str, network: Network, client: Client, blocksize: int | None, window: DateWindow | None
 ) -> list[tuple[int, dict[str, Any], int]]:
     import dask
     import dask.dataframe as dd
 
-    parquet = name.lower().endswith((".parquet", ".pq"))
+    parquet = name.lower().endswith(PARQUET)
     if parquet:
         frame = dd.read_parquet(name)
     else:
@@ -197,7 +200,9 @@ def _validated_parts(
         frame = dd.read_csv(
             name, dtype=str, keep_default_na=False, skipinitialspace=True, blocksize=size
         )
-    tasks = [dask.delayed(_validate_part)(part, network, parquet) for part in frame.to_delayed()]
+    tasks = [
+        dask.delayed(_validate_part)(part, network, parquet, window) for part in frame.to_delayed()
+    ]
     parts: list[tuple[int, dict[str, Any], int]] = client.gather(client.compute(tasks))
     return parts
 
@@ -211,12 +216,12 @@ def _blocksize(file_bytes: int, client: Client) -> int:
 
 
 def _validate_part(
-    frame: pd.DataFrame, network: Network, parquet: bool
+    frame: pd.DataFrame, network: Network, parquet: bool, window: DateWindow | None
 ) -> tuple[int, dict[str, Any], int]:
     """(rows, valid orders packed for the way back, rows with a problem) of one partition."""
     if parquet:  # every cell as a string, as `load_orders` reads Parquet
-        frame = frame.astype(str).replace({"None": "", "nan": "", "NaT": ""})
-    table, invalid = validate_orders(frame, network, "orders", skip_invalid=True)
+        frame = text_cells(frame)
+    table, invalid = validate_orders(frame, network, "orders", True, window)
     return len(frame), _pack(table), len(invalid)
 
 

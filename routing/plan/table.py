@@ -3,10 +3,13 @@
 One row is one order with one parcel and one line of goods (the order contract flattened):
 `order_id, origin, dest_country, dest_postal_code, weight_kg, length_cm, width_cm,
 height_cm, value, currency, category, hs_code, battery, liquid, created_at, deliver_by`.
-CSV always; Parquet when pyarrow is installed. Every bad cell is reported as
-`path:line: field: message` (line 1 is the header); the run stops unless the caller
-keeps the valid rows (`--skip-invalid`), and then the bad rows are returned as
-`InvalidRow`s so the plan lists them as `invalid`.
+CSV always; Parquet when pyarrow is installed (a null cell is an empty one). Every bad
+cell is reported as `path:line: field: message` (line 1 is the header); the run stops
+unless the caller keeps the valid rows (`--skip-invalid`), and then the bad rows are
+returned as `InvalidRow`s so the plan lists them as `invalid`. Given a `DateWindow`
+(`routing.coverage`), a row created on a day outside it is such a bad row: the planner
+never computes on dates its data does not cover. A file that is not a table at all (empty,
+not Parquet, a directory) is one `InvalidPlanInput` naming it.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from carriers.errors import InvalidPlanInput, Problem
 from carriers.model import BatteryClass, GoodsCategory
 from carriers.money import MINOR_UNITS
 from carriers.places import iso_countries
+from routing.calendar import day_date, day_number
+from routing.coverage import DateWindow
 from routing.network import Network
 
 COLUMNS = (
@@ -45,6 +50,7 @@ COLUMNS = (
 )
 NO_DEADLINE = np.iinfo(np.int64).max // 4  # day number of an order without deliver_by
 _EPOCH = np.datetime64("1970-01-01", "D")
+PARQUET = (".parquet", ".pq")
 BATTERIES = {b.value: b.rank for b in BatteryClass}
 TRUE, FALSE = {"true", "1", "yes", "y", "t"}, {"false", "0", "no", "n", "f", ""}
 
@@ -95,30 +101,58 @@ class InvalidRow:
 
 
 def read_table(path: Path) -> pd.DataFrame:
-    """The raw table, every cell a string."""
-    if path.suffix.lower() in (".parquet", ".pq"):
-        try:
-            frame = pd.read_parquet(path)
-        except ImportError:
-            raise InvalidPlanInput(f"{path}: reading Parquet needs pyarrow; give a CSV") from None
-        return frame.astype(str).replace({"None": "", "nan": "", "NaT": ""})
+    """The raw table, every cell a string ("" where the file has none)."""
+    if path.is_dir():
+        raise InvalidPlanInput(f"{path}: cannot read the orders table: it is a directory")
+    if path.suffix.lower() in PARQUET:
+        return text_cells(_read_parquet(path))
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+    except pd.errors.EmptyDataError:
+        raise InvalidPlanInput(f"{path}: the orders table is empty (not even a header)") from None
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise InvalidPlanInput(f"{path}: cannot read the orders table: {exc}") from None
 
 
+def _read_parquet(path: Path) -> pd.DataFrame:
+    try:
+        import pyarrow as pa
+    except ImportError:
+        raise InvalidPlanInput(f"{path}: reading Parquet needs pyarrow; give a CSV") from None
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError, pa.ArrowException) as exc:  # ArrowInvalid: not Parquet
+        first = str(exc).strip().split("\n", 1)[0]
+        raise InvalidPlanInput(
+            f"{path}: cannot read the orders table as Parquet: {first}"
+        ) from None
+
+
+def text_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """A typed table (Parquet's) as the text its cells print as; a null one (None, NaN,
+    NaT) as "", as an empty CSV cell reads."""
+    return frame.astype(str).where(frame.notna(), "")
+
+
 def load_orders(
-    path: str | Path, network: Network, skip_invalid: bool = False
+    path: str | Path,
+    network: Network,
+    skip_invalid: bool = False,
+    window: DateWindow | None = None,
 ) -> tuple[OrdersTable, list[InvalidRow]]:
     """Read and validate an orders table. Raises InvalidPlanInput listing every bad cell,
-    unless `skip_invalid`: then the valid rows come back with the invalid ones."""
+    unless `skip_invalid`: then the valid rows come back with the invalid ones. With a
+    `window`, a row created outside it is a bad row."""
     path = Path(path)
-    return validate_orders(read_table(path), network, str(path), skip_invalid)
+    return validate_orders(read_table(path), network, str(path), skip_invalid, window)
 
 
 def validate_orders(
-    frame: pd.DataFrame, network: Network, where: str = "orders", skip_invalid: bool = False
+    frame: pd.DataFrame,
+    network: Network,
+    where: str = "orders",
+    skip_invalid: bool = False,
+    window: DateWindow | None = None,
 ) -> tuple[OrdersTable, list[InvalidRow]]:
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
@@ -128,7 +162,7 @@ def validate_orders(
         )
     cells = {c: _stripped(frame[c]) for c in COLUMNS}
     checks = _Checks(len(frame))
-    parsed = _parse(cells, checks, network)
+    parsed = _parse(cells, checks, network, window)
     bad = checks.bad_rows()
     problems = checks.problems(where, cells["order_id"])
     if problems and not skip_invalid:
@@ -191,7 +225,9 @@ class _Checks:
         return np.flatnonzero(self.failed)
 
 
-def _parse(cells: dict[str, np.ndarray], c: _Checks, network: Network) -> dict[str, np.ndarray]:
+def _parse(
+    cells: dict[str, np.ndarray], c: _Checks, network: Network, window: DateWindow | None
+) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
     _ids(cells["order_id"], c)
     out["order_id"] = cells["order_id"]
@@ -229,7 +265,7 @@ def _parse(cells: dict[str, np.ndarray], c: _Checks, network: Network) -> dict[s
     bad = ~_isin(liquid, list(TRUE | FALSE))
     c.fail(bad, "liquid", (f"must be true or false, got {x!r}" for x in cells["liquid"][bad]))
     out["liquid"] = _isin(liquid, list(TRUE))
-    out["created_min"] = _created(cells["created_at"], c)
+    out["created_min"] = _created(cells["created_at"], c, window)
     out["deliver_by"] = _deadline(cells["deliver_by"], c)
     return out
 
@@ -271,15 +307,29 @@ def _enum(values: np.ndarray, name: str, allowed: list[str], c: _Checks) -> np.n
     return values
 
 
-def _created(text: np.ndarray, c: _Checks) -> np.ndarray:
-    series = pd.Series(text)
+def _created(text: np.ndarray, c: _Checks, window: DateWindow | None) -> np.ndarray:
+    series = pd.Series(text, dtype=object)
     parsed = pd.to_datetime(series, errors="coerce", utc=True, format="ISO8601")
-    naive = ~series.str.contains(r"(?:[+-]\d\d:?\d\d|Z)$", regex=True).to_numpy()
+    naive = ~series.str.contains(r"(?:[+-]\d\d:?\d\d|Z)$", regex=True).to_numpy(dtype=bool)
     bad = parsed.isna().to_numpy()
     c.fail(bad, "created_at", (f"must be an ISO 8601 date-time, got {t!r}" for t in text[bad]))
     c.fail(naive & ~bad, "created_at", "must carry a UTC offset (e.g. 2026-11-09T10:00:00+08:00)")
     minutes = parsed.to_numpy(dtype="datetime64[m]", na_value=np.datetime64(0, "m"))
-    return minutes.astype(np.int64)
+    minutes = minutes.astype(np.int64)
+    if window is not None:
+        day = (minutes + _offset_minutes(series)) // 1440  # the day as written, at its offset
+        first, last = day_number(window.first), day_number(window.last)
+        outside = ~bad & ~naive & ((day < first) | (day > last))
+        c.fail(outside, "created_at", (str(window.problem(day_date(int(d)))) for d in day[outside]))
+    return minutes
+
+
+def _offset_minutes(series: pd.Series) -> np.ndarray:
+    """The UTC offset each date-time is written at, in minutes (0 for Z or none)."""
+    parts = series.str.extract(r"([+-])(\d\d):?(\d\d)$")
+    hours, mins = (pd.to_numeric(parts[k], errors="coerce").fillna(0).to_numpy() for k in (1, 2))
+    sign = np.where(parts[0].to_numpy(dtype=object) == "-", -1, 1)
+    return (sign * (hours * 60 + mins)).astype(np.int64)
 
 
 def _deadline(text: np.ndarray, c: _Checks) -> np.ndarray:

@@ -172,3 +172,37 @@ def test_an_orders_file_that_is_not_there_is_the_error_one_process_gives(
         load_orders(missing, world)
     assert found.value.message == expected.value.message
     assert "missing.csv" in found.value.message
+
+
+def test_partitions_check_the_window_and_unreadable_files_fail_as_in_one_process(
+    client: Any, world: Network, tmp_path: Any
+) -> None:
+    """A row made in 2060, read in partitions with a window: the error `load_orders`
+    gives with that window (line and range), and with skip_invalid the same rows kept;
+    an empty CSV and a .parquet that is not Parquet: `load_orders`'s one line each, not
+    an exception of Dask's or Arrow's."""
+    from datetime import date
+
+    from carriers.errors import InvalidPlanInput
+    from routing.coverage import DateWindow
+    from routing.plan import load_orders
+    from routing.plan.cluster import read_orders
+
+    window = DateWindow(date(2025, 10, 9), date(2027, 6, 30), "since", "until")
+    path = tmp_path / "orders.csv"
+    frame = sample_orders(1500, seed=23)
+    frame.loc[700, "created_at"] = "2060-11-09T09:00:00+08:00"
+    frame.to_csv(path, index=False)
+    with pytest.raises(InvalidPlanInput, match=r"orders\.csv:702: created_at: must be from"):
+        read_orders(path, world, client, blocksize=60_000, window=window)
+    kept, invalid = read_orders(path, world, client, True, 60_000, window)
+    assert len(kept) == 1499 and [r.line for r in invalid] == [702]
+    empty, garbage = tmp_path / "empty.csv", tmp_path / "garbage.parquet"
+    empty.write_bytes(b"")
+    garbage.write_bytes(b"not parquet")
+    for bad in (empty, garbage):
+        with pytest.raises(InvalidPlanInput) as found:
+            read_orders(bad, world, client)
+        with pytest.raises(InvalidPlanInput) as expected:
+            load_orders(bad, world)
+        assert found.value.message == expected.value.message

@@ -8,12 +8,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from carriers.errors import InvalidPlanInput
 from routing.calendar import day_number
+from routing.coverage import DateWindow
 from routing.network import Network
 from routing.plan import (
+    COLUMNS,
     PlanParams,
     load_orders,
     plan_orders,
@@ -181,3 +184,98 @@ def test_a_parquet_table_with_typed_columns_reads_as_its_text(
     assert invalid == [] and table.weight_kg.tolist() == [1.5, 2.0]
     assert table.length_cm.tolist() == [20.0, 10.0]
     assert table.liquid.tolist() == [True, False]
+
+
+WINDOW = DateWindow(
+    date(2025, 10, 9), date(2027, 6, 30), "the first date of the calendar data", "the last date"
+)
+OUTSIDE = (
+    "must be from 2025-10-09 (the first date of the calendar data) to 2027-06-30 (the last date)"
+)
+
+
+def test_rows_created_outside_the_window_are_named_by_line(two_lanes: Network) -> None:
+    """Rows made in 2060, 9999 and 2500, and one a day before the window's first day, are
+    each named by line with the window's range and the day as written; kept aside with
+    skip_invalid, the other rows plan. Without a window (the library's default) the
+    dates are not checked."""
+    frame = one_kilo_orders(6)
+    frame.loc[1, "created_at"] = "2060-11-09T09:00:00+08:00"
+    frame.loc[2, "created_at"] = "9999-11-09T09:00:00+08:00"
+    frame.loc[3, "created_at"] = "2500-01-01T00:00:00Z"
+    frame.loc[4, "created_at"] = "2025-10-08T23:59:00+00:00"
+    with pytest.raises(InvalidPlanInput) as caught:
+        validate_orders(frame, two_lanes, "o.csv", window=WINDOW)
+    assert caught.value.message.startswith("o.csv: 4 invalid row(s):")
+    assert [str(p) for p in caught.value.problems] == [
+        f"o.csv:3: created_at: {OUTSIDE}, got 2060-11-09",
+        f"o.csv:4: created_at: {OUTSIDE}, got 9999-11-09",
+        f"o.csv:5: created_at: {OUTSIDE}, got 2500-01-01",
+        f"o.csv:6: created_at: {OUTSIDE}, got 2025-10-08",
+    ]
+    table, invalid = validate_orders(frame, two_lanes, "o.csv", skip_invalid=True, window=WINDOW)
+    assert table.order_id.tolist() == ["T0000", "T0005"]
+    assert [(r.line, r.field) for r in invalid] == [(n, "created_at") for n in (3, 4, 5, 6)]
+    out = plan_table(plan_orders(table, two_lanes, PARAMS, invalid=invalid))
+    assert list(out["status"]) == ["planned", "invalid", "invalid", "invalid", "invalid", "planned"]
+    unchecked, _ = validate_orders(frame, two_lanes)
+    assert len(unchecked) == 6
+
+
+def test_the_window_holds_the_day_as_written_at_its_offset(two_lanes: Network) -> None:
+    """The day a row is made is the day its text says at its own offset (as the order
+    parser of the API reads it), not its day in UTC: 2027-06-30 23:30 at -02:00 (July 1
+    in UTC) is in; 2027-07-01 00:30 at +02:00 (June 30 in UTC) is out."""
+    frame = one_kilo_orders(2)
+    frame.loc[0, "created_at"] = "2027-06-30T23:30:00-02:00"
+    frame.loc[1, "created_at"] = "2027-07-01T00:30:00+02:00"
+    table, invalid = validate_orders(frame, two_lanes, "o.csv", skip_invalid=True, window=WINDOW)
+    assert table.order_id.tolist() == ["T0000"]
+    assert [(r.line, r.message) for r in invalid] == [(3, f"{OUTSIDE}, got 2027-07-01")]
+
+
+def test_files_that_are_not_tables_are_one_error_naming_them(
+    two_lanes: Network, tmp_path: Path
+) -> None:
+    """An empty CSV, a .parquet that is not Parquet, a directory: one InvalidPlanInput
+    each, naming the file (never pandas' or Arrow's exception); a CSV of its header alone
+    is a table of no orders."""
+    empty, garbage, folder = tmp_path / "e.csv", tmp_path / "g.parquet", tmp_path / "d.csv"
+    empty.write_bytes(b"")
+    garbage.write_bytes(b"PAR1 but not really")
+    folder.mkdir()
+    cases = [
+        (empty, f"{empty}: the orders table is empty (not even a header)"),
+        (garbage, f"{garbage}: cannot read the orders table as Parquet: "),
+        (folder, f"{folder}: cannot read the orders table: it is a directory"),
+    ]
+    for path, message in cases:
+        with pytest.raises(InvalidPlanInput) as caught:
+            load_orders(path, two_lanes)
+        assert caught.value.message.startswith(message) and "\n" not in caught.value.message
+    header = tmp_path / "h.csv"
+    header.write_text(",".join(COLUMNS) + "\n")
+    table, invalid = load_orders(header, two_lanes)
+    assert len(table) == 0 and invalid == []
+
+
+def test_parquet_nulls_are_missing_cells_not_nan(two_lanes: Network, tmp_path: Path) -> None:
+    """Nulls of a Parquet file read as empty cells, as in a CSV: a null postal code is
+    'is required' (not the code 'nan'), a null weight is an empty one, a null deliver_by
+    is no deadline; the text 'nan' stays text."""
+    frame = one_kilo_orders(3, deliver_by="2026-12-01")
+    frame["dest_postal_code"] = pd.array(["28001", None, "nan"], dtype="str")
+    frame["deliver_by"] = pd.array(["2026-12-01", "2026-12-01", None], dtype="str")
+    frame["weight_kg"] = [1.0, np.nan, 3.0]
+    path = tmp_path / "n.parquet"
+    frame.to_parquet(path, index=False)
+    with pytest.raises(InvalidPlanInput) as caught:
+        load_orders(path, two_lanes)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:3: dest_postal_code: is required",
+        f"{path}:3: weight_kg: must be a number > 0, got ''",
+    ]
+    table, _ = load_orders(path, two_lanes, skip_invalid=True)
+    assert table.dest_postal_code.tolist() == ["28001", "nan"]
+    assert table.deliver_by.tolist() == [day_number(date(2026, 12, 1)), NO_DEADLINE]
+    assert table.weight_kg.tolist() == [1.0, 3.0]
