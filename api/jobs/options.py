@@ -27,7 +27,13 @@ class PlanOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     horizon_days: int = Field(default=14, ge=1, le=90, description="Departures considered.")
-    time_limit_s: float = Field(default=60, gt=0, le=3600, description="Seconds to solve.")
+    time_limit_s: float = Field(
+        default=60,
+        gt=0,
+        le=3600,
+        description="Seconds for the whole job from its start: every stage (load, plan, "
+        "write), not only the solver. Past it the job fails naming the stage.",
+    )
     hard_deadlines: bool = Field(default=False, description="Never plan a late route.")
     skip_invalid: bool = Field(default=False, description="Plan the valid rows, list the rest.")
     close: list[str] = Field(default=[], max_length=200, description="Service ids to close.")

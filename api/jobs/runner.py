@@ -3,10 +3,15 @@ plan jobs from the store and runs each in a planning process of its own
 (`python -m api.jobs.work`), so a plan's minutes of CPU never stall the requests.
 
 Every poll it: reaps planning processes that ended (a crash fails its job, naming the
-exit); renews the lease (`heartbeat_at`) of the jobs it runs; takes back the jobs of
-runners that died (`JobRecords.reclaim_stale`); starts queued jobs up to its concurrency.
-When the app stops it ends its planning processes and puts their jobs back in the queue,
-so the next server start runs them again: a job is never lost and never stuck running.
+exit); ends the process of a job that was cancelled (`cancel_requested`) or that ran past
+its `time_limit_s` by `overrun_seconds` (a stage the process itself cannot stop, a process
+that hangs): SIGTERM, SIGKILL after `kill_grace_seconds`, the job recorded as cancelled or
+failed naming the stage and the limit; renews the lease (`heartbeat_at`) of the jobs it
+runs; takes back the jobs of runners that died (`JobRecords.reclaim_stale`); starts
+queued jobs up to its concurrency, so a slot freed by a job ended this round is taken at
+once. When the app stops it ends its planning processes and puts their jobs back in the
+queue, so the next server start runs them again: a job is never lost and never stuck
+running.
 """
 
 from __future__ import annotations
@@ -19,14 +24,20 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.jobs.files import JobFiles
-from api.jobs.records import FAILED, RUNNING, JobRecords, PlanJob, reason_problem
+from api.jobs.options import PlanOptions
+from api.jobs.records import CANCELLED, FAILED, RUNNING, JobRecords, PlanJob, reason_problem
+from api.jobs.views import cancelled_problem, error_problem, progress
+from routing.plan import time_limit_error
 
 log = logging.getLogger("glocal.jobs")
 
@@ -41,12 +52,18 @@ class RunnerConfig:
     lease_seconds: float
     max_attempts: int
     poll_seconds: float
+    overrun_seconds: float = 30.0  # past its time limit, a job's process is ended
+    kill_grace_seconds: float = 5.0  # from SIGTERM to SIGKILL
+    dates_back_days: int | None = None  # the window of created_at (None: date_window's)
+    dates_ahead_days: int | None = None
 
 
 @dataclass
 class _Running:
     job: PlanJob
     process: subprocess.Popen[bytes]
+    limit: float  # the job's time_limit_s
+    ends: float  # time.monotonic() when its process is ended: the limit, and the overrun
 
 
 class JobRunner:
@@ -79,9 +96,11 @@ class JobRunner:
             self._shutdown()
 
     def tick(self) -> None:
-        """One round: reap, renew leases, take back stale jobs, start queued ones."""
+        """One round: reap, end cancelled and overdue jobs, renew leases, take back stale
+        jobs, start queued ones."""
         try:
             self._reap()
+            self._enforce()
             self.records.heartbeat(self.owner, list(self._running))
             lease = timedelta(seconds=self.config.lease_seconds)
             for stale in self.records.reclaim_stale(lease, self.config.max_attempts):
@@ -118,6 +137,12 @@ class JobRunner:
             command += ["--network", str(self.config.network_dir)]
         if self.config.scheduler:
             command += ["--scheduler", self.config.scheduler]
+        for flag, days in (
+            ("--dates-back-days", self.config.dates_back_days),
+            ("--dates-ahead-days", self.config.dates_ahead_days),
+        ):
+            if days is not None:
+                command += [flag, str(days)]
         env = {**os.environ, "GLOCAL_DATABASE_URL": absolute(self.config.database_url)}
         with files.log.open("ab") as sink:  # cwd: the job's files go by their names only
             process = subprocess.Popen(
@@ -128,7 +153,9 @@ class JobRunner:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
             )
-        self._running[job.job_id] = _Running(job, process)
+        limit = _time_limit(job)
+        ends = time.monotonic() + limit + self.config.overrun_seconds
+        self._running[job.job_id] = _Running(job, process, limit, ends)
         log.info("plan job started", extra={"job_id": job.job_id, "attempt": job.attempts})
 
     def _reap(self) -> None:
@@ -147,6 +174,37 @@ class JobRunner:
                     extra={"job_id": job_id, "state": found.state if found else None},
                 )
 
+    def _enforce(self) -> None:
+        """End the process of a job cancelled by its client, or of one past its time limit
+        and the overrun; record why, and free its slot."""
+        now = time.monotonic()
+        for job_id, run in list(self._running.items()):
+            found = self.records.get(job_id)
+            if found is None or found.state != RUNNING or found.owner != self.owner:
+                continue  # recorded by its process (reaped next round), or taken back
+            stage = progress(found)["stage"] or "start-up"
+            if found.cancel_requested:
+                self._end(run, CANCELLED, cancelled_problem(stage))
+            elif now >= run.ends:
+                self._end(run, FAILED, self._overran(run, stage))
+
+    def _overran(self, run: _Running, stage: str) -> dict[str, Any]:
+        problem = error_problem(time_limit_error(run.limit, stage))
+        problem["detail"] += (
+            f" (its planning process was ended {self.config.overrun_seconds:g} s past it)"
+        )
+        return problem
+
+    def _end(self, run: _Running, state: str, error: dict[str, Any]) -> None:
+        job_id = run.job.job_id
+        stop_process(run.process, self.config.kill_grace_seconds)
+        del self._running[job_id]
+        recorded = self.records.finish(job_id, self.owner, state, error=error)
+        log.warning(
+            "plan job's process ended by the runner",
+            extra={"job_id": job_id, "state": state, "recorded": recorded},
+        )
+
     def _shutdown(self) -> None:
         """End the planning processes and give their jobs back to the queue."""
         for run in self._running.values():
@@ -160,6 +218,23 @@ class JobRunner:
             if self.records.requeue(job_id, self.owner):
                 log.info("plan job re-queued at shutdown", extra={"job_id": job_id})
         self._running.clear()
+
+
+def stop_process(process: subprocess.Popen[bytes], grace: float) -> None:
+    """SIGTERM, then SIGKILL if the process has not ended within `grace` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _time_limit(job: PlanJob) -> float:
+    try:
+        return PlanOptions.model_validate(job.options).time_limit_s
+    except ValidationError:  # its process fails on these options, saying why
+        return PlanOptions().time_limit_s
 
 
 def absolute(url: str) -> str:

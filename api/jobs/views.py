@@ -1,15 +1,19 @@
-"""A plan job as the API shows it (`GET /v1/plans/{id}`, and the body of its webhook)."""
+"""A plan job as the API shows it (`GET /v1/plans/{id}`, and the body of its webhook),
+and the problem documents of a job that ended without a plan (written by its planning
+process or by the runner that ended that process, in the same words)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from api.jobs.records import RUNNING, SUCCEEDED, PlanJob
+from api.jobs.records import RUNNING, SUCCEEDED, PlanJob, reason_problem
+from carriers.errors import GlocalError
 
 # The stages of a plan job in the order they run (the planner's, between load and write).
 STAGES = ("load", "aggregate", "routes", "model", "refine", "solve", "disaggregate", "write")
 PREFIX = "/v1/plans"
+MAX_LISTED = 100  # problems listed in a failed job's error
 
 
 def _iso(at: datetime | None) -> str | None:
@@ -87,3 +91,20 @@ def job_view(job: PlanJob, now: datetime | None = None) -> dict[str, Any]:
         "callback": callback,
         "links": links,
     }
+
+
+def error_problem(exc: GlocalError) -> dict[str, Any]:
+    """A glocal error that failed a job (a bad table, a time limit run past): 422, its
+    first line as the detail, its first MAX_LISTED problems listed by `file:line: field`."""
+    problem = reason_problem(exc.code, exc.message.split("\n", 1)[0], 422)
+    problem["errors"] = [
+        {"field": f"{p.where}: {p.field}", "message": p.message} for p in exc.problems[:MAX_LISTED]
+    ]
+    if len(exc.problems) > MAX_LISTED:
+        problem["errors_omitted"] = len(exc.problems) - MAX_LISTED
+    return problem
+
+
+def cancelled_problem(stage: str) -> dict[str, Any]:
+    """A running job cancelled by its client (409)."""
+    return reason_problem("cancelled", f"cancelled during the {stage} stage", 409)

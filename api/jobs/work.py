@@ -6,6 +6,13 @@ plan (CSV and Parquet), the summary and the report into the job's directory, and
 the outcome. Between stages (and between plan blocks) it reports progress and asks the
 store whether to go on: a cancelled job stops there, as `cancelled`.
 
+The job's `time_limit_s` bounds the whole job from the moment it was claimed: the clock
+is checked before each stage and each block (`routing.plan.deadline`), and past it the
+job fails naming the stage and the limit. (A stage that runs on past the limit is ended
+from outside: the runner ends this process.) Rows created outside the dates the data
+covers, within `--dates-back-days` / `--dates-ahead-days` of today
+(`routing.coverage.date_window`), are invalid rows.
+
 A bad orders table or option ends the job as `failed` with the problem. Anything else
 (a crash) ends the process with a traceback in the job's `planner.log`; the runner then
 marks the job failed, naming the exit.
@@ -19,21 +26,23 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from api.jobs.files import JobFiles
 from api.jobs.options import PlanOptions
-from api.jobs.records import CANCELLED, FAILED, SUCCEEDED, JobRecords, PlanJob, reason_problem
+from api.jobs.records import CANCELLED, FAILED, SUCCEEDED, JobRecords, PlanJob
+from api.jobs.views import cancelled_problem, error_problem
 from api.store import Store
 from carriers.errors import GlocalError
+from routing.coverage import date_window
 from routing.network import load_network
-from routing.plan import load_orders, plan_orders, plan_table, summary, write_report
+from routing.plan import Deadline, load_orders, plan_orders, plan_table, summary, write_report
 from routing.plan.cluster import dask_client, dask_map
 
 log = logging.getLogger("glocal.jobs.work")
-MAX_LISTED = 100  # problems listed in a failed job's error
 
 
 class Stop(Exception):
@@ -85,26 +94,36 @@ def run(
     root: Path,
     network_dir: Path | None,
     scheduler: str | None,
+    dates: dict[str, int] | None = None,
 ) -> None:
+    """Plan the job. `dates`: the window of `created_at` around today, as the keywords of
+    `date_window` (`{}`: its defaults); None: no window (any date the planner can take)."""
     files = JobFiles(root, job.job_id)
     options = PlanOptions.model_validate(job.options)
-    stages = Reporter(records, job, owner)
+    reporter = Reporter(records, job, owner)
+    deadline = _deadline(job, options.time_limit_s)
     try:
         with dask_client(scheduler=scheduler) if scheduler else nullcontext() as client:
-            map_fn = dask_map(client) if client is not None else stages.checked_map(map)
-            figures = _plan(files, job, options, network_dir, stages, map_fn)
+            inner = dask_map(client) if client is not None else reporter.checked_map(map)
+            stages = deadline.stages(reporter)
+            figures = _plan(files, job, options, network_dir, dates, stages, deadline.map(inner))
     except Stop as stop:
         found = records.get(job.job_id)
         if found is not None and found.cancel_requested:
-            detail = f"cancelled during the {stop} stage"
-            records.finish(
-                job.job_id, owner, CANCELLED, error=reason_problem("cancelled", detail, 409)
-            )
+            records.finish(job.job_id, owner, CANCELLED, error=cancelled_problem(str(stop)))
         return
     except GlocalError as exc:
-        records.finish(job.job_id, owner, FAILED, error=_problem(exc))
+        records.finish(job.job_id, owner, FAILED, error=error_problem(exc))
         return
     records.finish(job.job_id, owner, SUCCEEDED, outcome=outcome(figures))
+
+
+def _deadline(job: PlanJob, seconds: float) -> Deadline:
+    """The job's time limit, counted from when it was claimed (its process starts then)."""
+    spent = 0.0
+    if job.started_at is not None:
+        spent = max((datetime.now(UTC) - job.started_at).total_seconds(), 0.0)
+    return Deadline(seconds, "time_limit_s", started=time.monotonic() - spent)
 
 
 def _plan(
@@ -112,14 +131,16 @@ def _plan(
     job: PlanJob,
     options: PlanOptions,
     network_dir: Path | None,
-    stages: Reporter,
+    dates: dict[str, int] | None,
+    stages: Callable[[str], AbstractContextManager[None]],
     map_fn: Callable[..., Iterator[Any]],
 ) -> dict[str, Any]:
     with stages("load"):
         network = load_network(network_dir)
+        window = None if dates is None else date_window(datetime.now(UTC), **dates)
         # by name: the process runs in the job's directory (no server path in a message)
         table, invalid = load_orders(
-            files.orders(job.input_format).name, network, options.skip_invalid
+            files.orders(job.input_format).name, network, options.skip_invalid, window
         )
     result = plan_orders(
         table,
@@ -162,16 +183,6 @@ def outcome(figures: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _problem(exc: GlocalError) -> dict[str, Any]:
-    problem = reason_problem(exc.code, exc.message.split("\n", 1)[0], 422)
-    problem["errors"] = [
-        {"field": f"{p.where}: {p.field}", "message": p.message} for p in exc.problems[:MAX_LISTED]
-    ]
-    if len(exc.problems) > MAX_LISTED:
-        problem["errors_omitted"] = len(exc.problems) - MAX_LISTED
-    return problem
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="api.jobs.work")
     parser.add_argument("job_id")
@@ -179,7 +190,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, required=True)
     parser.add_argument("--network", type=Path, default=None)
     parser.add_argument("--scheduler", default=None)
+    parser.add_argument("--dates-back-days", type=int, default=None)
+    parser.add_argument("--dates-ahead-days", type=int, default=None)
     args = parser.parse_args(argv)
+    given = (("back_days", args.dates_back_days), ("ahead_days", args.dates_ahead_days))
+    dates = {name: days for name, days in given if days is not None}
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     store = Store(os.environ["GLOCAL_DATABASE_URL"])
     try:
@@ -188,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         if job is None or job.owner != args.owner:
             log.warning("job %s is not this runner's; nothing to do", args.job_id)
             return 0
-        run(records, job, args.owner, args.root, args.network, args.scheduler)
+        run(records, job, args.owner, args.root, args.network, args.scheduler, dates)
     finally:
         store.dispose()
     return 0

@@ -90,8 +90,9 @@ async def read_plan(job_id: str, jobs: JobsDep, key: PlanKey) -> dict[str, Any]:
     responses=problems(401, 403, 404, 429),
 )
 async def cancel_plan(job_id: str, jobs: JobsDep, key: PlanKey) -> dict[str, Any]:
-    """A queued job is cancelled at once; a running one stops at its next stage
-    (`cancel_requested` until then); an ended job is left as it is."""
+    """A queued job is cancelled at once; a running one is stopped within the runner's
+    poll (its planning process ended, `cancel_requested` until then) and its slot goes to
+    the next queued job; an ended job is left as it is."""
     return job_view(await service.cancel(jobs, key, job_id))
 
 

@@ -107,8 +107,8 @@ def test_token_bucket_per_key_limits_and_worker_share() -> None:
 @pytest.mark.parametrize(
     ("rate", "burst", "message"),
     [
-        (float("inf"), None, "rate must be > 0 and at most 1e+06"),
-        (float("nan"), None, "rate must be > 0 and at most 1e+06"),
+        (float("inf"), None, "rate must be > 0 and at most 1e\\+06"),
+        (float("nan"), None, "rate must be > 0 and at most 1e\\+06"),
         (None, 10**14, "burst must be at most 1000000"),
         (None, 0, "burst must be >= 1"),
     ],

@@ -3,8 +3,11 @@ a migrated store on each database of `database_url` (tests/api/conftest.py)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -50,3 +53,29 @@ def two_lane_orders(n: int, weight_kg: float = 1.0) -> bytes:
            "2026-11-09T09:00:00+08:00,")  # fmt: skip
     lines = [",".join(COLUMNS)] + [f"T{i:04d},{row}" for i in range(n)]
     return ("\n".join(lines) + "\n").encode()
+
+
+def planning_process(job_id: str) -> tuple[int, list[str]]:
+    """The pid and arguments of this test process's child that plans `job_id` (the
+    runner, in a server's thread or alone, starts it)."""
+    listed = subprocess.run(["ps", "-o", "pid=", "--ppid", str(os.getpid())],
+                            capture_output=True, text=True, check=True).stdout  # fmt: skip
+    found = []
+    for pid in map(int, listed.split()):
+        try:
+            args = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")[:-1]
+        except FileNotFoundError:  # ps itself, gone by now
+            continue
+        if job_id in args:
+            found.append((pid, args))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def gone(pid: int) -> bool:
+    """No process has this id any more (ended and reaped)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False

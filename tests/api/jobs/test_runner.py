@@ -1,17 +1,19 @@
 """api/jobs/runner.py: the server's job runner on a real store: it starts each queued job
 in a planning process of its own, in the job's directory; a job whose input is gone, or
 whose runner died too often, fails saying why; a planning process killed from outside
-fails its job naming the signal; stopping the runner puts its running jobs back in the
-queue. (Jobs run to the end by the runner of a real server: tests/api/routes/test_plans.py.)"""
+fails its job naming the signal; the process of a job cancelled, or past its time limit,
+is ended by the runner (SIGKILL when it does not heed SIGTERM) and the next job takes its
+slot; stopping the runner puts its running jobs back in the queue. (Jobs run to the end
+by the runner of a real server: tests/api/routes/test_plans.py.)"""
 
 from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,10 +23,10 @@ from api.jobs.files import JobFiles
 from api.jobs.records import JobRecords, PlanJob
 from api.jobs.runner import JobRunner, RunnerConfig, absolute
 from api.store import Store
-from tests.api.jobs.conftest import a_job, two_lane_orders
+from tests.api.jobs.conftest import a_job, gone, planning_process, two_lane_orders
 from tests.helpers import DATA
 
-WEEK = {"horizon_days": 7, "time_limit_s": 10}
+WEEK = {"horizon_days": 7, "time_limit_s": 60}
 
 
 @pytest.fixture
@@ -38,6 +40,8 @@ def config(database_url: str, tmp_path: Path) -> RunnerConfig:
         lease_seconds=30,
         max_attempts=3,
         poll_seconds=0.1,
+        overrun_seconds=0.5,
+        kill_grace_seconds=1.0,
     )
 
 
@@ -49,13 +53,19 @@ def records(config: RunnerConfig) -> Iterator[JobRecords]:
     store.dispose()
 
 
-def queue(records: JobRecords, config: RunnerConfig, job_id: str, orders: bytes | None) -> None:
+def queue(
+    records: JobRecords,
+    config: RunnerConfig,
+    job_id: str,
+    orders: bytes | None,
+    options: dict[str, float] = WEEK,
+) -> None:
     """A queued job, with its uploaded orders unless `orders` is None."""
     if orders is not None:
         files = JobFiles(config.root, job_id)
         files.dir.mkdir(parents=True)
         files.orders("csv").write_bytes(orders)
-    records.create(a_job(job_id, options=WEEK))
+    records.create(a_job(job_id, options=options))
 
 
 def until(check: Callable[[], PlanJob | None], seconds: float = 60) -> PlanJob:
@@ -76,22 +86,6 @@ def ended(runner: JobRunner, records: JobRecords, job_id: str) -> Callable[[], P
         return job if job is not None and job.state not in ("queued", "running") else None
 
     return check
-
-
-def planning_process(job_id: str) -> tuple[int, list[str]]:
-    """The pid and arguments of this test process's child that plans `job_id`."""
-    listed = subprocess.run(["ps", "-o", "pid=", "--ppid", str(os.getpid())],
-                            capture_output=True, text=True, check=True).stdout  # fmt: skip
-    found = []
-    for pid in map(int, listed.split()):
-        try:
-            args = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")[:-1]
-        except FileNotFoundError:  # ps itself, gone by now
-            continue
-        if job_id in args:
-            found.append((pid, args))
-    assert len(found) == 1, found
-    return found[0]
 
 
 def test_a_job_whose_orders_are_gone_fails_without_a_process(
@@ -146,6 +140,88 @@ def test_a_planning_process_killed_from_outside_fails_its_job_naming_the_signal(
     assert job.error["code"] == "internal_error"
     assert "ended by signal SIGKILL (out of memory?)" in job.error["detail"]
     assert "planner.log" in job.error["detail"] and files.log.exists()
+
+
+def test_the_window_of_dates_is_passed_to_the_planning_process(
+    records: JobRecords, config: RunnerConfig
+) -> None:
+    """A runner configured with the server's window of dates (GLOCAL_DATES_BACK_DAYS and
+    GLOCAL_DATES_AHEAD_DAYS) starts each planning process with them."""
+    queue(records, config, "plan_dates", two_lane_orders(3))
+    dated = replace(config, dates_back_days=30, dates_ahead_days=7)
+    runner = JobRunner(records, dated)
+    runner.tick()
+    _, command = planning_process("plan_dates")
+    assert command[-4:] == ["--dates-back-days", "30", "--dates-ahead-days", "7"]
+    until(ended(runner, records, "plan_dates"))
+
+
+def stalled(runner: JobRunner, job_id: str) -> int:
+    """One round starts the job's planning process; SIGSTOP stalls it at once (in its
+    start-up, before it holds any lock of the store) until the end of time: its pid."""
+    runner.tick()
+    pid, _ = planning_process(job_id)
+    os.kill(pid, signal.SIGSTOP)
+    return pid
+
+
+def test_a_stalled_job_cancelled_is_ended_and_the_next_job_runs(
+    records: JobRecords, config: RunnerConfig
+) -> None:
+    """A job's process stalls (SIGSTOP: SIGTERM cannot end it either) and its client
+    cancels it: the next round ends the process (SIGKILL after the grace), records the job
+    as cancelled during its start-up, and starts the queued job in the slot, which plans
+    to the end."""
+    queue(records, config, "plan_stuck", two_lane_orders(3))
+    queue(records, config, "plan_next", two_lane_orders(3))
+    runner = JobRunner(records, config)
+    pid = stalled(runner, "plan_stuck")
+    assert records.get("plan_next").state == "queued"  # type: ignore[union-attr]
+    records.cancel("plan_stuck")
+    started = time.monotonic()
+    runner.tick()
+    assert time.monotonic() - started < config.kill_grace_seconds + 5
+    assert gone(pid)
+    stuck = records.get("plan_stuck")
+    assert stuck is not None and stuck.state == "cancelled" and stuck.error is not None
+    assert (stuck.error["status"], stuck.error["detail"]) == (
+        409,
+        "cancelled during the start-up stage",
+    )
+    assert records.get("plan_next").state == "running"  # type: ignore[union-attr]
+    next_pid, _ = planning_process("plan_next")
+    done = until(ended(runner, records, "plan_next"))
+    assert done.state == "succeeded", done.error
+
+    def reaped() -> PlanJob | None:  # its process ended and reaped by a round
+        runner.tick()
+        return done if gone(next_pid) else None
+
+    until(reaped)
+
+
+def test_a_job_past_its_time_limit_is_ended_as_failed_naming_the_limit(
+    records: JobRecords, config: RunnerConfig
+) -> None:
+    """time_limit_s 1 and an overrun of 0.5 s: a process stalled past 1.5 s is ended by
+    the runner and the job fails as invalid_plan_input, naming the stage it was in, the
+    limit and the margin."""
+    queue(records, config, "plan_slow", two_lane_orders(3), {**WEEK, "time_limit_s": 1})
+    runner = JobRunner(records, config)
+    pid = stalled(runner, "plan_slow")
+    runner.tick()
+    assert records.get("plan_slow").state == "running"  # type: ignore[union-attr]
+    job = until(ended(runner, records, "plan_slow"), seconds=20)
+    assert gone(pid)
+    assert job.state == "failed" and job.error is not None
+    assert (job.error["code"], job.error["status"]) == ("invalid_plan_input", 422)
+    assert job.error["detail"] == (
+        "the plan ran past its time limit of 1 s (time_limit_s) in the start-up stage; the "
+        "limit covers every stage, not only the solver: give it more time or fewer orders "
+        "(its planning process was ended 0.5 s past it)"
+    )
+    assert job.started_at is not None and job.finished_at is not None
+    assert (job.finished_at - job.started_at).total_seconds() >= 1.5
 
 
 def test_stopping_the_runner_puts_its_running_job_back_in_the_queue(

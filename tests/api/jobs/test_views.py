@@ -1,11 +1,13 @@
 """api/jobs/views.py: a plan job as the API shows it: every stage with its state, the
-current stage of a running job, timings worked out from its times, links to what exists."""
+current stage of a running job, timings worked out from its times, links to what exists;
+the problem of a job that ended without a plan."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from api.jobs.views import STAGES, job_view, progress
+from api.jobs.views import MAX_LISTED, STAGES, cancelled_problem, error_problem, job_view, progress
+from carriers.errors import InvalidPlanInput, Problem
 from tests.api.jobs.conftest import a_job
 
 T0 = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
@@ -108,3 +110,32 @@ def test_the_view_carries_the_jobs_own_fields_as_json() -> None:
     assert view["input"] == {"format": "csv", "bytes": 1234}
     assert (view["state"], view["attempts"], view["error"]) == ("failed", 2, {"code": "input_lost"})
     assert view["options"] == job.options and view["outcome"] is None
+
+
+def test_the_problem_of_a_failed_job_lists_its_first_problems() -> None:
+    """A table with 102 bad cells: 422 with the error's first line as the detail, the
+    first MAX_LISTED problems as `file:line: field` and message, the rest counted; an
+    error without problems lists none."""
+    bad = [Problem(f"o.csv:{n}", "weight_kg", "must be a number > 0") for n in range(2, 104)]
+    problem = error_problem(InvalidPlanInput("o.csv: 102 invalid row(s)", bad))
+    assert (problem["code"], problem["status"], problem["detail"]) == (
+        "invalid_plan_input",
+        422,
+        "o.csv: 102 invalid row(s):",
+    )
+    assert len(problem["errors"]) == MAX_LISTED and problem["errors_omitted"] == 2
+    assert problem["errors"][0] == {
+        "field": "o.csv:2: weight_kg",
+        "message": "must be a number > 0",
+    }
+    alone = error_problem(InvalidPlanInput("the plan ran past its time limit"))
+    assert alone["errors"] == [] and "errors_omitted" not in alone
+
+
+def test_a_cancelled_job_says_in_which_stage() -> None:
+    problem = cancelled_problem("solve")
+    assert (problem["code"], problem["status"], problem["detail"]) == (
+        "cancelled",
+        409,
+        "cancelled during the solve stage",
+    )
