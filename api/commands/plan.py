@@ -14,16 +14,24 @@ Where the plan runs:
 On a cluster the orders are read and validated in partitions on the workers, the plan's
 blocks are solved as Dask tasks, and the plan is written part by part
 (`routing.plan.cluster`). The plan is the same row for row wherever it runs.
+
+`--time-limit` bounds the whole run, not only the solver: the clock is checked before
+each stage and each block of the model (`routing.plan.deadline`). The files to write are
+tried before anything is read, so a plan that could not be written is never solved; rows
+created outside the dates the data covers (and the window around today that the API
+keeps, `routing.coverage`) are invalid rows, named by line.
 """
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -34,8 +42,10 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from api.commands.network import NetworkOption
 from carriers.errors import GlocalError, InvalidPlanInput
+from routing.coverage import date_window
 from routing.network import load_network
 from routing.plan import (
+    Deadline,
     PlanParams,
     Scenario,
     parse_scale,
@@ -67,6 +77,21 @@ def _write_plan(frame: pd.DataFrame, path: Path) -> None:
         write_plan(frame, path)
     except OSError as exc:
         raise InvalidPlanInput(f"{path}: cannot write the plan: {exc.strerror or exc}") from None
+
+
+def _check_writable(path: Path, what: str) -> None:
+    """Refuse, before any work, a file that cannot be written: opened for appending (an
+    existing file is left as it is; one made by the check is removed again)."""
+    existed = path.exists()
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        with path.open("ab"):
+            pass
+    except OSError as exc:
+        raise InvalidPlanInput(f"{path}: cannot write the {what}: {exc.strerror or exc}") from None
+    if not existed:
+        path.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -113,7 +138,14 @@ def plan_command(
         Path | None, typer.Option("--capacity", help="CSV service_id,departure_date,kg,m3.")
     ] = None,
     horizon_days: Annotated[int, typer.Option("--horizon-days")] = 14,
-    time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds for the solver.")] = 60,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            "--time-limit",
+            help="Seconds for the whole plan: loading, every stage and writing, not only "
+            "the solver (checked before each stage and each block of the model).",
+        ),
+    ] = 60,
     summary_path: Annotated[Path | None, typer.Option("--summary", help="summary.json")] = None,
     report: Annotated[Path | None, typer.Option("--report", help="report.html")] = None,
     hard_deadlines: Annotated[bool, typer.Option("--hard-deadlines")] = False,
@@ -150,7 +182,9 @@ def plan_command(
     """Plan a batch of orders over the network's booked capacity at least cost.
 
     In this one process, or on a Dask cluster with --workers or --scheduler: same plan.
+    --time-limit bounds the whole run, every stage included.
     """
+    deadline = Deadline(time_limit, "--time-limit")
     try:
         _plan(
             orders,
@@ -169,6 +203,7 @@ def plan_command(
             solver,
             _Where(workers, scheduler or None),
             network,
+            deadline,
         )
     except GlocalError as exc:
         typer.echo(f"error: {exc.message}", err=True)
@@ -192,6 +227,7 @@ def _plan(
     solver: str | None,
     where: _Where,
     network_dir: Path | None,
+    deadline: Deadline,
 ) -> None:
     base = PlanParams.from_file(params_file) if params_file else PlanParams()
     params = PlanParams(
@@ -206,6 +242,10 @@ def _plan(
     )
     scenario = Scenario(frozenset(close), parse_scale(scale), demand)
     where.check()
+    for path, what in ((out, "plan"), (summary_path, "summary"), (report, "report")):
+        if path is not None:
+            _check_writable(path, what)
+    window = date_window(datetime.now(UTC))
     with ExitStack() as stack:
         client = stack.enter_context(dask_client(where.workers, where.scheduler))
         if client is not None:
@@ -219,12 +259,12 @@ def _plan(
                 transient=False,
             )
         )
-        stages = _Stages(progress)
+        stages = deadline.stages(_Stages(progress))
         with stages("load"):
             network = load_network(network_dir)
-            table, invalid = read_orders(orders, network, client, skip_invalid)
+            table, invalid = read_orders(orders, network, client, skip_invalid, window=window)
             overrides = read_capacity(capacity, network.compiled) if capacity else []
-        map_fn = dask_map(client) if client is not None else map
+        map_fn = deadline.map(dask_map(client) if client is not None else map)
         result = plan_orders(
             table, network, params, scenario, overrides, invalid, map_fn=map_fn, stages=stages
         )
@@ -235,6 +275,12 @@ def _plan(
                 summary_path.write_text(json.dumps(figures, indent=2), encoding="utf-8")
             if report:
                 write_report(result, figures, report)
+    counts = figures["orders"]
+    if not len(result.orders):
+        console.print(
+            f"no valid orders to plan: {counts['invalid']} invalid row(s), listed in {out}"
+        )
+        return
     o, g = figures["optimized"], figures["greedy"]
     cur, gap = figures["currency"], figures["gap_to_bound"]
     console.print(

@@ -29,7 +29,7 @@ from tests.routing.plan.conftest import one_kilo_orders
 
 GLOCAL = str(Path(sys.executable).with_name("glocal"))
 N_ORDERS = 400
-PLAN = ["--time-limit", "20", "--horizon-days", "14"]
+PLAN = ["--time-limit", "120", "--horizon-days", "14"]  # the whole run, start-up included
 
 
 def environment(**extra: str) -> dict[str, str]:
@@ -181,7 +181,7 @@ def test_a_plan_in_this_process_writes_its_files_and_reports_on_stderr(
     orders.write_bytes(two_lane_orders(150))
     code, stdout, stderr = run_glocal(
         "plan", str(orders), "--out", str(out), "--summary", str(figures),
-        "--horizon-days", "7", "--time-limit", "10", "--network", str(DATA / "plan_two_lanes"),
+        "--horizon-days", "7", "--time-limit", "60", "--network", str(DATA / "plan_two_lanes"),
     )  # fmt: skip
     assert (code, stdout) == (0, "")
     plan = pd.read_csv(out)
@@ -253,7 +253,7 @@ def test_cli_sample_orders_and_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPa
             "--horizon-days",
             "7",
             "--time-limit",
-            "5",
+            "30",
         ],
     )
     assert res.exit_code == 0, res.output
