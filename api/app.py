@@ -105,6 +105,8 @@ def start_jobs(state: AppState) -> tuple[PlanJobs, WebhookSender]:
             lease_seconds=s.plan_lease_seconds,
             max_attempts=s.plan_max_attempts,
             poll_seconds=s.plan_poll_seconds,
+            dates_back_days=s.dates_back_days,
+            dates_ahead_days=s.dates_ahead_days,
         ),
     )
     sender = WebhookSender(

@@ -213,6 +213,8 @@ async def cancel(jobs: PlanJobs, key: StoredKey, job_id: str) -> PlanJob:
     await owned(jobs, key, job_id)
     job = await jobs.store.call(jobs.records.cancel, job_id)
     assert job is not None
+    if jobs.runner is not None:
+        jobs.runner.wake()  # a running job's process is ended now, not at the next poll
     return job
 
 
