@@ -29,6 +29,8 @@ from carriers.places import iso_countries
 from routing.calendar import day_date, day_number
 from routing.coverage import DateWindow
 from routing.network import Network
+from routing.orders.model import MAX_AMOUNT_DIGITS, MAX_PARCEL_KG, MAX_SIDE_CM
+from routing.orders.postal import postal_problem
 
 COLUMNS = (
     "order_id",
@@ -246,9 +248,11 @@ def _parse(
     out["dest_country"] = country
     postal = cells["dest_postal_code"]
     c.fail(postal == "", "dest_postal_code", "is required")
+    _postal_codes(country, postal, c)
     out["dest_postal_code"] = postal
-    for name in ("weight_kg", "length_cm", "width_cm", "height_cm"):
-        out[name] = _positive(cells[name], name, c)
+    out["weight_kg"] = _positive(cells["weight_kg"], "weight_kg", c, MAX_PARCEL_KG)
+    for name in ("length_cm", "width_cm", "height_cm"):
+        out[name] = _positive(cells[name], name, c, MAX_SIDE_CM)
     out["currency"] = cells["currency"]
     bad = ~_isin(cells["currency"], list(MINOR_UNITS))
     c.fail(bad, "currency", (f"unknown currency {x!r}" for x in cells["currency"][bad]))
@@ -286,17 +290,35 @@ def _ids(ids: np.ndarray, c: _Checks) -> None:
         )
 
 
-def _positive(text: np.ndarray, name: str, c: _Checks) -> np.ndarray:
+def _postal_codes(country: np.ndarray, postal: np.ndarray, c: _Checks) -> None:
+    """Each row's postal code in its country's format, as an order's (routing.orders)."""
+    known = iso_countries()
+    wrong = [
+        postal_problem(k, p.strip()) if p and k in known else None
+        for k, p in zip(country, postal, strict=True)
+    ]
+    bad = np.array([w is not None for w in wrong], dtype=bool)
+    c.fail(bad, "dest_postal_code", (w for w in wrong if w is not None))
+
+
+def _positive(text: np.ndarray, name: str, c: _Checks, most: float) -> np.ndarray:
+    """Numbers > 0 and at most `most` (the order's ranges: routing.orders.model)."""
     values = pd.to_numeric(pd.Series(text), errors="coerce").to_numpy(dtype=np.float64)
     bad = ~(np.isfinite(values) & (values > 0))
     c.fail(bad, name, (f"must be a number > 0, got {t!r}" for t in text[bad]))
-    return np.where(bad, 1.0, values)
+    over = ~bad & (values > most)
+    c.fail(over, name, (f"must be at most {most:g}, got {t!r}" for t in text[over]))
+    return np.where(bad | over, 1.0, values)
 
 
 def _value(text: np.ndarray, currency: np.ndarray, c: _Checks) -> np.ndarray:
     values = pd.to_numeric(pd.Series(text), errors="coerce").to_numpy(dtype=np.float64)
     bad = ~(np.isfinite(values) & (values > 0))
     c.fail(bad, "value", (f"must be a decimal amount > 0, got {t!r}" for t in text[bad]))
+    over = ~bad & (values >= 10.0**MAX_AMOUNT_DIGITS)
+    digits = f"must have at most {MAX_AMOUNT_DIGITS} digits before the point"
+    c.fail(over, "value", (f"{digits}, got {t!r}" for t in text[over]))
+    bad |= over
     scale = np.array([10 ** MINOR_UNITS.get(x, 2) for x in currency], dtype=np.float64)
     return np.where(bad, 1, np.floor(values * scale + 0.5)).astype(np.int64)
 

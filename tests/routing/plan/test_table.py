@@ -52,7 +52,15 @@ BAD_CELLS = [
     # (column, cell, field and message; the row's line in the file is its index + 2)
     ("dest_country", "XX", "dest_country: unknown ISO 3166-1 alpha-2 country 'XX'"),
     ("dest_postal_code", "", "dest_postal_code: is required"),
+    (
+        "dest_postal_code",
+        "'; DROP",
+        "dest_postal_code: \"'; DROP\" is not a postal code of ES (like '28013')",
+    ),
     ("length_cm", "ten", "length_cm: must be a number > 0, got 'ten'"),
+    ("length_cm", "401", "length_cm: must be at most 400, got '401'"),
+    ("weight_kg", "1e308", "weight_kg: must be at most 1000, got '1e308'"),
+    ("value", "1e30", "value: must have at most 12 digits before the point, got '1e30'"),
     ("currency", "EUX", "currency: unknown currency 'EUX'"),
     ("value", "0", "value: must be a decimal amount > 0, got '0'"),
     ("hs_code", "61a", "hs_code: must be 6-10 digits"),
@@ -262,7 +270,7 @@ def test_files_that_are_not_tables_are_one_error_naming_them(
 def test_parquet_nulls_are_missing_cells_not_nan(two_lanes: Network, tmp_path: Path) -> None:
     """Nulls of a Parquet file read as empty cells, as in a CSV: a null postal code is
     'is required' (not the code 'nan'), a null weight is an empty one, a null deliver_by
-    is no deadline; the text 'nan' stays text."""
+    is no deadline; the text 'nan' stays text (and is no Spanish postal code)."""
     frame = one_kilo_orders(3, deliver_by="2026-12-01")
     frame["dest_postal_code"] = pd.array(["28001", None, "nan"], dtype="str")
     frame["deliver_by"] = pd.array(["2026-12-01", "2026-12-01", None], dtype="str")
@@ -274,8 +282,9 @@ def test_parquet_nulls_are_missing_cells_not_nan(two_lanes: Network, tmp_path: P
     assert [str(p) for p in caught.value.problems] == [
         f"{path}:3: dest_postal_code: is required",
         f"{path}:3: weight_kg: must be a number > 0, got ''",
+        f"{path}:4: dest_postal_code: 'nan' is not a postal code of ES (like '28013')",
     ]
     table, _ = load_orders(path, two_lanes, skip_invalid=True)
-    assert table.dest_postal_code.tolist() == ["28001", "nan"]
-    assert table.deliver_by.tolist() == [day_number(date(2026, 12, 1)), NO_DEADLINE]
-    assert table.weight_kg.tolist() == [1.0, 3.0]
+    assert table.dest_postal_code.tolist() == ["28001"]
+    assert table.deliver_by.tolist() == [day_number(date(2026, 12, 1))]
+    assert table.weight_kg.tolist() == [1.0]
