@@ -3,6 +3,7 @@ field readers that check a value and say what is wrong with it."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -14,6 +15,15 @@ from carriers.locate import LineIndex
 from carriers.money import Money, is_currency, minor_units
 
 E = TypeVar("E", bound=StrEnum)
+
+# The largest figures a carrier file may state: beyond any real carrier, and small enough
+# that the compiled lane table (grams and minor units as int64) cannot overflow.
+MAX_DAYS = 365  # a transit time or a handling time
+MAX_KG = 100_000  # a parcel limit, a weight break, a rounding step: 100 t
+MAX_CM = 10_000  # a side: 100 m
+MAX_LOAD_KG = 10**9  # what one departure or one unit carries
+MAX_LOAD_M3 = 10**7
+MAX_AMOUNT = 10**12  # major units: twelve integer digits, as an order's amounts
 
 
 class Collector:
@@ -46,13 +56,21 @@ class CarrierFile:
             self.fail((*key, name), f"unknown field {name!r}")
 
 
+def shown(value: Any, width: int = 60) -> str:
+    """A value as a problem quotes it: its repr, cut to `width` characters."""
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
 def enum(kind: type[E], value: Any, fail: Callable[[str], None]) -> E | None:
     try:
-        return kind(str(value).strip())
+        if isinstance(value, str):
+            return kind(value.strip())
     except ValueError:
-        allowed = ", ".join(m.value for m in kind)
-        fail(f"must be one of {allowed}, got {value!r}")
-        return None
+        pass
+    allowed = ", ".join(m.value for m in kind)
+    fail(f"must be one of {allowed}, got {shown(value)}")
+    return None
 
 
 def number_between(
@@ -74,43 +92,106 @@ def money_amount(f: CarrierFile, key: tuple, value: Any, currency: str) -> int |
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
-        f.fail(key, f"must be a decimal amount, got {value!r}")
+        f.fail(key, f"must be a decimal amount, got {shown(value)}")
         return None
-    if not amount.is_finite() or amount < 0:
+    if not amount.is_finite():
+        f.fail(key, f"must be a finite amount, got {value}")
+        return None
+    if amount < 0:
         f.fail(key, f"must be >= 0, got {value}")
         return None
-    scaled = amount.scaleb(minor_units(currency))
-    if scaled != scaled.to_integral_value():
-        f.fail(key, f"has more decimals than {currency} allows: {value}")
+    if amount >= MAX_AMOUNT:
+        f.fail(key, f"must be less than {MAX_AMOUNT:,}, got {value}")
         return None
-    return int(scaled)
+    minor = _in_units(amount, minor_units(currency))
+    if minor is None:
+        f.fail(key, f"has more decimals than {currency} allows: {value}")
+    return minor
+
+
+def _in_units(amount: Decimal, places: int) -> int | None:
+    """`amount` in units of 10**-places, exactly; None when it has finer digits. (Decimal's
+    own scaling rounds past its precision: 1e-999999999 would be 0.)"""
+    _, digits, exponent = amount.as_tuple()
+    finer = -(int(exponent) + places)  # how many of its digits lie below one unit
+    if finer > 0 and any(digits[-finer:]):
+        return None
+    return int(amount.scaleb(places))
 
 
 def money_text(f: CarrierFile, key: tuple, value: Any) -> Money | None:
     """A money value written as "12.50 EUR"."""
-    parts = str(value).split()
+    parts = value.split() if isinstance(value, str) else []
     if len(parts) != 2 or not is_currency(parts[1]):
-        f.fail(key, f'must read "AMOUNT CURRENCY" with an ISO 4217 code, got {value!r}')
+        f.fail(key, f'must read "AMOUNT CURRENCY" with an ISO 4217 code, got {shown(value)}')
         return None
     amount = money_amount(f, key, parts[0], parts[1])
     return None if amount is None else Money(amount, parts[1])
 
 
-def non_negative(f: CarrierFile, key: tuple, value: Any) -> float | None:
+def number(f: CarrierFile, key: tuple, value: Any, most: float, least: float = 0) -> float | None:
+    """A TOML integer or float from `least` to `most`: not a boolean, a string, NaN or an
+    infinity. None (not given) is None, without a problem: the caller knows if it is due."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        f.fail(key, f"must be a number >= 0, got {value!r}")
+    real = isinstance(value, int | float) and not isinstance(value, bool)
+    if not real or not math.isfinite(value) or not least <= value <= most:
+        f.fail(key, f"must be a number from {least} to {most:,}, got {shown(value)}")
         return None
     return float(value)
 
 
+def text(f: CarrierFile, key: tuple, value: Any, default: str = "") -> str | None:
+    """A string (an id, a name, a source); not given is `default`."""
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        f.fail(key, f"must be a string, got {shown(value)}")
+        return None
+    return value
+
+
+def flag(f: CarrierFile, key: tuple, value: Any, default: bool) -> bool:
+    """true or false; not given is `default` (a "no" would otherwise read as true)."""
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        f.fail(key, f"must be true or false, got {shown(value)}")
+        return default
+    return value
+
+
+def table(
+    f: CarrierFile, key: tuple, value: Any, allowed: set[str] | None = None
+) -> dict[str, Any]:
+    """A table (inline or not), each key among `allowed` if given; not given is empty."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        f.fail(key, f"must be a table, got {shown(value)}")
+        return {}
+    if allowed is not None:
+        f.unknown_keys(value, allowed, key)
+    return value
+
+
+def array(f: CarrierFile, key: tuple, value: Any) -> list[Any]:
+    """A list; not given is empty."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        f.fail(key, f"must be a list, got {shown(value)}")
+        return []
+    return value
+
+
 def prefixes(
-    f: CarrierFile, key: tuple, table: dict[str, Any], name: str, default: tuple[str, ...] = ()
+    f: CarrierFile, key: tuple, row: dict[str, Any], name: str, default: tuple[str, ...] = ()
 ) -> tuple[str, ...]:
     """Postal-code prefixes must be strings: 07 written as a number would lose its zero."""
-    values = table.get(name, list(default))
+    values = row.get(name, list(default))
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-        f.fail(key, f'{name} must be a list of quoted prefixes like ["07", "35"], got {values!r}')
+        example = '["07", "35"]'
+        f.fail(key, f"{name} must be a list of quoted prefixes like {example}, got {shown(values)}")
         return ()
     return tuple(values)

@@ -25,22 +25,39 @@ def load_nodes(
         return nodes, lines
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(row for row in handle if not row.startswith("#"))
-        missing = [c for c in NODE_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            out.fail(1, "header", f"missing column(s) {', '.join(missing)}")
-            return nodes, lines
-        for row in reader:
-            line = _csv_line(path, reader.line_num)
-            node_id = (row.get("id") or "").strip()
-            if node_id in lines:
-                first = lines[node_id][1]
-                out.fail(line, "id", f"duplicate node id {node_id!r} (first at line {first})")
-                continue
-            lines[node_id] = (str(path), line)  # kept for broken rows too: no cascades
-            node = _node(row, line, out)
-            if node is not None:
-                nodes[node.id] = node
+        try:
+            missing = [c for c in NODE_COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                out.fail(1, "header", f"missing column(s) {', '.join(missing)}")
+                return nodes, lines
+            for row in reader:
+                extra = len(row.pop(None, None) or ())  # fields past the header's
+                _row(row, extra, _csv_line(path, reader.line_num), out, nodes, lines)
+        except csv.Error as exc:  # a field past the csv module's limit, in the row after
+            out.fail(_csv_line(path, reader.line_num + 1), "csv", str(exc))
     return nodes, lines
+
+
+def _row(
+    row: Mapping[str, str],
+    extra: int,
+    line: int,
+    out: Collector,
+    nodes: dict[str, Node],
+    lines: dict[str, tuple[str, int]],
+) -> None:
+    node_id = (row.get("id") or "").strip()
+    if node_id in lines:
+        first = lines[node_id][1]
+        out.fail(line, "id", f"duplicate node id {node_id!r} (first at line {first})")
+        return
+    lines[node_id] = (str(out.path), line)  # kept for broken rows too: no cascades
+    if extra:
+        out.fail(line, "row", f"has {extra} field(s) more than the header")
+        return
+    node = _node(row, line, out)
+    if node is not None:
+        nodes[node.id] = node
 
 
 def _csv_line(path: Path, data_line: int) -> int:

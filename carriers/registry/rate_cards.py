@@ -8,7 +8,18 @@ from typing import Any
 from carriers.model import RateCard, WeightBreak, Zone
 from carriers.money import is_currency
 from carriers.places import iso_countries
-from carriers.registry.fields import CarrierFile, money_amount, non_negative, prefixes
+from carriers.registry.fields import (
+    MAX_CM,
+    MAX_KG,
+    CarrierFile,
+    array,
+    flag,
+    money_amount,
+    number,
+    prefixes,
+    shown,
+    text,
+)
 
 CARD_KEYS = {
     "currency",
@@ -26,29 +37,41 @@ CARD_KEYS = {
     "illustrative",
     "source",
 }
+ZONE_KEYS = {"name", "country", "postal_prefixes"}
+BREAK_KEYS = {"up_to_kg", "per_kg", "per_piece", "zone"}
+NUMBERS = {  # the card's plain figures and their largest values
+    "rounding_kg": MAX_KG,
+    "fuel_surcharge_pct": 100,
+    "oversize_side_cm": MAX_CM,
+    "oversize_weight_kg": MAX_KG,
+}
 
 
 def rate_card(f: CarrierFile, card_id: str, t: dict[str, Any]) -> RateCard | None:
     key = ("rate_cards", card_id)
     before = len(f.out.problems)
     f.unknown_keys(t, CARD_KEYS, key)
-    currency = str(t.get("currency", ""))
-    if not is_currency(currency):
-        f.fail((*key, "currency"), f"unknown ISO 4217 currency {currency!r}")
+    currency = t.get("currency", "")
+    if not isinstance(currency, str) or not is_currency(currency):
+        f.fail((*key, "currency"), f"unknown ISO 4217 currency {shown(currency)}")
         return None
-    zones = _zones(f, key, t.get("zones") or [])
-    breaks = _breaks(f, key, t.get("breaks") or [], currency, {z.name for z in zones})
+    zones = _zones(f, key, array(f, (*key, "zones"), t.get("zones")))
+    breaks = _breaks(f, key, t.get("breaks"), currency, {z.name for z in zones})
 
     def amount(name: str) -> int:
-        return money_amount(f, (*key, name), t.get(name, 0), currency) or 0
+        return _price(f, (*key, name), t.get(name, 0), currency) or 0
 
     divisor = t.get("volumetric_divisor")
-    if divisor is not None and (not isinstance(divisor, int) or divisor <= 0):
-        f.fail((*key, "volumetric_divisor"), f"must be a whole number > 0, got {divisor!r}")
-    numbers = {
-        name: non_negative(f, (*key, name), t.get(name))
-        for name in ("rounding_kg", "fuel_surcharge_pct", "oversize_side_cm", "oversize_weight_kg")
-    }
+    if divisor is not None and (
+        isinstance(divisor, bool) or not isinstance(divisor, int) or divisor <= 0
+    ):
+        f.fail((*key, "volumetric_divisor"), f"must be a whole number > 0, got {shown(divisor)}")
+    numbers = {name: number(f, (*key, name), t.get(name), most) for name, most in NUMBERS.items()}
+    fuel = (
+        Decimal(0)
+        if numbers["fuel_surcharge_pct"] is None
+        else Decimal(str(t["fuel_surcharge_pct"]))
+    )
     card = RateCard(
         id=card_id,
         currency=currency,
@@ -56,15 +79,15 @@ def rate_card(f: CarrierFile, card_id: str, t: dict[str, Any]) -> RateCard | Non
         minimum_charge=amount("minimum_charge"),
         rounding_kg=numbers["rounding_kg"] or 0.0,
         volumetric_divisor=divisor,
-        fuel_surcharge_pct=Decimal(str(t.get("fuel_surcharge_pct", 0))),
+        fuel_surcharge_pct=fuel,  # as written: 12.5 is 12.5, not the nearest double
         remote_area_surcharge=amount("remote_area_surcharge"),
         remote_area_prefixes=prefixes(f, (*key, "remote_area_prefixes"), t, "remote_area_prefixes"),
         oversize_surcharge=amount("oversize_surcharge"),
         oversize_side_cm=numbers["oversize_side_cm"],
         oversize_weight_kg=numbers["oversize_weight_kg"],
         zones=tuple(zones),
-        illustrative=bool(t.get("illustrative", True)),
-        source=str(t.get("source", "")),
+        illustrative=flag(f, (*key, "illustrative"), t.get("illustrative"), True),
+        source=text(f, (*key, "source"), t.get("source")) or "",
     )
     return card if len(f.out.problems) == before else None
 
@@ -73,13 +96,20 @@ def _zones(f: CarrierFile, key: tuple, rows: list[Any]) -> list[Zone]:
     zones = []
     for i, row in enumerate(rows):
         where = (*key, "zones", i)
-        country = str(row.get("country", "")) if isinstance(row, dict) else ""
-        if country not in iso_countries():
-            f.fail(where, f"unknown ISO 3166-1 alpha-2 country {country!r}")
+        if not isinstance(row, dict):
+            f.fail(where, f"must be a table {{ name, country, postal_prefixes }}, got {shown(row)}")
+            continue
+        f.unknown_keys(row, ZONE_KEYS, where)
+        country = row.get("country")
+        if not isinstance(country, str) or country not in iso_countries():
+            f.fail(where, f"unknown ISO 3166-1 alpha-2 country {shown(country)}")
+            continue
+        name = text(f, (*where, "name"), row.get("name"))
+        if name is None:
             continue
         zones.append(
             Zone(
-                str(row.get("name", "")),
+                name,
                 country,
                 prefixes(f, (*where, "postal_prefixes"), row, "postal_prefixes"),
             )
@@ -88,10 +118,13 @@ def _zones(f: CarrierFile, key: tuple, rows: list[Any]) -> list[Zone]:
 
 
 def _breaks(
-    f: CarrierFile, key: tuple, rows: list[Any], currency: str, zones: set[str]
+    f: CarrierFile, key: tuple, rows: Any, currency: str, zones: set[str]
 ) -> list[WeightBreak]:
-    if not rows:
+    if rows is None or rows == []:
         f.fail((*key, "breaks"), "a rate card needs at least one weight break")
+        return []
+    if not isinstance(rows, list):
+        f.fail((*key, "breaks"), f"must be a list of weight breaks, got {shown(rows)}")
         return []
     breaks: list[WeightBreak] = []
     last: dict[str, float] = {}
@@ -100,14 +133,18 @@ def _breaks(
         if not isinstance(row, dict):
             f.fail(where, "must be an inline table {up_to_kg, per_kg, per_piece}")
             continue
-        zone = str(row.get("zone", ""))
+        f.unknown_keys(row, BREAK_KEYS, where)
+        zone = text(f, (*where, "zone"), row.get("zone"))
+        if zone is None:
+            continue
         if zones and zone not in zones:
             f.fail(where, f"zone {zone!r} is not one of the card's zones {sorted(zones)}")
-        up_to = non_negative(f, where, row.get("up_to_kg"))
+        up_to = number(f, (*where, "up_to_kg"), row.get("up_to_kg"), MAX_KG)
         per_kg = _rate(f, where, row, "per_kg", currency)
         per_piece = _rate(f, where, row, "per_piece", currency)
-        if up_to is None or up_to == 0:
-            f.fail(where, f"up_to_kg must be > 0, got {row.get('up_to_kg')!r}")
+        if not up_to:
+            if up_to == 0 or "up_to_kg" not in row:
+                f.fail((*where, "up_to_kg"), f"must be > 0, got {shown(row.get('up_to_kg'))}")
             continue
         if zone in last and up_to <= last[zone]:
             f.fail(
@@ -125,7 +162,15 @@ def _rate(
     f: CarrierFile, where: tuple, row: dict[str, Any], name: str, currency: str
 ) -> int | None:
     value = row.get(name, 0)
-    if isinstance(value, int | float) and value < 0:
-        f.fail(where, f"{name} must not be negative, got {value}")
+    if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
+        f.fail((*where, name), f"must not be negative, got {value}")
         return None
-    return money_amount(f, where, value, currency)
+    return _price(f, (*where, name), value, currency)
+
+
+def _price(f: CarrierFile, key: tuple, value: Any, currency: str) -> int | None:
+    """An amount of the card's currency, written as a TOML number (4.5, not "4.5")."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        f.fail(key, f"must be an amount in {currency}, a number, got {shown(value)}")
+        return None
+    return money_amount(f, key, value, currency)

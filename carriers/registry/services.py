@@ -3,6 +3,7 @@ field checked and every problem placed at its line."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from datetime import time
@@ -30,16 +31,27 @@ from carriers.model import (
 )
 from carriers.places import iso_countries
 from carriers.registry.fields import (
+    MAX_CM,
+    MAX_DAYS,
+    MAX_KG,
+    MAX_LOAD_KG,
+    MAX_LOAD_M3,
     CarrierFile,
     Collector,
+    array,
     enum,
+    flag,
     money_text,
-    non_negative,
+    number,
     prefixes,
+    shown,
+    table,
+    text,
 )
 from carriers.registry.rate_cards import rate_card
 
 CARRIER_KEYS = {"carrier", "rate_cards", "services"}
+HEADER_KEYS = {"id", "name", "source", "website"}
 SERVICE_KEYS = {
     "id",
     "name",
@@ -59,6 +71,24 @@ SERVICE_KEYS = {
     "coverage",
     "source",
 }
+# the keys of a service's own tables
+PART_KEYS = {
+    "transit_days": {"min", "p50", "p90"},
+    "capacity": {"kg", "m3"},
+    "unit": {"name", "cost", "capacity_kg", "capacity_m3"},
+    "restrictions": {
+        "max_weight_kg",
+        "max_side_cm",
+        "max_sum_sides_cm",
+        "max_battery",
+        "liquids",
+        "forbidden_categories",
+        "max_value",
+    },
+    "customs": {"clears_import", "regime", "clearance_fee"},
+    "coverage": {"country", "postal_prefixes", "except_prefixes"},
+}
+_CUTOFF = re.compile(r"\d\d:\d\d(:\d\d)?")
 
 
 def load_carrier(
@@ -80,20 +110,19 @@ def load_carrier(
     f.broken_nodes = broken_nodes or set()
     before = len(problems)
     f.unknown_keys(data, CARRIER_KEYS, ())
-    header = data.get("carrier")
-    if not isinstance(header, dict) or not header.get("id"):
-        f.fail(("carrier", "id"), "a [carrier] table with an id is required")
+    header = _header(f, data.get("carrier"))
+    if header is None:
         return None
     tables = _tables(f, "rate_cards")
     cards = {
         card_id: card
-        for card_id, table in tables
-        if (card := rate_card(f, card_id, table)) is not None
+        for card_id, card_table in tables.items()
+        if isinstance(card_table, dict) and (card := rate_card(f, card_id, card_table)) is not None
     }
-    broken_cards = {card_id for card_id, _ in tables} - set(cards)
+    broken_cards = set(tables) - set(cards)
     services = []
-    for i, table in enumerate(data.get("services") or []):
-        service = _service(f, i, table, str(header["id"]), cards, broken_cards, nodes)
+    for i, service_table in enumerate(array(f, ("services",), data.get("services"))):
+        service = _service(f, i, service_table, header["id"], cards, broken_cards, nodes)
         if service is None:
             continue
         if service.id in service_lines:
@@ -107,12 +136,12 @@ def load_carrier(
     if len(problems) > before:
         return None
     return Carrier(
-        id=str(header["id"]),
-        name=str(header.get("name", header["id"])),
+        id=header["id"],
+        name=header["name"],
         services=tuple(services),
         rate_cards=tuple(cards.values()),
-        source=str(header.get("source", "")),
-        website=str(header.get("website", "")),
+        source=header["source"],
+        website=header["website"],
     )
 
 
@@ -125,12 +154,31 @@ def _line_from_message(message: str) -> int:
     return 1
 
 
-def _tables(f: CarrierFile, name: str) -> list[tuple[str, dict[str, Any]]]:
-    section = f.data.get(name) or {}
+def _header(f: CarrierFile, t: Any) -> dict[str, str] | None:
+    """The [carrier] table's strings, or None (with a problem) when it cannot be used."""
+    if not isinstance(t, dict) or not t.get("id"):
+        f.fail(("carrier", "id"), "a [carrier] table with an id is required")
+        return None
+    if text(f, ("carrier", "id"), t["id"]) is None:
+        return None
+    f.unknown_keys(t, HEADER_KEYS, ("carrier",))
+    found = {"id": t["id"]}
+    for name, default in (("name", t["id"]), ("source", ""), ("website", "")):
+        found[name] = text(f, ("carrier", name), t.get(name), default) or ""
+    return found
+
+
+def _tables(f: CarrierFile, name: str) -> dict[str, Any]:
+    """The named tables of a section ([rate_cards.x]); one that is not a table is reported
+    and kept, so what refers to it is not reported again."""
+    section = f.data.get(name, {})
     if not isinstance(section, dict):
-        f.fail((name,), "must be a table of named tables")
-        return []
-    return [(key, value) for key, value in section.items() if isinstance(value, dict)]
+        f.fail((name,), f"must be a table of named tables, got {shown(section)}")
+        return {}
+    for key, value in section.items():
+        if not isinstance(value, dict):
+            f.fail((name, key), f"must be a table, got {shown(value)}")
+    return section
 
 
 def _service(
@@ -144,53 +192,67 @@ def _service(
 ) -> Service | None:
     key: tuple[str | int, ...] = ("services", i)
     if not isinstance(t, dict):
-        f.fail(key, "must be a table")
+        f.fail(key, f"must be a table, got {shown(t)}")
         return None
     before = len(f.out.problems)
     f.unknown_keys(t, SERVICE_KEYS, key)
-    for end in ("from", "to"):
-        if t.get(end) not in nodes and t.get(end) not in f.broken_nodes:
-            f.fail((*key, end), f"unknown node {t.get(end)!r}")
+    ends = {end: text(f, (*key, end), t.get(end)) for end in ("from", "to")}
+    for end, node in ends.items():
+        if node is not None and node not in nodes and node not in f.broken_nodes:
+            f.fail((*key, end), f"unknown node {node!r}")
     mode = enum(Mode, t.get("mode"), lambda m: f.fail((*key, "mode"), m))
-    card = cards.get(str(t.get("rate_card")))
-    if card is None and t.get("rate_card") not in broken_cards:  # a broken card is reported once
-        f.fail((*key, "rate_card"), f"unknown rate card {t.get('rate_card')!r}")
+    card_id = text(f, (*key, "rate_card"), t.get("rate_card"))
+    card = cards.get(card_id or "")
+    if card is None and card_id is not None and card_id not in broken_cards:
+        f.fail((*key, "rate_card"), f"unknown rate card {card_id!r}")  # a broken one is reported
     parts = {
         "transit": _transit(f, key, t.get("transit_days")),
         "schedule": _schedule(f, key, t),
-        "capacity": _capacity(f, key, t.get("capacity") or {}),
+        "capacity": _capacity(f, key, _part(f, key, t, "capacity")),
         "unit": _unit(f, key, t.get("unit")),
-        "restrictions": _restrictions(f, key, t.get("restrictions") or {}),
-        "customs": _customs(f, key, t.get("customs") or {}),
-        "coverage": _coverage(f, key, t.get("coverage") or []),
+        "restrictions": _restrictions(f, key, _part(f, key, t, "restrictions")),
+        "customs": _customs(f, key, _part(f, key, t, "customs")),
+        "coverage": _coverage(f, key, array(f, (*key, "coverage"), t.get("coverage"))),
+        "handling_days": number(f, (*key, "handling_days"), t.get("handling_days", 0), MAX_DAYS),
     }
-    if not t.get("id"):
-        f.fail((*key, "id"), "is required")
+    service_id = t.get("id")
+    if not isinstance(service_id, str) or not service_id.strip():
+        f.fail((*key, "id"), f"is required: a string, got {shown(service_id)}")
+    name = text(f, (*key, "name"), t.get("name"), str(service_id))
+    source = text(f, (*key, "source"), t.get("source"))
     if len(f.out.problems) > before or mode is None or card is None:
         return None
     return Service(
-        id=str(t["id"]),
+        id=str(service_id),
         carrier=carrier_id,
-        name=str(t.get("name", t["id"])),
-        from_node=str(t["from"]),
-        to_node=str(t["to"]),
+        name=name or "",
+        from_node=str(ends["from"]),
+        to_node=str(ends["to"]),
         mode=mode,
         rate_card=card,
-        handling_days=float(t.get("handling_days", 0)),
-        source=str(t.get("source", "")),
+        source=source or "",
         **parts,  # type: ignore[arg-type]
     )
 
 
+def _part(f: CarrierFile, key: tuple, t: dict[str, Any], name: str) -> dict[str, Any]:
+    """One of a service's own tables (restrictions, customs...); not given is empty."""
+    return table(f, (*key, name), t.get(name), PART_KEYS[name])
+
+
 def _transit(f: CarrierFile, key: tuple, t: Any) -> TransitTime | None:
     where = (*key, "transit_days")
-    if not isinstance(t, dict):
-        f.fail(where, "is required: { min = D, p50 = D, p90 = D }")
+    if not isinstance(t, dict) or any(name not in t for name in ("min", "p50", "p90")):
+        f.fail(where, f"is required: {{ min = D, p50 = D, p90 = D }}, got {shown(t)}")
+        return None
+    f.unknown_keys(t, PART_KEYS["transit_days"], where)
+    days = [number(f, (*where, n), t[n], MAX_DAYS) for n in ("min", "p50", "p90")]
+    if None in days:
         return None
     try:
-        return TransitTime(float(t["min"]), float(t["p50"]), float(t["p90"]))
-    except (KeyError, TypeError, ValueError) as exc:
-        f.fail(where, str(exc) if isinstance(exc, ValueError) else "needs min, p50 and p90 days")
+        return TransitTime(*days)  # type: ignore[arg-type]
+    except ValueError as exc:
+        f.fail(where, str(exc))
         return None
 
 
@@ -203,37 +265,55 @@ def _schedule(f: CarrierFile, key: tuple, t: dict[str, Any]) -> Schedule | None:
     else:
         f.fail(
             (*key, "departures"),
-            f'must be "daily" or a list of {", ".join(WEEKDAYS)}, got {departures!r}',
+            f'must be "daily" or a list of {", ".join(WEEKDAYS)}, got {shown(departures)}',
         )
         return None
-    try:
-        cutoff = time.fromisoformat(str(t.get("cutoff", "23:59")))
-    except ValueError:
-        f.fail((*key, "cutoff"), f"must be a local time HH:MM, got {t.get('cutoff')!r}")
+    cutoff = _cutoff(t.get("cutoff", "23:59"))
+    if cutoff is None:
+        f.fail((*key, "cutoff"), f"must be a local time HH:MM, got {shown(t.get('cutoff'))}")
         return None
-    handling = t.get("handling_days", 0)
-    if not isinstance(handling, int | float) or handling < 0:
-        f.fail((*key, "handling_days"), f"must be a number >= 0, got {handling!r}")
-    return Schedule(days, cutoff, bool(t.get("weekends", False)))
+    return Schedule(days, cutoff, flag(f, (*key, "weekends"), t.get("weekends"), False))
+
+
+def _cutoff(value: Any) -> time | None:
+    """A local time written "18:00" (or a TOML local time 18:00:00); not 1800 or a date."""
+    if isinstance(value, time):
+        return value
+    if isinstance(value, str) and _CUTOFF.fullmatch(value):
+        try:
+            return time.fromisoformat(value)
+        except ValueError:  # 25:00
+            return None
+    return None
 
 
 def _capacity(f: CarrierFile, key: tuple, t: dict[str, Any]) -> Capacity:
     where = (*key, "capacity")
-    return Capacity(non_negative(f, where, t.get("kg")), non_negative(f, where, t.get("m3")))
+    return Capacity(
+        number(f, (*where, "kg"), t.get("kg"), MAX_LOAD_KG),
+        number(f, (*where, "m3"), t.get("m3"), MAX_LOAD_M3),
+    )
 
 
 def _unit(f: CarrierFile, key: tuple, t: Any) -> ConsolidationUnit | None:
+    """The unit capacity is bought in, if the service names one."""
+    where = (*key, "unit")
     if t is None:
         return None
-    where = (*key, "unit")
-    cost = money_text(f, where, t.get("cost"))
-    kg = non_negative(f, where, t.get("capacity_kg"))
-    m3 = non_negative(f, where, t.get("capacity_m3"))
-    if cost is None or not kg or not m3:
-        if cost is not None:
-            f.fail(where, "needs capacity_kg > 0 and capacity_m3 > 0")
+    if not isinstance(t, dict):
+        f.fail(where, f"must be a table {{ name, cost, capacity_kg, capacity_m3 }}, got {shown(t)}")
         return None
-    return ConsolidationUnit(str(t.get("name", "unit")), kg, m3, cost)
+    before = len(f.out.problems)
+    f.unknown_keys(t, PART_KEYS["unit"], where)
+    name = text(f, (*where, "name"), t.get("name"), "unit")
+    cost = money_text(f, (*where, "cost"), t.get("cost"))
+    kg = number(f, (*where, "capacity_kg"), t.get("capacity_kg"), MAX_LOAD_KG)
+    m3 = number(f, (*where, "capacity_m3"), t.get("capacity_m3"), MAX_LOAD_M3)
+    if len(f.out.problems) == before and (not kg or not m3):
+        f.fail(where, "needs capacity_kg > 0 and capacity_m3 > 0")
+    if len(f.out.problems) > before or name is None or cost is None or not kg or not m3:
+        return None
+    return ConsolidationUnit(name, kg, m3, cost)
 
 
 def _restrictions(f: CarrierFile, key: tuple, t: dict[str, Any]) -> Restrictions:
@@ -244,41 +324,47 @@ def _restrictions(f: CarrierFile, key: tuple, t: dict[str, Any]) -> Restrictions
         lambda m: f.fail((*where, "max_battery"), m),
     )
     forbidden = set()
-    for name in t.get("forbidden_categories", []):
+    for name in array(f, (*where, "forbidden_categories"), t.get("forbidden_categories")):
         category = enum(GoodsCategory, name, lambda m: f.fail((*where, "forbidden_categories"), m))
         if category is not None:
             forbidden.add(category)
     value = t.get("max_value")
     return Restrictions(
-        max_weight_kg=non_negative(f, where, t.get("max_weight_kg")),
-        max_side_cm=non_negative(f, where, t.get("max_side_cm")),
-        max_sum_sides_cm=non_negative(f, where, t.get("max_sum_sides_cm")),
+        max_weight_kg=number(f, (*where, "max_weight_kg"), t.get("max_weight_kg"), MAX_KG),
+        max_side_cm=number(f, (*where, "max_side_cm"), t.get("max_side_cm"), MAX_CM),
+        max_sum_sides_cm=number(f, (*where, "max_sum_sides_cm"), t.get("max_sum_sides_cm"), MAX_CM),
         max_battery=battery or BatteryClass.NONE,
-        liquids=bool(t.get("liquids", True)),
+        liquids=flag(f, (*where, "liquids"), t.get("liquids"), True),
         forbidden_categories=frozenset(forbidden),
-        max_value=None if value is None else money_text(f, where, value),
+        max_value=None if value is None else money_text(f, (*where, "max_value"), value),
     )
 
 
 def _customs(f: CarrierFile, key: tuple, t: dict[str, Any]) -> CustomsRole:
     where = (*key, "customs")
-    clears = bool(t.get("clears_import", False))
+    clears = flag(f, (*where, "clears_import"), t.get("clears_import"), False)
     regime = None
     if "regime" in t:
         regime = enum(CustomsRegime, t["regime"], lambda m: f.fail((*where, "regime"), m))
     if clears and "regime" not in t:
         f.fail(where, "a service that clears import must name its regime")
     fee = t.get("clearance_fee")
-    return CustomsRole(clears, regime, None if fee is None else money_text(f, where, fee))
+    return CustomsRole(
+        clears, regime, None if fee is None else money_text(f, (*where, "clearance_fee"), fee)
+    )
 
 
 def _coverage(f: CarrierFile, key: tuple, rows: list[Any]) -> tuple[Coverage, ...]:
     found = []
     for i, row in enumerate(rows):
         where = (*key, "coverage", i) if len(rows) > 1 else (*key, "coverage")
-        country = str(row.get("country", "")) if isinstance(row, dict) else ""
-        if country not in iso_countries():
-            f.fail(where, f"unknown ISO 3166-1 alpha-2 country {country!r}")
+        if not isinstance(row, dict):
+            f.fail(where, f"must be a table {{ country, postal_prefixes }}, got {shown(row)}")
+            continue
+        f.unknown_keys(row, PART_KEYS["coverage"], where)
+        country = row.get("country")
+        if not isinstance(country, str) or country not in iso_countries():
+            f.fail(where, f"unknown ISO 3166-1 alpha-2 country {shown(country)}")
             continue
         found.append(
             Coverage(

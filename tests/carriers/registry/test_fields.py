@@ -3,6 +3,7 @@ that check a value and say what is wrong with it."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -17,12 +18,17 @@ from carriers.money import Money
 from carriers.registry import load_world
 from carriers.registry.fields import (
     Collector,
+    array,
     enum,
+    flag,
     money_amount,
     money_text,
-    non_negative,
+    number,
     number_between,
     prefixes,
+    shown,
+    table,
+    text,
 )
 from tests.carriers.registry.conftest import break_one, carrier_file, said
 
@@ -105,6 +111,14 @@ def test_enum_reads_a_member_or_lists_every_allowed_value() -> None:
     assert messages == ["must be one of air, sea, rail, road, postal, courier, got 'zeppelin'"]
 
 
+def test_enum_takes_strings_only() -> None:
+    """A list, a number or a table is refused with the allowed values, never str()-ed."""
+    messages, fail = collect()
+    for bad in (["air"], 5, {"mode": "air"}):
+        assert enum(Mode, bad, fail) is None
+    assert [m.rsplit("got ", 1)[1] for m in messages] == ["['air']", "5", "{'mode': 'air'}"]
+
+
 def test_number_between_includes_its_bounds() -> None:
     """-90 and 90 pass; 90.5 and 'north' are refused with what was given."""
     messages, fail = collect()
@@ -143,8 +157,10 @@ def test_money_amount_is_exact_minor_units(value: object, currency: str, minor: 
         ("4.505", "EUR", "has more decimals than EUR allows: 4.505"),
         (0.5, "JPY", "has more decimals than JPY allows: 0.5"),
         (-1, "EUR", "must be >= 0, got -1"),
-        ("NaN", "EUR", "must be >= 0, got NaN"),
-        ("Infinity", "EUR", "must be >= 0, got Infinity"),
+        ("NaN", "EUR", "must be a finite amount, got NaN"),
+        ("Infinity", "EUR", "must be a finite amount, got Infinity"),
+        ("1e12", "EUR", "must be less than 1,000,000,000,000, got 1e12"),
+        ("1e-999999999", "EUR", "has more decimals than EUR allows: 1e-999999999"),
         ("four", "EUR", "must be a decimal amount, got 'four'"),
     ],
 )
@@ -177,18 +193,19 @@ def test_money_text_reads_amount_and_currency() -> None:
     ]
 
 
-def test_non_negative_takes_numbers_only() -> None:
-    """None means not given (no problem); 0 and 2.5 pass; -1, true and '3' are refused."""
+def test_number_takes_finite_numbers_in_range_only() -> None:
+    """None means not given (no problem); 0, 2.5 and the bound 365 pass; -1, 366, true,
+    '3', NaN and infinity are refused, each naming the range."""
     f = carrier_file(TEXT)
-    assert non_negative(f, ("carrier",), None) is None
-    assert non_negative(f, ("carrier",), 0) == 0.0
-    assert non_negative(f, ("carrier",), 2.5) == 2.5
-    for bad in (-1, True, "3"):
-        assert non_negative(f, ("carrier",), bad) is None
+    assert number(f, ("carrier",), None, 365) is None
+    assert number(f, ("carrier",), 0, 365) == 0.0
+    assert number(f, ("carrier",), 2.5, 365) == 2.5
+    assert number(f, ("carrier",), 365, 365) == 365.0
+    for bad in (-1, 366, True, "3", math.nan, math.inf):
+        assert number(f, ("carrier",), bad, 365) is None
     assert said(f.out.problems) == [
-        "1: carrier: must be a number >= 0, got -1",
-        "1: carrier: must be a number >= 0, got True",
-        "1: carrier: must be a number >= 0, got '3'",
+        f"1: carrier: must be a number from 0 to 365, got {bad}"
+        for bad in ("-1", "366", "True", "'3'", "nan", "inf")
     ]
 
 
@@ -202,3 +219,38 @@ def test_prefixes_must_be_quoted_strings() -> None:
     assert prefixes(f, ("carrier",), {"p": "07"}, "p") == ()
     assert len(f.out.problems) == 2
     assert all("p must be a list of quoted prefixes" in p.message for p in f.out.problems)
+
+
+def test_text_flag_table_and_array_take_their_own_type_only() -> None:
+    """Each reader passes its TOML type through, gives its default when the value is not
+    given, and refuses any other type naming what was written."""
+    f = carrier_file(TEXT)
+    key = ("carrier",)
+    assert (text(f, key, "a"), text(f, key, None, "d"), text(f, key, 5)) == ("a", "d", None)
+    assert (flag(f, key, False, True), flag(f, key, None, True), flag(f, key, "no", False)) == (
+        False,
+        True,
+        False,
+    )
+    assert (table(f, key, {"kg": 1}), table(f, key, None), table(f, key, 5)) == ({"kg": 1}, {}, {})
+    assert (array(f, key, ["a"]), array(f, key, None), array(f, key, "ab")) == (["a"], [], [])
+    assert said(f.out.problems) == [
+        "1: carrier: must be a string, got 5",
+        "1: carrier: must be true or false, got 'no'",
+        "1: carrier: must be a table, got 5",
+        "1: carrier: must be a list, got 'ab'",
+    ]
+
+
+def test_a_table_names_each_key_it_does_not_know() -> None:
+    """With `allowed`, a key outside it is an unknown field at the table's line."""
+    f = carrier_file(TEXT)
+    assert table(f, ("services", 0, "capacity"), {"kg": 1, "kilos": 2}, {"kg", "m3"})
+    assert said(f.out.problems) == ["4: services.capacity.kilos: unknown field 'kilos'"]
+
+
+def test_shown_cuts_a_long_value() -> None:
+    """A value is quoted as its repr, at most 60 characters: a problem stays one line."""
+    assert shown("abc") == "'abc'"
+    assert shown("x" * 100) == "'" + "x" * 56 + "..."
+    assert len(shown(list(range(1000)))) == 60

@@ -139,3 +139,18 @@ def test_a_missing_file_or_column_is_one_problem_at_line_1(tmp_path: Path) -> No
     assert said(problems) == ["1: nodes.csv: file is missing"]
     nodes, _, problems2 = read(tmp_path, "id,kind,country,city,lat,lon\n" + YIWU)
     assert problems2 == ["1: header: missing column(s) tz, source"] and nodes == {}
+
+
+def test_a_field_past_the_csv_limit_is_a_problem_at_its_line(tmp_path: Path) -> None:
+    """A city of 200,000 characters (past the csv module's 131,072) is named at its row,
+    not a csv.Error; the rows before it are still read."""
+    nodes, _, problems = read(tmp_path, HEADER + YIWU + MADRID.replace("Madrid", "M" * 200_000))
+    assert list(nodes) == ["CN-YIW-WH"]
+    assert problems == ["3: csv: field larger than field limit (131072)"]
+
+
+def test_a_row_longer_than_the_header_is_named(tmp_path: Path) -> None:
+    """A value past the last column (an unquoted comma in a source) is not dropped silently."""
+    nodes, _, problems = read(tmp_path, HEADER + MADRID.replace(",\n", ",a, b\n"))
+    assert nodes == {}
+    assert problems == ["2: row: has 1 field(s) more than the header"]

@@ -40,7 +40,7 @@ BROKEN = {
         "carriers/lastmile.toml",
         "per_kg = 0.5",
         "per_kg = -0.5",
-        "carriers/lastmile.toml:8: rate_cards.parcel.breaks",
+        "carriers/lastmile.toml:8: rate_cards.parcel.breaks.per_kg",
     ),
 }
 
@@ -130,7 +130,9 @@ def test_a_card_in_yen_has_no_minor_unit() -> None:
         'currency = "JPY"\n' + ONE_BREAK.replace("per_piece = 2", "per_piece = 500.5")
     )
     assert card is None
-    assert problems == ["4: rate_cards.x.breaks: has more decimals than JPY allows: 500.5"]
+    assert problems == [
+        "4: rate_cards.x.breaks.per_piece: has more decimals than JPY allows: 500.5"
+    ]
 
 
 def test_zoned_breaks_rise_within_each_zone() -> None:
@@ -191,7 +193,7 @@ def test_zone_problems_are_named_at_their_element() -> None:
         ),
         (
             'currency = "EUR"\n' + ONE_BREAK.replace("up_to_kg = 30", "up_to_kg = 0"),
-            "4: rate_cards.x.breaks: up_to_kg must be > 0, got 0",
+            "4: rate_cards.x.breaks.up_to_kg: must be > 0, got 0",
         ),
         (
             'currency = "EUR"\nvolumetric_divisor = 1.5\n' + ONE_BREAK,
@@ -207,7 +209,7 @@ def test_zone_problems_are_named_at_their_element() -> None:
         ),
         (
             'currency = "EUR"\nrounding_kg = -0.5\n' + ONE_BREAK,
-            "3: rate_cards.x.rounding_kg: must be a number >= 0, got -0.5",
+            "3: rate_cards.x.rounding_kg: must be a number from 0 to 100,000, got -0.5",
         ),
         (
             'currency = "EUR"\nfuel_pct = 12\n' + ONE_BREAK,
@@ -230,3 +232,93 @@ def test_each_broken_field_is_named_and_no_card_is_made(body: str, problem: str)
     """One broken field: one problem at its line and field, and no card."""
     card, problems = read(body)
     assert problems == [problem] and card is None
+
+
+# A line added to a valid card (line 2) and the one problem it must give.
+WRONG = {
+    "fuel a word": (
+        'fuel_surcharge_pct = "abc"',
+        "2: rate_cards.x.fuel_surcharge_pct: must be a number from 0 to 100, got 'abc'",
+    ),
+    "fuel over 100 %": (
+        "fuel_surcharge_pct = 250",
+        "2: rate_cards.x.fuel_surcharge_pct: must be a number from 0 to 100, got 250",
+    ),
+    "zones a number": ("zones = 5", "2: rate_cards.x.zones: must be a list, got 5"),
+    "zone a string": (
+        'zones = ["ES"]',
+        "2: rate_cards.x.zones: must be a table { name, country, postal_prefixes }, got 'ES'",
+    ),
+    "rounding NaN": (
+        "rounding_kg = nan",
+        "2: rate_cards.x.rounding_kg: must be a number from 0 to 100,000, got nan",
+    ),
+    "rounding infinite": (
+        "rounding_kg = inf",
+        "2: rate_cards.x.rounding_kg: must be a number from 0 to 100,000, got inf",
+    ),
+    "rounding past int64 grams": (
+        "rounding_kg = 3.4e16",
+        "2: rate_cards.x.rounding_kg: must be a number from 0 to 100,000, got 3.4e+16",
+    ),
+    "divisor true": (
+        "volumetric_divisor = true",
+        "2: rate_cards.x.volumetric_divisor: must be a whole number > 0, got True",
+    ),
+    "minimum a string": (
+        'minimum_charge = "2.5"',
+        "2: rate_cards.x.minimum_charge: must be an amount in EUR, a number, got '2.5'",
+    ),
+    "minimum infinite": (
+        "minimum_charge = inf",
+        "2: rate_cards.x.minimum_charge: must be a finite amount, got inf",
+    ),
+    "illustrative a string": (
+        'illustrative = "no"',
+        "2: rate_cards.x.illustrative: must be true or false, got 'no'",
+    ),
+    "source a number": ("source = 2026", "2: rate_cards.x.source: must be a string, got 2026"),
+    "breaks a table": (
+        "breaks = { up_to_kg = 30 }",
+        "2: rate_cards.x.breaks: must be a list of weight breaks, got {'up_to_kg': 30}",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(WRONG))
+def test_each_wrong_value_is_one_problem_and_no_card(case: str) -> None:
+    """A field of the wrong TOML type, NaN, infinity or out of its range: one problem at
+    its line naming what was written, no card, never an exception."""
+    line, problem = WRONG[case]
+    body = 'currency = "EUR"\n' + ("" if line.startswith("breaks") else ONE_BREAK)
+    card, problems = read(line + "\n" + body)
+    assert card is None and problems == [problem]
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ('"6.0"', "per_kg: must be an amount in EUR, a number, got '6.0'"),
+        ("nan", "per_kg: must be a finite amount, got nan"),
+        ("1e300", "per_kg: must be less than 1,000,000,000,000, got 1e+300"),
+        ("true", "per_kg: must be an amount in EUR, a number, got True"),
+    ],
+)
+def test_a_rate_must_be_a_finite_number(value: str, problem: str) -> None:
+    """A weight break's rate written as a string, NaN, beyond twelve digits or a flag is
+    refused at the break's line."""
+    card, problems = read(
+        'currency = "EUR"\n' + ONE_BREAK.replace("per_kg = 1", f"per_kg = {value}")
+    )
+    assert card is None and problems == [f"4: rate_cards.x.breaks.{problem}"]
+
+
+def test_a_card_that_is_not_a_table_is_reported_once(tiny_copy: Path) -> None:
+    """`[rate_cards]` holding `air = 5`: the card is refused where it is written, and the
+    service on it is not told again that the card is unknown."""
+    break_one(tiny_copy, "carriers/skyline.toml", "[rate_cards.air]", "[rate_cards]\nair = 5\n[x]")
+    with pytest.raises(InvalidNetwork) as caught:
+        load_network(tiny_copy)
+    reported = [str(p).replace(f"{tiny_copy}/", "") for p in caught.value.problems]
+    assert "carriers/skyline.toml:6: rate_cards.air: must be a table, got 5" in reported
+    assert not any("unknown rate card" in line for line in reported), reported

@@ -281,3 +281,148 @@ def test_duplicate_service_id_in_one_file_names_the_first(
     assert problems == [
         f"20: services.id: duplicate service id 'acme-pvg-mad' (first at {path}:11)"
     ]
+
+
+# A line added to a valid service (line 18) and the one problem it must give: every field
+# of the wrong TOML type, non-finite or out of range.
+WRONG = {
+    "capacity a number": ("capacity = 5", "services.capacity: must be a table, got 5"),
+    "capacity NaN": (
+        "capacity = { kg = nan }",
+        "services.capacity.kg: must be a number from 0 to 1,000,000,000, got nan",
+    ),
+    "categories a string": (
+        'restrictions = { forbidden_categories = "battery" }',
+        "services.restrictions.forbidden_categories: must be a list, got 'battery'",
+    ),
+    "liquids a string": (
+        'restrictions = { liquids = "no" }',
+        "services.restrictions.liquids: must be true or false, got 'no'",
+    ),
+    "weight limit infinite": (
+        "restrictions = { max_weight_kg = inf }",
+        "services.restrictions.max_weight_kg: must be a number from 0 to 100,000, got inf",
+    ),
+    "battery class a number": (
+        "restrictions = { max_battery = 2 }",
+        f"services.restrictions.max_battery: must be one of "
+        f"{', '.join(b.value for b in BatteryClass)}, got 2",
+    ),
+    "customs a string": ('customs = "ioss"', "services.customs: must be a table, got 'ioss'"),
+    "clears import a number": (
+        'customs = { clears_import = 1, regime = "ioss" }',
+        "services.customs.clears_import: must be true or false, got 1",
+    ),
+    "fee a number": (
+        "customs = { clearance_fee = 2.5 }",
+        'services.customs.clearance_fee: must read "AMOUNT CURRENCY" with an ISO 4217 code, '
+        "got 2.5",
+    ),
+    "unit a string": (
+        'unit = "ULD"',
+        "services.unit: must be a table { name, cost, capacity_kg, capacity_m3 }, got 'ULD'",
+    ),
+    "unit capacity true": (
+        'unit = { cost = "900 EUR", capacity_kg = true, capacity_m3 = 10 }',
+        "services.unit.capacity_kg: must be a number from 0 to 1,000,000,000, got True",
+    ),
+    "cut-off a number": ("cutoff = 1800", "services.cutoff: must be a local time HH:MM, got 1800"),
+    "cut-off 25:00": (
+        'cutoff = "25:00"',
+        "services.cutoff: must be a local time HH:MM, got '25:00'",
+    ),
+    "weekends a string": (
+        'weekends = "yes"',
+        "services.weekends: must be true or false, got 'yes'",
+    ),
+    "handling days true": (
+        "handling_days = true",
+        "services.handling_days: must be a number from 0 to 365, got True",
+    ),
+    "handling days NaN": (
+        "handling_days = nan",
+        "services.handling_days: must be a number from 0 to 365, got nan",
+    ),
+    "coverage a table": (
+        'coverage = { country = "ES" }',
+        "services.coverage: must be a list, got {'country': 'ES'}",
+    ),
+    "coverage row a string": (
+        'coverage = ["ES"]',
+        "services.coverage: must be a table { country, postal_prefixes }, got 'ES'",
+    ),
+    "name a number": ("name = 5", "services.name: must be a string, got 5"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(WRONG))
+def test_each_wrong_value_is_one_problem_at_its_line(
+    case: str, tmp_path: Path, nodes: dict[str, Node]
+) -> None:
+    """A field of the wrong TOML type (a number for a table, a string for a list or a
+    flag), NaN, infinity or out of its range: one problem at its line naming the field and
+    what was written, no service, never an exception."""
+    line, problem = WRONG[case]
+    carrier, problems, _ = load(tmp_path, HEAD + SERVICE + line + "\n", nodes)
+    assert carrier is None
+    assert problems == [f"18: {problem}"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        ('id = "acme-pvg-mad"', "id = 5", "12: services.id: is required: a string, got 5"),
+        ('from = "CN-PVG-AIR"', "from = {}", "13: services.from: must be a string, got {}"),
+        (
+            'rate_card = "std"',
+            'rate_card = ["std"]',
+            "16: services.rate_card: must be a string, got ['std']",
+        ),
+        (
+            "p90 = 5",
+            "p90 = inf",
+            "17: services.transit_days.p90: must be a number from 0 to 365, got inf",
+        ),
+        (
+            "p90 = 5",
+            'p90 = "5"',
+            "17: services.transit_days.p90: must be a number from 0 to 365, got '5'",
+        ),
+        (
+            "transit_days = { min = 2, p50 = 3, p90 = 5 }",
+            "transit_days = 3",
+            "17: services.transit_days: is required: { min = D, p50 = D, p90 = D }, got 3",
+        ),
+    ],
+)
+def test_a_services_own_fields_of_the_wrong_type(
+    old: str, new: str, problem: str, tmp_path: Path, nodes: dict[str, Node]
+) -> None:
+    """An id, a node or a card that is not a string, transit days not finite numbers: one
+    problem each, at the field's line."""
+    carrier, problems, _ = load(tmp_path, HEAD + SERVICE.replace(old, new), nodes)
+    assert carrier is None and problems == [problem]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        ('name = "Acme"', "name = 5", "3: carrier.name: must be a string, got 5"),
+        ('name = "Acme"', 'nmae = "Acme"', "3: carrier.nmae: unknown field 'nmae'"),
+        ('id = "acme"', "id = 7", "2: carrier.id: must be a string, got 7"),
+    ],
+)
+def test_the_header_holds_strings_it_knows(
+    old: str, new: str, problem: str, tmp_path: Path, nodes: dict[str, Node]
+) -> None:
+    """[carrier] takes id, name, source and website, each a string."""
+    carrier, problems, _ = load(tmp_path, HEAD.replace(old, new) + SERVICE, nodes)
+    assert carrier is None and problems == [problem]
+
+
+def test_services_that_are_not_an_array_of_tables(tmp_path: Path, nodes: dict[str, Node]) -> None:
+    """`services = 5` and `services = ["a"]` are refused at their line, not iterated."""
+    carrier, problems, _ = load(tmp_path, "services = 5\n" + HEAD, nodes)
+    assert carrier is None and problems == ["1: services: must be a list, got 5"]
+    carrier, problems, _ = load(tmp_path, 'services = ["a"]\n' + HEAD, nodes)
+    assert carrier is None and problems == ["1: services: must be a table, got 'a'"]
