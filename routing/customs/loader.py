@@ -9,9 +9,11 @@ day at the same specificity. Either raises `InvalidRule` naming both places.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from carriers.model import BatteryClass, CustomsRegime, GoodsCategory, Mode
 from carriers.money import is_currency
 from carriers.places import is_country
 from carriers.registry import DEFAULT_WORLD
+from carriers.registry.fields import MAX_AMOUNT
 from routing.cache import cached
 from routing.customs import fields as read
 from routing.customs.checks import (
@@ -30,11 +33,13 @@ from routing.customs.checks import (
     version_overlaps,
 )
 from routing.customs.fields import RuleFile
-from routing.customs.rulebook import CustomsRules, Jurisdiction
+from routing.customs.rulebook import JURISDICTION_KEYS, KINDS, CustomsRules, Jurisdiction
 from routing.customs.rules import (
     ID_TYPES,
+    REQUIRED,
     SCHEMES,
     SELLER_PROGRAMMES,
+    TREATMENTS,
     Amount,
     Confidence,
     Rule,
@@ -45,23 +50,7 @@ from routing.customs.rules import (
 
 DEFAULT_RULES = DEFAULT_WORLD / "customs"
 
-JURISDICTION_KEYS = {
-    "id",
-    "name",
-    "kind",
-    "currency",
-    "scheme",
-    "valuation",
-    "customs_union",
-    "vat_area",
-    "source",
-    "country",
-    "aliases",
-    "postal_prefixes",
-    "states_file",
-    "regimes",
-}
-KINDS = {"country", "union", "territory", "global"}
+_LISTS = {"aliases", "postal_prefixes", "regimes"}  # the jurisdiction's lists of strings
 COMMON_KEYS = {"rule_id", "topic", "valid_from", "valid_to", "source", "confidence"}
 PARAM_KEYS = {
     "name",
@@ -85,38 +74,6 @@ PARAM_KEYS = {
 SELECTOR_KEYS = {"categories", "hs_prefixes", "states", "origins", "sellers", "modes"}
 RULE_KEYS = COMMON_KEYS | PARAM_KEYS | SELECTOR_KEYS
 
-REQUIRED: dict[Topic, tuple[str, ...]] = {
-    Topic.VAT: ("name", "rate_pct"),
-    Topic.VAT_EXEMPTION: ("limit",),
-    Topic.IOSS: ("limit",),
-    Topic.LOW_VALUE_DUTY: ("limit", "treatment"),
-    Topic.DUTY_TABLE: ("name",),
-    Topic.DUTY_SURCHARGE: ("name", "origins"),
-    Topic.DE_MINIMIS: ("limit",),
-    Topic.POINT_OF_SALE: ("limit",),
-    Topic.IMPORT_TAX_BANDS: ("name", "bands"),
-    Topic.STATE_TAX: ("name", "rate_pct", "treatment"),
-    Topic.PARCEL_ALLOWANCE: ("name", "limit", "rate_pct", "per_kg", "treatment"),
-    Topic.FULL_RATE_GOODS: ("hs_prefixes",),
-    Topic.INCOME_TAX: ("name", "rate_pct"),
-    Topic.CBEC_LIMITS: ("limit", "annual_limit"),
-    Topic.CBEC_TAX: ("rate_pct",),
-    Topic.CBEC_DISCOUNT: ("rate_pct",),
-    Topic.POSITIVE_LIST: ("hs_prefixes",),
-    Topic.FLOOR_PRICE: ("limit",),
-    Topic.VALUE_CEILING: ("limit", "treatment"),
-    Topic.CLEARANCE_FEE: (),
-    Topic.BUYER_ID: ("id_type",),
-    Topic.PROHIBITED: (),
-    Topic.BATTERY_BAN: ("battery", "modes"),
-    Topic.POSTAL_FORM: ("limit", "weight_limit_kg"),
-}
-TREATMENTS: dict[Topic, set[str]] = {
-    Topic.LOW_VALUE_DUTY: {"relief", "per_subheading"},
-    Topic.PARCEL_ALLOWANCE: {"excess", "whole"},
-    Topic.STATE_TAX: {"por_dentro", "on_top"},
-    Topic.VALUE_CEILING: {"excludes", "formal_entry"},
-}
 _RULE_ID = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")
 
 
@@ -208,27 +165,28 @@ def _jurisdiction(f: RuleFile, t: Any) -> Jurisdiction | None:
     before = len(f.problems)
     for name in sorted(set(t) - JURISDICTION_KEYS):
         f.fail((*key, name), f"unknown field {name!r}")
-    jid = str(t.get("id", ""))
+    s = {n: _text(f, key, t, n) or "" for n in sorted(JURISDICTION_KEYS - _LISTS)}
+    jid = s["id"]
     if not re.fullmatch(r"[A-Z]{2,5}(-[A-Z]{2})?", jid):
         f.fail((*key, "id"), f"must be an upper-case code like ES, EU or ES-CN, got {jid!r}")
-    kind = str(t.get("kind", ""))
+    kind = s["kind"]
     if kind not in KINDS:
         f.fail((*key, "kind"), f"must be one of {', '.join(sorted(KINDS))}, got {kind!r}")
     if kind == "country" and not is_country(jid):
         f.fail((*key, "id"), f"a country's id must be its ISO 3166-1 code, got {jid!r}")
-    currency = str(t.get("currency", ""))
+    currency = s["currency"]
     if not is_currency(currency):
         f.fail((*key, "currency"), f"unknown ISO 4217 currency {currency!r}")
-    scheme = str(t.get("scheme", ""))
+    scheme = s["scheme"]
     if scheme not in SCHEMES:
         f.fail((*key, "scheme"), f"must be one of {', '.join(sorted(SCHEMES))}, got {scheme!r}")
     if (kind == "global") != (scheme == "none"):
         f.fail((*key, "scheme"), "the global rules, and only they, have scheme 'none'")
-    valuation = read.enum_of(f, (*key, "valuation"), Valuation, t.get("valuation", "CIF"))
+    valuation = read.enum_of(f, (*key, "valuation"), Valuation, s["valuation"] or "CIF")
     regimes = read.strings(f, (*key, "regimes"), t.get("regimes", []))
     for regime in regimes:
         read.enum_of(f, (*key, "regimes"), CustomsRegime, regime)
-    country = str(t.get("country", ""))
+    country = s["country"]
     prefixes = read.strings(f, (*key, "postal_prefixes"), t.get("postal_prefixes", []))
     if kind == "territory" and (not is_country(country) or not prefixes):
         f.fail(key, "a territory needs its ISO `country` and its `postal_prefixes`")
@@ -236,25 +194,25 @@ def _jurisdiction(f: RuleFile, t: Any) -> Jurisdiction | None:
     for alias in aliases:
         if not is_country(alias):
             f.fail((*key, "aliases"), f"unknown ISO 3166-1 code {alias!r}")
-    if not str(t.get("source", "")).strip():
+    if not s["source"].strip() and isinstance(t.get("source", ""), str):
         f.fail((*key, "source"), "is required")
     if len(f.problems) > before or valuation is None:
         return None
     return Jurisdiction(
         id=jid,
-        name=str(t.get("name", jid)),
+        name=s["name"] or jid,
         kind=kind,
         currency=currency,
         scheme=scheme,
         valuation=valuation,
         customs_union=str(t.get("customs_union", jid)),
         vat_area=str(t.get("vat_area", jid)),
-        source=str(t["source"]),
+        source=s["source"],
         where=f.where(*key),
         country=country,
         aliases=tuple(aliases),
         postal_prefixes=tuple(prefixes),
-        states_file=str(t.get("states_file", "")),
+        states_file=s["states_file"],
         regimes=frozenset(regimes),
     )
 
@@ -267,16 +225,17 @@ def _rule(f: RuleFile, i: int, t: Any, jurisdiction: str) -> Rule | None:
     before = len(f.problems)
     for name in sorted(set(t) - RULE_KEYS):
         f.fail((*key, name), f"unknown field {name!r}")
-    rule_id = str(t.get("rule_id", ""))
-    if not _RULE_ID.match(rule_id):
+    rule_id = _text(f, key, t, "rule_id")
+    if rule_id is not None and not _RULE_ID.match(rule_id):
         f.fail((*key, "rule_id"), f"must be lower-case words joined by . or -, got {rule_id!r}")
     topic = read.enum_of(f, (*key, "topic"), Topic, t.get("topic"))
     confidence = read.enum_of(f, (*key, "confidence"), Confidence, t.get("confidence"))
-    valid_from = read.date_of(f, (*key, "valid_from"), t.get("valid_from"), required=True)
-    valid_to = read.date_of(f, (*key, "valid_to"), t.get("valid_to"), required=False)
+    valid_from = _date(f, (*key, "valid_from"), t.get("valid_from"), required=True)
+    valid_to = _date(f, (*key, "valid_to"), t.get("valid_to"), required=False)
     if valid_from and valid_to and valid_to < valid_from:
         f.fail((*key, "valid_to"), f"ends ({valid_to}) before it starts ({valid_from})")
-    if not str(t.get("source", "")).strip():
+    source = _text(f, key, t, "source")
+    if source is not None and not source.strip():
         f.fail((*key, "source"), "is required")
     if topic is not None:
         _topic_fields(f, key, topic, t)
@@ -285,12 +244,12 @@ def _rule(f: RuleFile, i: int, t: Any, jurisdiction: str) -> Rule | None:
     if len(f.problems) > before or topic is None or confidence is None or valid_from is None:
         return None
     return Rule(
-        rule_id=rule_id,
+        rule_id=str(rule_id),
         topic=topic,
         jurisdiction=jurisdiction,
         valid_from=valid_from,
         valid_to=valid_to,
-        source=str(t["source"]).strip(),
+        source=str(source).strip(),
         confidence=confidence,
         where=f.where(*key),
         selectors=selectors,
@@ -310,7 +269,7 @@ def _topic_fields(f: RuleFile, key: tuple[str | int, ...], topic: Topic, t: dict
         f.fail(key, "a prohibition names `categories` or `hs_prefixes`")
     allowed = TREATMENTS.get(topic)
     treatment = t.get("treatment")
-    if allowed is not None and treatment is not None and treatment not in allowed:
+    if allowed is not None and isinstance(treatment, str) and treatment not in allowed:
         f.fail((*key, "treatment"), f"must be one of {', '.join(sorted(allowed))}")
     if topic is Topic.LOW_VALUE_DUTY and treatment == "per_subheading" and "amount" not in t:
         f.fail((*key, "amount"), "a per-subheading duty needs its `amount`")
@@ -318,22 +277,34 @@ def _topic_fields(f: RuleFile, key: tuple[str | int, ...], topic: Topic, t: dict
 
 def _params(f: RuleFile, key: tuple[str | int, ...], t: dict) -> dict[str, Any]:
     def pct(name: str, below: int = 101) -> Decimal | None:
+        if isinstance(t.get(name), str):  # a number, as written: "12" is not 12 %
+            f.fail((*key, name), f"must be a percentage from 0 to {below - 1}, got {t[name]!r}")
+            return None
         return read.percent(f, (*key, name), t.get(name), below)
 
     def amount(name: str) -> Amount | None:
-        return read.amount(f, (*key, name), t.get(name))
+        found = read.amount(f, (*key, name), t.get(name))
+        if found is not None and found.value >= MAX_AMOUNT:
+            f.fail((*key, name), f"must be less than {MAX_AMOUNT:,}, got {t[name]!r}")
+            return None
+        return found
 
-    id_type = str(t.get("id_type", ""))
-    if id_type and id_type not in ID_TYPES:
+    s = {n: _text(f, key, t, n) or "" for n in ("id_type", "name", "note", "treatment")}
+    if s["id_type"] and s["id_type"] not in ID_TYPES:
         f.fail((*key, "id_type"), f"must be one of {', '.join(sorted(ID_TYPES))}")
     battery = t.get("battery")
     weight = t.get("weight_limit_kg")
-    if weight is not None and (not isinstance(weight, int | float) or weight <= 0):
+    real = isinstance(weight, int | float) and not isinstance(weight, bool)
+    if weight is not None and (not real or not math.isfinite(weight) or weight <= 0):
         f.fail((*key, "weight_limit_kg"), f"must be a number > 0, got {weight!r}")
+        weight = None
+    illustrative = t.get("illustrative", False)
+    if not isinstance(illustrative, bool):
+        f.fail((*key, "illustrative"), f"must be true or false, got {illustrative!r}")
     return {
-        "name": str(t.get("name", "")),
-        "note": str(t.get("note", "")),
-        "illustrative": bool(t.get("illustrative", False)),
+        "name": s["name"],
+        "note": s["note"],
+        "illustrative": illustrative is True,
         "rate": pct("rate_pct"),
         "consumption": pct("consumption_pct", below=100),
         "default_rate": pct("default_pct"),
@@ -344,8 +315,8 @@ def _params(f: RuleFile, key: tuple[str | int, ...], t: dict) -> dict[str, Any]:
         "weight_limit_kg": None if weight is None else Decimal(str(weight)),
         "table": read.table(f, key, t.get("table", [])),
         "bands": read.bands(f, key, t.get("bands", [])),
-        "treatment": str(t.get("treatment", "")),
-        "id_type": id_type,
+        "treatment": s["treatment"],
+        "id_type": s["id_type"],
         "battery": None
         if battery is None
         else read.enum_of(f, (*key, "battery"), BatteryClass, battery),
@@ -395,3 +366,21 @@ def _selectors(f: RuleFile, key: tuple[str | int, ...], t: dict) -> Selectors:
         sellers=listed("sellers", seller),
         modes=listed("modes", mode),
     )
+
+
+def _text(f: RuleFile, key: tuple[str | int, ...], t: dict, name: str) -> str | None:
+    """A string field ("" when not given); another TOML type is a problem, and None."""
+    value = t.get(name, "")
+    if isinstance(value, str):
+        return value
+    f.fail((*key, name), f"must be a string, got {value!r}")
+    return None
+
+
+def _date(f: RuleFile, key: tuple, value: Any, required: bool) -> date | None:
+    """A TOML date or "YYYY-MM-DD"; not a date-time, a number or "20260101"."""
+    text = isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", value)
+    if not (value is None or type(value) is date or text):
+        f.fail(key, f"must be a date YYYY-MM-DD, got {value!r}")
+        return None
+    return read.date_of(f, key, value, required)

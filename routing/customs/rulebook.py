@@ -36,6 +36,26 @@ class Jurisdiction:
     regimes: frozenset[str] = frozenset()  # clearance regimes the rules cover; empty: all
 
 
+# The fields a rules file's [jurisdiction] table may state, and the kinds of place.
+JURISDICTION_KEYS = {
+    "id",
+    "name",
+    "kind",
+    "currency",
+    "scheme",
+    "valuation",
+    "customs_union",
+    "vat_area",
+    "source",
+    "country",
+    "aliases",
+    "postal_prefixes",
+    "states_file",
+    "regimes",
+}
+KINDS = {"country", "union", "territory", "global"}
+
+
 @dataclass(frozen=True)
 class StateRange:
     low: int

@@ -35,7 +35,7 @@ class Valuation(StrEnum):
 
 
 class Topic(StrEnum):
-    """What a rule is for; each topic has its own required parameters (see loader)."""
+    """What a rule is for; each topic has its own required parameters (`REQUIRED`)."""
 
     VAT = "vat"  # import consumption tax by goods (VAT, IVA, IGIC, IPSI): rate_pct
     VAT_EXEMPTION = "vat_exemption"  # no import VAT for consignments up to `limit`
@@ -62,6 +62,40 @@ class Topic(StrEnum):
     BATTERY_BAN = "battery_ban"  # a battery class refused on some `modes`
     POSTAL_FORM = "postal_form"  # CN22 up to `limit` and `weight_limit_kg`, CN23 above
 
+
+# The parameters a rule of each topic must state, and the treatments a topic allows.
+REQUIRED: dict[Topic, tuple[str, ...]] = {
+    Topic.VAT: ("name", "rate_pct"),
+    Topic.VAT_EXEMPTION: ("limit",),
+    Topic.IOSS: ("limit",),
+    Topic.LOW_VALUE_DUTY: ("limit", "treatment"),
+    Topic.DUTY_TABLE: ("name",),
+    Topic.DUTY_SURCHARGE: ("name", "origins"),
+    Topic.DE_MINIMIS: ("limit",),
+    Topic.POINT_OF_SALE: ("limit",),
+    Topic.IMPORT_TAX_BANDS: ("name", "bands"),
+    Topic.STATE_TAX: ("name", "rate_pct", "treatment"),
+    Topic.PARCEL_ALLOWANCE: ("name", "limit", "rate_pct", "per_kg", "treatment"),
+    Topic.FULL_RATE_GOODS: ("hs_prefixes",),
+    Topic.INCOME_TAX: ("name", "rate_pct"),
+    Topic.CBEC_LIMITS: ("limit", "annual_limit"),
+    Topic.CBEC_TAX: ("rate_pct",),
+    Topic.CBEC_DISCOUNT: ("rate_pct",),
+    Topic.POSITIVE_LIST: ("hs_prefixes",),
+    Topic.FLOOR_PRICE: ("limit",),
+    Topic.VALUE_CEILING: ("limit", "treatment"),
+    Topic.CLEARANCE_FEE: (),
+    Topic.BUYER_ID: ("id_type",),
+    Topic.PROHIBITED: (),
+    Topic.BATTERY_BAN: ("battery", "modes"),
+    Topic.POSTAL_FORM: ("limit", "weight_limit_kg"),
+}
+TREATMENTS: dict[Topic, set[str]] = {
+    Topic.LOW_VALUE_DUTY: {"relief", "per_subheading"},
+    Topic.PARCEL_ALLOWANCE: {"excess", "whole"},
+    Topic.STATE_TAX: {"por_dentro", "on_top"},
+    Topic.VALUE_CEILING: {"excludes", "formal_entry"},
+}
 
 # Topics that belong to a customs union (duties); the rest belong to a VAT area or to the
 # jurisdiction itself.

@@ -4,17 +4,25 @@ the directory at once; what a file says becomes the rule book's jurisdictions an
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+import tomllib
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from carriers.errors import InvalidRule
 from routing.customs import DEFAULT_RULES, CustomsRules, load_rules, read_rules
+from routing.customs.loader import RULE_KEYS
+from routing.customs.rulebook import JURISDICTION_KEYS
 from routing.customs.rules import Amount, Confidence, Topic, Valuation
+from tests.carriers.registry.conftest import TOML_VALUES, put, toml_text
 from tests.routing.customs.conftest import append
 
 SPAIN = """[jurisdiction]
@@ -260,3 +268,126 @@ def test_the_rules_of_a_directory_are_kept_by_path(tmp_path: Path) -> None:
     assert isinstance(first, CustomsRules)
     assert load_rules(str(tmp_path)) is first
     assert load_rules(tmp_path / ".") is first
+
+
+POSTAL_FORM = """
+[[rules]]
+rule_id = "es.postal-form"
+topic = "postal_form"
+limit = "300.00 XDR"
+weight_limit_kg = 2
+valid_from = 2020-01-01
+source = "test"
+confidence = "H"
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        *(("weight_limit_kg = 2", f"weight_limit_kg = {value}",
+           f"weight_limit_kg: must be a number > 0, got {shown}")
+          for value, shown in [("true", "True"), ("nan", "nan"), ("inf", "inf"), ("-2", "-2"),
+                               ('"2"', "'2'"), ("[2]", "[2]")]),
+        ('limit = "300.00 XDR"', 'limit = "1e999999 XDR"',
+         "limit: must be less than 1,000,000,000,000, got '1e999999 XDR'"),
+        ('limit = "300.00 XDR"', 'limit = "NaN XDR"',
+         "limit: must read \"AMOUNT CURRENCY\" with a known currency, got 'NaN XDR'"),
+        ('source = "test"', "source = 5", "source: must be a string, got 5"),
+        ('rule_id = "es.postal-form"', "rule_id = 5", "rule_id: must be a string, got 5"),
+        ("valid_from = 2020-01-01", "valid_from = 2020-01-01T00:00:00",
+         "valid_from: must be a date YYYY-MM-DD, got datetime.datetime(2020, 1, 1, 0, 0)"),
+        ("valid_from = 2020-01-01", "valid_from = 20200101",
+         "valid_from: must be a date YYYY-MM-DD, got 20200101"),
+        ("valid_from = 2020-01-01", 'valid_from = "20200101"',
+         "valid_from: must be a date YYYY-MM-DD, got '20200101'"),
+        ('confidence = "H"', 'confidence = "H"\nillustrative = "no"',
+         "illustrative: must be true or false, got 'no'"),
+        ('confidence = "H"', 'confidence = "H"\nrate_pct = "12"',
+         "rate_pct: must be a percentage from 0 to 100, got '12'"),
+        ('confidence = "H"', 'confidence = "H"\nname = 5', "name: must be a string, got 5"),
+        ('confidence = "H"', 'confidence = "H"\nnote = ["a"]', "note: must be a string, got ['a']"),
+    ],
+)  # fmt: skip
+def test_a_value_of_the_wrong_type_is_one_problem_at_its_line(
+    tmp_path: Path, old: str, new: str, problem: str
+) -> None:
+    """A rule's number as a flag, NaN, infinity, negative, a string or a list; a string
+    field as a number; a date as a date-time or digits; an amount past twelve digits: one
+    problem at the field's line (line 9 is the rule's header), never an exception."""
+    text = SPAIN + POSTAL_FORM.replace(old, new)
+    write(tmp_path, "es.toml", text)
+    [(where, field, message)] = problems_of(tmp_path)
+    assert f"{field}: {message}" == f"rules.{problem}"
+    line = text.split("\n").index(new.split("\n")[-1]) + 1
+    assert where == f"es.toml:{line}"
+
+
+def test_a_treatment_that_is_a_table_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    """treatment = { a = 1 } was looked up in a set of names (TypeError): now it is a
+    string field refused at its line."""
+    block = 'topic = "low_value_duty"\nlimit = "150 EUR"\ntreatment = { a = 1 }\n'
+    common = 'rule_id = "es.lvd"\nvalid_from = 2030-01-01\nsource = "test"\nconfidence = "L"\n'
+    write(tmp_path, "es.toml", SPAIN + f"\n[[rules]]\n{block}{common}")
+    assert problems_of(tmp_path) == [
+        ("es.toml:12", "rules.treatment", "must be a string, got {'a': 1}")
+    ]
+
+
+@pytest.mark.parametrize("name", ["name", "source", "country", "states_file", "customs_union"])
+def test_a_jurisdictions_strings_must_be_strings(tmp_path: Path, name: str) -> None:
+    """Every text field of [jurisdiction] given as a number is refused by name."""
+    lines = [line for line in SPAIN.splitlines() if not line.startswith(f"{name} =")]
+    write(tmp_path, "es.toml", "\n".join([*lines, f"{name} = 7", VAT]))
+    found = problems_of(tmp_path)
+    line = len(lines) + 1
+    assert found == [(f"es.toml:{line}", f"jurisdiction.{name}", "must be a string, got 7")]
+
+
+# --- any value in any field of a rules file -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def customs_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("fuzz") / "customs"
+    shutil.copytree(DEFAULT_RULES, target)
+    return target
+
+
+def fields_of(doc: dict[str, Any], i: int) -> list[tuple[str | int, ...]]:
+    """Every field a rules file may hold: the jurisdiction's, and rule i's (its table and
+    band rows too), with the sections and tables that hold them."""
+    rule: tuple[str | int, ...] = ("rules", i)
+    keys: list[tuple[str | int, ...]] = [("jurisdiction",), ("rules",), rule]
+    keys += [("jurisdiction", k) for k in sorted(JURISDICTION_KEYS)]
+    keys += [(*rule, k) for k in sorted(RULE_KEYS)]
+    keys += [(*rule, "table", 0, k) for k in ("hs", "rate_pct")]
+    return keys + [(*rule, "bands", 0, k) for k in ("up_to", "rate_pct", "deduction")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_any_value_in_any_field_loads_or_is_named_at_its_line(
+    customs_copy: Path, data: st.DataObject
+) -> None:
+    """One field of a rules file set to any TOML value (strings, integers, floats with NaN
+    and infinities, booleans, dates, lists, tables): the rules load, or InvalidRule names
+    file:line for each problem; never another exception."""
+    path = data.draw(st.sampled_from(sorted(customs_copy.glob("*.toml"))))
+    original = path.read_text(encoding="utf-8")
+    doc = tomllib.loads(original)
+    i = data.draw(st.integers(0, max(len(doc.get("rules", [])) - 1, 0)))
+    key = data.draw(st.sampled_from(fields_of(doc, i)))
+    if not put(doc, key, data.draw(TOML_VALUES, label="value")):
+        return
+    path.write_text(text := toml_text(doc), encoding="utf-8")
+    try:
+        read_rules(customs_copy)
+    except InvalidRule as caught:
+        assert caught.problems
+        for problem in caught.problems:
+            file, line = problem.where.rsplit(":", 1)
+            assert Path(file).is_relative_to(customs_copy) and line.isdigit(), problem
+            assert file != str(path) or 1 <= int(line) <= text.count("\n"), problem
+    finally:
+        path.write_text(original, encoding="utf-8")

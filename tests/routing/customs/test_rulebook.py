@@ -66,6 +66,16 @@ def test_brazilian_states_come_from_the_cep(rules: CustomsRules) -> None:
     assert rules.state_of("BR", "69301-000") == "RR"
 
 
+def test_a_cep_places_its_state_with_or_without_its_dash(rules: CustomsRules) -> None:
+    """Orders accept a CEP as 01310-100 and as 01310100: both are Sao Paulo; a CEP with a
+    space (refused by the order parser before) or a digit short is not placed."""
+    assert rules.state_of("BR", "01310-100") == rules.state_of("BR", "01310100") == "SP"
+    assert rules.state_of("BR", "69301000") == "RR"
+    for cep in ("01310 100", "0131010"):
+        with pytest.raises(InvalidOrder, match="8-digit"):
+            rules.state_of("BR", cep)
+
+
 def ids(rules: CustomsRules, jurisdiction: str) -> set[str]:
     return {r.rule_id for r in rules.visible(jurisdiction)}
 
