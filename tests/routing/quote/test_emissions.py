@@ -3,10 +3,12 @@ intensity, with every mode's intensity read from data and checked."""
 
 from __future__ import annotations
 
+import math
+import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carriers.errors import InvalidRule
@@ -70,20 +72,78 @@ def test_a_bad_row_is_named_at_the_files_own_line(tmp_path: Path) -> None:
     path = write(tmp_path, "# factors\n" + HEADER + "".join(rows.values()))
     with pytest.raises(InvalidRule) as caught:
         intensities(path)
-    assert [(p.where, p.field) for p in caught.value.problems] == [
-        (f"{path}:3", "row"),
-        (f"{path}:1", "mode"),
+    assert [str(p).replace(f"{path}:", "") for p in caught.value.problems] == [
+        "3: mode: must be one of air, sea, rail, road, postal, courier, got 'plane'",
+        "1: mode: no emission factor for air",
     ]
-    assert "'plane' is not a valid Mode" in caught.value.problems[0].message
-    assert caught.value.problems[1].message == "no emission factor for air"
 
 
-def test_a_factor_that_is_no_number_is_refused(tmp_path: Path) -> None:
-    """`rail,heavy` is a bad row at its line."""
-    path = write(tmp_path, HEADER + "".join(dict(ROWS, rail="rail,heavy,x,M\n").values()))
+@pytest.mark.parametrize("value", ["heavy", "nan", "NaN", "sNaN", "inf", "-Infinity", "-0.1",
+                                   "1e400", "101", ""])  # fmt: skip
+def test_a_factor_must_be_a_finite_number_from_0_to_100(tmp_path: Path, value: str) -> None:
+    """A rail factor that is a word, NaN, infinite, negative, past 100 kg per tonne-km or
+    empty is one problem at its line; rail is not also called missing."""
+    path = write(tmp_path, HEADER + "".join(dict(ROWS, rail=f"rail,{value},x,M\n").values()))
     with pytest.raises(InvalidRule) as caught:
         intensities(path)
-    assert [(p.where, p.field) for p in caught.value.problems] == [
-        (f"{path}:4", "row"),
-        (f"{path}:1", "mode"),
+    assert [str(p).replace(f"{path}:", "") for p in caught.value.problems] == [
+        f"4: kg_co2e_per_tonne_km: must be a number from 0 to 100, got {value!r}"
     ]
+
+
+def test_zero_and_a_hundred_are_factors(tmp_path: Path) -> None:
+    """The bounds are figures: rail at 0 (renewable power) and road at 100."""
+    rows = dict(ROWS, rail="rail,0,x,M\n", road="road,100,x,M\n")
+    found = intensities(write(tmp_path, HEADER + "".join(rows.values())))
+    assert (found[Mode.RAIL], found[Mode.ROAD]) == (0.0, 100.0)
+
+
+def test_a_mode_given_twice_is_named_with_its_first_line(tmp_path: Path) -> None:
+    """A second air row would silently replace the first: it is refused at its line."""
+    path = write(tmp_path, HEADER + "".join(ROWS.values()) + "air,0.5,x,M\n")
+    with pytest.raises(InvalidRule) as caught:
+        intensities(path)
+    assert [str(p).replace(f"{path}:", "") for p in caught.value.problems] == [
+        "8: mode: air is given twice (line 2)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("kg,mode\n1,air\n", "1: header: missing column(s) kg_co2e_per_tonne_km"),
+        (HEADER + '"' + "".join(ROWS.values()), "2: mode: must be one of"),
+        (HEADER + "air," + "9" * 200_000 + ",x,M\n", "2: csv: field larger than field limit"),
+    ],
+    ids=["no factor column", "unclosed quote", "over-long field"],
+)
+def test_a_broken_file_is_a_problem_at_its_line(tmp_path: Path, text: str, problem: str) -> None:
+    """A missing column, an unclosed quote (the rest of the file is one field) and a field
+    past the csv module's limit are each named at a line, never a TypeError or csv.Error."""
+    path = write(tmp_path, text)
+    with pytest.raises(InvalidRule) as caught:
+        intensities(path)
+    assert str(caught.value.problems[0]).replace(f"{path}:", "").startswith(problem)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    mode=st.sampled_from(sorted(ROWS)),
+    cell=st.text(st.characters(blacklist_categories=["Cs"]), max_size=20)
+    | st.floats().map(str)
+    | st.sampled_from(["nan", "inf", "-1", "1e999999", "0x10", "1_000"]),
+)
+def test_any_factor_text_is_a_figure_or_a_problem_at_its_line(mode: str, cell: str) -> None:
+    """Any text in a mode's factor cell: the factors load, each finite and from 0 to 100,
+    or InvalidRule names the file and a line; never another exception."""
+    with tempfile.TemporaryDirectory() as directory:
+        quoted = '"' + cell.replace('"', "") + '"'
+        text = HEADER + "".join(dict(ROWS, **{mode: f"{mode},{quoted},x,M\n"}).values())
+        path = write(Path(directory), text)
+        try:
+            found = intensities(path)
+        except InvalidRule as caught:
+            assert caught.problems
+            assert all(p.where.startswith(f"{path}:") for p in caught.problems)
+        else:
+            assert all(math.isfinite(v) and 0 <= v <= 100 for v in found.values())
