@@ -5,6 +5,7 @@ every setting documented."""
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from pydantic import ValidationError
 
 import api.settings
 from api.settings import Settings
+from routing.coverage import date_window
 from routing.orders import OrderLimits
 
 
@@ -84,9 +86,12 @@ def test_settings_are_frozen() -> None:
         s.rate_limit = 1.0
 
 
-def test_order_limits_are_the_parcel_and_item_caps() -> None:
-    """The order parser's caps are the service's: 3 parcels, 7 items."""
-    assert Settings(max_parcels=3, max_items=7).order_limits == OrderLimits(3, 7)
+def test_order_limits_are_the_parcel_and_item_caps_and_the_date_window() -> None:
+    """The order parser's caps are the service's: 3 parcels, 7 items, and created_at from
+    10 days before today to 20 after (within the data's coverage)."""
+    limits = Settings(max_parcels=3, max_items=7, dates_back_days=10, dates_ahead_days=20)
+    window = date_window(datetime.now(UTC), 10, 20)
+    assert limits.order_limits == OrderLimits(3, 7, window)
 
 
 def test_every_setting_is_documented_by_its_variable() -> None:
