@@ -10,6 +10,10 @@ from carriers.errors import UnknownCurrency
 from carriers.pickling import pickled_by_fields
 
 # ISO 4217 minor-unit exponents of the currencies glocal trades in (ISO 4217 list one).
+# Digits before the decimal point of any amount glocal reads (an order's value, a rate):
+# beyond them a figure is a typo or an attack, and arithmetic on it would overflow.
+MAX_AMOUNT_DIGITS = 12
+
 MINOR_UNITS: dict[str, int] = {
     "EUR": 2,
     "USD": 2,

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from carriers.errors import Problem
 from carriers.locate import LineIndex
-from carriers.money import Money, is_currency, minor_units
+from carriers.money import MAX_AMOUNT_DIGITS, Money, is_currency, minor_units
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -23,7 +23,7 @@ MAX_KG = 100_000  # a parcel limit, a weight break, a rounding step: 100 t
 MAX_CM = 10_000  # a side: 100 m
 MAX_LOAD_KG = 10**9  # what one departure or one unit carries
 MAX_LOAD_M3 = 10**7
-MAX_AMOUNT = 10**12  # major units: twelve integer digits, as an order's amounts
+MAX_AMOUNT = 10**MAX_AMOUNT_DIGITS  # major units, as an order's amounts
 
 
 class Collector:

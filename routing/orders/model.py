@@ -17,7 +17,6 @@ from routing.coverage import DateWindow
 MAX_PARCEL_KG = 1000.0  # heavier goes as freight, not as a parcel
 MAX_SIDE_CM = 400.0  # the longest side a parcel network or a pallet takes
 MAX_QUANTITY = 100_000  # units of one item line
-MAX_AMOUNT_DIGITS = 12  # digits before the decimal point of a unit value
 MAX_TEXT = 256  # characters of free text: an id, a description, a city, a name
 
 

@@ -15,11 +15,10 @@ from typing import Any
 
 from carriers.errors import InvalidOrder, Problem
 from carriers.model import BatteryClass, GoodsCategory
-from carriers.money import Money, is_currency, minor_units
+from carriers.money import MAX_AMOUNT_DIGITS, Money, is_currency, minor_units
 from carriers.places import is_country
 from routing.coverage import DateWindow, data_window
 from routing.orders.model import (
-    MAX_AMOUNT_DIGITS,
     MAX_PARCEL_KG,
     MAX_QUANTITY,
     MAX_SIDE_CM,

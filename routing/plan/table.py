@@ -24,12 +24,12 @@ import pandas as pd
 
 from carriers.errors import InvalidPlanInput, Problem
 from carriers.model import BatteryClass, GoodsCategory
-from carriers.money import MINOR_UNITS
+from carriers.money import MAX_AMOUNT_DIGITS, MINOR_UNITS
 from carriers.places import iso_countries
 from routing.calendar import day_date, day_number
 from routing.coverage import DateWindow
 from routing.network import Network
-from routing.orders.model import MAX_AMOUNT_DIGITS, MAX_PARCEL_KG, MAX_SIDE_CM
+from routing.orders.model import MAX_PARCEL_KG, MAX_SIDE_CM
 from routing.orders.postal import postal_problem
 
 COLUMNS = (
