@@ -14,6 +14,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -23,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
+
+sys.path.append(str(Path(__file__).resolve().parent.parent))  # after PYTHONPATH (a release build)
 
 from bench.api_load import GLOCAL, free_port
 

@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import copy
 import random
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import orjson
+
+sys.path.append(str(Path(__file__).resolve().parent.parent))  # after PYTHONPATH (a release build)
 
 from api.schemas import BRAZILIAN_ORDER, PROMISE_REQUEST, SPANISH_ORDER
 from bench.orders import GOODS, MARKETS, ORIGINS, random_orders

@@ -3,9 +3,13 @@ states) and its report of it: each figure beside its target."""
 
 from __future__ import annotations
 
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.append(str(Path(__file__).resolve().parent.parent))  # after PYTHONPATH (a release build)
 
 from bench.soak_mix import Mix, Request
 
