@@ -67,6 +67,7 @@ from bench.soak_report import (
 from routing import build
 
 SAMPLE_EVERY_S = 10.0
+PROBE_EVERY_S = 0.1
 TIMEOUT_S = 30.0  # a request unanswered this long counts as not answered
 
 
@@ -196,6 +197,17 @@ async def sampler(server: LiveServer, run: Run, started: float, stop: float) -> 
         await asyncio.sleep(min(SAMPLE_EVERY_S, max(0.0, stop - time.perf_counter())))
 
 
+async def health_probe(port: int, mix: Mix, run: Run, stop: float) -> None:
+    """GET /healthz every PROBE_EVERY_S on a connection of its own, as a load balancer
+    does: how long a probe waits while the workers compute (the issue's target: 50 ms;
+    the load generator shares the machine, so this is an upper bound)."""
+    channel = Channel(port)
+    while time.perf_counter() < stop:
+        run.record(await channel.send(mix.health()), mix)
+        await asyncio.sleep(PROBE_EVERY_S)
+    channel.close()
+
+
 async def soak(server: LiveServer, mix: Mix, run: Run, args: argparse.Namespace, rate: float):
     started = time.perf_counter()
     stop = started + args.minutes * 60
@@ -203,6 +215,7 @@ async def soak(server: LiveServer, mix: Mix, run: Run, args: argparse.Namespace,
         traffic(server.port, mix, run, args.clients, rate, args.minutes * 60),
         plan_jobs(server.port, mix, run, args, stop),
         sampler(server, run, started, stop),
+        health_probe(server.port, mix, run, stop),
     )
     sample_memory(server, run, started)
 

@@ -186,6 +186,10 @@ class Mix:
     def quote(self) -> Request:
         return self._request("quote", "", "POST", "/v1/quotes", self.rng.choice(self.orders))
 
+    def health(self) -> Request:
+        """A liveness probe, as a load balancer sends one."""
+        return self._request("health", "", "GET", "/healthz")
+
     def get(self) -> Request:
         if not self.stored:
             return self.quote()

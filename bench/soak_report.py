@@ -14,6 +14,7 @@ sys.path.append(str(Path(__file__).resolve().parent.parent))  # after PYTHONPATH
 from bench.soak_mix import Mix, Request
 
 TARGET_GROWTH = 0.05  # of the workers' RSS after warm-up
+HEALTH_P99_S = 0.05  # the issue's target for a liveness probe while quotes run
 FINAL = ("succeeded", "failed", "cancelled")
 
 
@@ -78,11 +79,17 @@ def report_traffic(run: Run) -> bool:
     quotes = [a.seconds for a in soaked if a.request.kind == "quote" and a.status == 201]
     print(f"latency in the soak: all requests {percentiles([a.seconds for a in soaked])}; "
           f"valid quotes (201) {percentiles(quotes)}")  # fmt: skip
+    probes = sorted(a.seconds for a in soaked if a.request.kind == "health")
+    live = bool(probes) and probes[int(len(probes) * 0.99)] <= HEALTH_P99_S
+    print(
+        f"GET /healthz meanwhile: {percentiles(probes)}, slowest "
+        f"{max(probes, default=0) * 1000:.1f} ms   target p99 <= 50 ms   {verdict(live)}"
+    )
     errors = sum(a.status >= 500 for a in answers)
     unanswered = sum(a.status == 0 for a in answers)
     print(f"5xx answers: {errors}; unanswered: {unanswered}   target 0 x 5xx, every request "
           f"answered   {verdict(errors == unanswered == 0)}")  # fmt: skip
-    return errors == unanswered == 0
+    return errors == unanswered == 0 and live
 
 
 def report_memory(run: Run, minutes: float) -> bool:
