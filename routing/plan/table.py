@@ -159,7 +159,7 @@ def validate_orders(
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise InvalidPlanInput(
-            f"{where}: missing column(s) {', '.join(missing)}",
+            f"{where}: the orders table lacks {len(missing)} required column(s)",
             [Problem(f"{where}:1", "header", f"missing column(s) {', '.join(missing)}")],
         )
     cells = {c: _stripped(frame[c]) for c in COLUMNS}
