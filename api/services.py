@@ -41,10 +41,11 @@ def invalid(problems: list[Problem]) -> ProblemError:
 async def create_quote(state: AppState, key: StoredKey, body: bytes) -> StoredQuote:
     """Quote one order, store the answer (the very JSON the client gets) for
     `quote_ttl_days`, count it by market. The order is parsed and validated once, by the
-    domain's parser, and quoted in the compute pool within the request's deadline
-    (`api.compute`); the write is a group commit (`api.quote_writer`)."""
+    domain's parser, then quoted and written as JSON in the compute pool, within the
+    request's deadline (`api.compute`); the store's write is a group commit
+    (`api.quote_writer`)."""
     limits = state.settings.order_limits
-    order, found = await state.compute.run(lambda _: _quoted(state, body, limits))
+    order, found, answer = await state.compute.run(lambda _: _quoted(state, body, limits))
     now = datetime.now(UTC)
     stored = StoredQuote(
         quote_id=found.quote_id,
@@ -53,15 +54,16 @@ async def create_quote(state: AppState, key: StoredKey, body: bytes) -> StoredQu
         market=order.destination.country,
         created_at=now,
         expires_at=now + timedelta(days=state.settings.quote_ttl_days),
-        body=orjson.dumps(quote_body(found)).decode(),  # compact UTF-8, as json.dumps
+        body=answer,
     )
     await state.quotes.save(stored)
     state.metrics.quotes.labels(order.destination.country).inc()
     return stored
 
 
-def _quoted(state: AppState, body: bytes, limits: OrderLimits) -> tuple[Order, Quote]:
-    """The order of a request body and its quote (a 422 problem when it has no option)."""
+def _quoted(state: AppState, body: bytes, limits: OrderLimits) -> tuple[Order, Quote, str]:
+    """The order of a request body, its quote and the quote's JSON (compact UTF-8, as
+    json.dumps writes it); a 422 problem when it has no option."""
     order = parse_order(read_json(body), limits)
     try:
         found = quote(order, state.network)
@@ -69,7 +71,7 @@ def _quoted(state: AppState, body: bytes, limits: OrderLimits) -> tuple[Order, Q
         raise InvalidOrder([Problem("order", "origin", exc.message)]) from None
     if not found.options:
         raise no_route(order, found)
-    return order, found
+    return order, found, orjson.dumps(quote_body(found)).decode()
 
 
 def no_route(order: Order, found: Quote) -> ProblemError:
