@@ -213,15 +213,22 @@ def test_a_client_that_hangs_up_mid_body_is_a_499_not_a_500(
 
 
 def test_past_the_deadline_a_request_is_a_503_with_retry_after(tmp_path: Path) -> None:
-    """A promise to 200 destinations (some 50 ms of work here, far more under load) with a
-    budget of 10 ms: 503 problem+json with Retry-After, and the worker goes on answering
-    (health, and the next request). The budget is far below the work, not at zero: the
-    thread that computes holds the interpreter, so a quote of a millisecond may finish
-    before the event loop gets to its timer."""
+    """A promise to 5,200 destinations (half a second of work or more) with a budget of
+    10 ms: 503 problem+json with Retry-After, and the worker goes on answering (health,
+    and the next request). The work is far beyond the budget, not a quote against a
+    zero one: the thread that computes holds the interpreter (all the longer compiled),
+    so a short piece of work may end before the event loop gets to its timer."""
     database = f"sqlite:///{tmp_path / 'glocal.sqlite3'}"
-    server = start_server(Settings(network=TINY, database_url=database, request_timeout_s=0.01))
+    settings = Settings(
+        network=TINY, database_url=database, request_timeout_s=0.01, max_destinations=5200
+    )
+    server = start_server(settings)
     body = copy.deepcopy(PROMISE_REQUEST)
-    body["destinations"] = [{"country": "ES", "postal_code": f"28{i:03d}"} for i in range(200)]
+    body["destinations"] = [
+        {"country": "ES", "postal_code": f"{province:02d}{area:03d}"}
+        for province in range(1, 53)
+        for area in range(100)
+    ]
     try:
         with httpx.Client(base_url=server.url, timeout=30) as client:
             client.headers.update(bearer(add_key(database, "quote", "promise")))

@@ -147,13 +147,14 @@ def test_the_window_of_dates_is_passed_to_the_planning_process(
 ) -> None:
     """A runner configured with the server's window of dates (GLOCAL_DATES_BACK_DAYS and
     GLOCAL_DATES_AHEAD_DAYS) starts each planning process with them."""
-    queue(records, config, "plan_dates", two_lane_orders(3))
+    job_id = f"plan_dates_{records.engine.dialect.name}"  # the other database's may still exit
+    queue(records, config, job_id, two_lane_orders(3))
     dated = replace(config, dates_back_days=30, dates_ahead_days=7)
     runner = JobRunner(records, dated)
     runner.tick()
-    _, command = planning_process("plan_dates")
+    _, command = planning_process(job_id)
     assert command[-4:] == ["--dates-back-days", "30", "--dates-ahead-days", "7"]
-    until(ended(runner, records, "plan_dates"))
+    until(ended(runner, records, job_id))
 
 
 def stalled(runner: JobRunner, job_id: str) -> int:
