@@ -163,16 +163,7 @@ def test_a_small_file_becomes_a_jurisdiction_and_its_rules(tmp_path: Path) -> No
 
 def test_amounts_keep_their_currency_sdr_included(tmp_path: Path) -> None:
     """A limit of "300.00 XDR" is 300.00 special drawing rights, converted only when used."""
-    write(tmp_path, "es.toml", SPAIN + """
-[[rules]]
-rule_id = "es.postal-form"
-topic = "postal_form"
-limit = "300.00 XDR"
-weight_limit_kg = 2
-valid_from = 2020-01-01
-source = "test"
-confidence = "H"
-""")  # fmt: skip
+    write(tmp_path, "es.toml", SPAIN + POSTAL_FORM)
     [rule] = read_rules(tmp_path).rules
     assert rule.limit == Amount(Decimal("300.00"), "XDR")
     assert rule.weight_limit_kg == Decimal("2")
