@@ -1,10 +1,11 @@
-"""Builders for test networks made in code (random ones for property tests)."""
+"""Builders for test networks made in code (random ones for property tests), and a test order."""
 
 from __future__ import annotations
 
 import random
 from datetime import time
 from pathlib import Path
+from typing import Any
 
 from carriers.model import (
     Coverage,
@@ -30,6 +31,29 @@ LAYERS = (
     NodeKind.LAST_MILE_DEPOT,
     NodeKind.DESTINATION_ZONE,
 )
+
+
+# A one-item order of a speaker from Yiwu to Madrid, as the JSON contract reads (quotes
+# on the small named worlds start from it).
+SPEAKER_ORDER: dict[str, Any] = {
+    "order_id": "T1",
+    "origin": "CN-YIW-WH",
+    "destination": {"country": "ES", "postal_code": "28013"},
+    "parcels": [{"weight_kg": 1.2, "length_cm": 30, "width_cm": 20, "height_cm": 10}],
+    "items": [
+        {
+            "description": "bluetooth speaker",
+            "hs_code": "851822",
+            "category": "electronics",
+            "quantity": 1,
+            "unit_value": {"amount": "20.00", "currency": "EUR"},
+            "battery": "none",
+            "liquid": False,
+        }
+    ],
+    "created_at": "2026-11-26T10:00:00+08:00",
+    "seller": {"ioss_registered": True},
+}
 
 
 def card(per_kg: int, per_piece: int, currency: str = "EUR") -> RateCard:

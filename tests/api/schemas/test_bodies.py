@@ -27,26 +27,9 @@ from routing.network import Network, load_network
 from routing.network.summary import summarize
 from routing.orders import parse_order
 from routing.quote import product_order, product_promises, quote
-from tests.helpers import DATA, random_network
+from tests.helpers import DATA, SPEAKER_ORDER, random_network
 
-ORDER: dict[str, Any] = {
-    "order_id": "T1",
-    "origin": "CN-YIW-WH",
-    "destination": {"country": "ES", "postal_code": "28013"},
-    "parcels": [{"weight_kg": 1.2, "length_cm": 30, "width_cm": 20, "height_cm": 10}],
-    "items": [
-        {
-            "description": "bluetooth speaker",
-            "hs_code": "851822",
-            "category": "electronics",
-            "quantity": 1,
-            "unit_value": {"amount": "20.00", "currency": "EUR"},
-        }
-    ],
-    "created_at": "2026-11-26T10:00:00+08:00",
-    "seller": {"ioss_registered": True},
-    "locale": "es-ES",
-}
+ORDER: dict[str, Any] = {**SPEAKER_ORDER, "locale": "es-ES"}
 
 
 @pytest.fixture(scope="module")

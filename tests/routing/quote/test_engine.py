@@ -14,27 +14,9 @@ from carriers.money import Money
 from routing.network import Network, load_network
 from routing.orders import parse_order
 from routing.quote import Quote, quote
-from tests.helpers import DATA
+from tests.helpers import DATA, SPEAKER_ORDER
 
-BASE: dict[str, Any] = {
-    "order_id": "T1",
-    "origin": "CN-YIW-WH",
-    "destination": {"country": "ES", "postal_code": "28013"},
-    "parcels": [{"weight_kg": 1.2, "length_cm": 30, "width_cm": 20, "height_cm": 10}],
-    "items": [
-        {
-            "description": "bluetooth speaker",
-            "hs_code": "851822",
-            "category": "electronics",
-            "quantity": 1,
-            "unit_value": {"amount": "20.00", "currency": "EUR"},
-            "battery": "none",
-            "liquid": False,
-        }
-    ],
-    "created_at": "2026-11-26T10:00:00+08:00",
-    "seller": {"ioss_registered": True},
-}
+BASE = SPEAKER_ORDER
 
 
 def order(**changes: Any) -> dict[str, Any]:
