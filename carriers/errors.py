@@ -27,6 +27,7 @@ line and exit 1.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,15 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.where}: {self.field}: {self.message}"
+
+
+def shown(value: Any, width: int = 60) -> str:
+    """A value as a problem quotes it: its repr, cut to `width` characters (a whole number
+    too long to print is named by its size; a long text is cut before its repr is made)."""
+    if isinstance(value, int) and value.bit_length() > 256:
+        return f"a whole number of {value.bit_length()} bits"
+    text = repr(value[:width] if isinstance(value, str) else value)
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 class GlocalError(Exception):

@@ -10,7 +10,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from carriers.errors import Problem
+from carriers.errors import Problem, shown
 from carriers.locate import LineIndex
 from carriers.money import MAX_AMOUNT_DIGITS, Money, is_currency, minor_units
 
@@ -54,12 +54,6 @@ class CarrierFile:
     def unknown_keys(self, table: Mapping[str, Any], allowed: set[str], key: tuple) -> None:
         for name in sorted(set(table) - allowed):
             self.fail((*key, name), f"unknown field {name!r}")
-
-
-def shown(value: Any, width: int = 60) -> str:
-    """A value as a problem quotes it: its repr, cut to `width` characters."""
-    text = repr(value)
-    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def enum(kind: type[E], value: Any, fail: Callable[[str], None]) -> E | None:

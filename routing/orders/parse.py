@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from carriers.errors import InvalidOrder, Problem
+from carriers.errors import InvalidOrder, Problem, shown
 from carriers.model import BatteryClass, GoodsCategory
 from carriers.money import MAX_AMOUNT_DIGITS, Money, is_currency, minor_units
 from carriers.places import is_country
@@ -76,13 +76,13 @@ class _Reader:
         try:
             number = float(value)
         except (ValueError, OverflowError):
-            self.fail(_join(path, key), f"must be a finite number, got {_shown(value)}")
+            self.fail(_join(path, key), f"must be a finite number, got {shown(value)}")
             return None
         if not number > 0:
-            self.fail(_join(path, key), f"must be > 0, got {_shown(value)}")
+            self.fail(_join(path, key), f"must be > 0, got {shown(value)}")
             return None
         if number == float("inf"):
-            self.fail(_join(path, key), f"must be a finite number, got {_shown(value)}")
+            self.fail(_join(path, key), f"must be a finite number, got {shown(value)}")
             return None
         return number
 
@@ -96,7 +96,7 @@ class _Reader:
             except ValueError:
                 pass
         allowed = ", ".join(m.value for m in kind)
-        self.fail(_join(path, key), f"must be one of {allowed}, got {_shown(value)}")
+        self.fail(_join(path, key), f"must be one of {allowed}, got {shown(value)}")
         return None
 
     def each(self, obj: Mapping[str, Any], key: str, path: str) -> list[tuple[str, Mapping]]:
@@ -164,35 +164,27 @@ def _money(r: _Reader, obj: Mapping[str, Any], path: str) -> Money | None:
     currency = obj.get("currency")
     amount = obj.get("amount")
     if not isinstance(currency, str) or not is_currency(currency):
-        r.fail(f"{path}.currency", f"unknown currency {_shown(currency)}")
+        r.fail(f"{path}.currency", f"unknown currency {shown(currency)}")
         return None
-    shown = _shown(amount)
+    quoted = shown(amount)
     too_long = isinstance(amount, str) and len(amount) > 40
     if isinstance(amount, bool) or not isinstance(amount, str | int | float) or too_long:
-        r.fail(f"{path}.amount", f"must be a decimal string of up to 40 characters, got {shown}")
+        r.fail(f"{path}.amount", f"must be a decimal string of up to 40 characters, got {quoted}")
         return None
     try:
         value = Decimal(amount) if isinstance(amount, int) else Decimal(str(amount))
     except InvalidOperation:
-        r.fail(f"{path}.amount", f"must be a decimal string, got {shown}")
+        r.fail(f"{path}.amount", f"must be a decimal string, got {quoted}")
         return None
     digits = minor_units(currency)
     if not value.is_finite() or value <= 0 or value.adjusted() >= MAX_AMOUNT_DIGITS:
         digits_text = f"at most {MAX_AMOUNT_DIGITS} digits before the decimal point"
-        r.fail(f"{path}.amount", f"must be > 0 with {digits_text}, got {shown}")
+        r.fail(f"{path}.amount", f"must be > 0 with {digits_text}, got {quoted}")
         return None
     if value != value.quantize(Decimal(1).scaleb(-digits)):
-        r.fail(f"{path}.amount", f"{currency} has {digits} decimals, got {shown}")
+        r.fail(f"{path}.amount", f"{currency} has {digits} decimals, got {quoted}")
         return None
     return Money.of(value, currency)
-
-
-def _shown(value: Any) -> str:
-    """A value for a message, cut to a readable length."""
-    if isinstance(value, int) and value.bit_length() > 256:
-        return f"a whole number of {value.bit_length()} bits"
-    text = repr(value[:40] if isinstance(value, str) else value)
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _item(r: _Reader, path: str, obj: Mapping[str, Any]) -> Item | None:
@@ -207,7 +199,7 @@ def _item(r: _Reader, path: str, obj: Mapping[str, Any]) -> Item | None:
         or isinstance(quantity, bool)
         or not 1 <= quantity <= MAX_QUANTITY
     ):
-        message = f"must be a whole number from 1 to {MAX_QUANTITY}, got {_shown(quantity)}"
+        message = f"must be a whole number from 1 to {MAX_QUANTITY}, got {shown(quantity)}"
         r.fail(f"{path}.quantity", message)
         quantity = None
     category = r.enum(GoodsCategory, obj, "category", path)
@@ -230,7 +222,7 @@ def _address(r: _Reader, obj: Any) -> Address:
         return Address("", "")
     country = r.text(obj, "country", "destination").upper()
     if country and not is_country(country):
-        r.fail("destination.country", f"unknown ISO 3166-1 alpha-2 country {_shown(country)}")
+        r.fail("destination.country", f"unknown ISO 3166-1 alpha-2 country {shown(country)}")
     postal = r.text(obj, "postal_code", "destination")
     wrong = postal_problem(country, postal) if postal and is_country(country) else None
     if wrong:
@@ -251,7 +243,7 @@ def _coordinate(r: _Reader, obj: Mapping[str, Any], key: str, bound: float) -> f
         or not -bound <= value <= bound
     ):
         r.fail(
-            f"destination.{key}", f"must be a number from {-bound} to {bound}, got {_shown(value)}"
+            f"destination.{key}", f"must be a number from {-bound} to {bound}, got {shown(value)}"
         )
         return None
     return float(value)
@@ -265,7 +257,7 @@ def _when(r: _Reader, value: Any, path: str, parse: Callable[[str], Any]) -> Any
             raise ValueError
         return parse(value)
     except ValueError:
-        r.fail(path, f"must be an ISO 8601 date/time, got {_shown(value)}")
+        r.fail(path, f"must be an ISO 8601 date/time, got {shown(value)}")
         return None
 
 
@@ -299,10 +291,10 @@ def _deliver_by(r: _Reader, data: Mapping[str, Any], dates: DateWindow) -> date 
 def _options(r: _Reader, data: Mapping[str, Any], dates: DateWindow) -> dict[str, Any]:
     currency = data.get("currency")
     if currency is not None and not (isinstance(currency, str) and is_currency(currency)):
-        r.fail("currency", f"unknown currency {_shown(currency)}")
+        r.fail("currency", f"unknown currency {shown(currency)}")
     locale = data.get("locale")
     if locale is not None and not isinstance(locale, str):
-        r.fail("locale", f"must be a language tag like es-ES, got {_shown(locale)}")
+        r.fail("locale", f"must be a language tag like es-ES, got {shown(locale)}")
     buyer = _table(r, data, "buyer")
     seller = _table(r, data, "seller")
     flags = {}

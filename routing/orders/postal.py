@@ -7,7 +7,7 @@ import csv
 import re
 from pathlib import Path
 
-from carriers.errors import InvalidRule, Problem
+from carriers.errors import InvalidRule, Problem, shown
 from carriers.registry import DEFAULT_WORLD
 from routing.cache import cached
 
@@ -49,7 +49,6 @@ def postal_problem(country: str, code: str) -> str | None:
     pattern, example = patterns.get(country) or patterns[ANY_COUNTRY]
     if pattern.fullmatch(code.upper()):
         return None
-    shown = code if len(code) <= 20 else code[:20] + "..."
     if country not in patterns:
-        return f"{shown!r} is not a postal code (2 to 10 letters, digits, spaces or dashes)"
-    return f"{shown!r} is not a postal code of {country} (like {example!r})"
+        return f"{shown(code, 24)} is not a postal code (2 to 10 letters, digits, spaces or dashes)"
+    return f"{shown(code, 24)} is not a postal code of {country} (like {example!r})"

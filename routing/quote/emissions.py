@@ -7,10 +7,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import NoReturn
 
-from carriers.errors import InvalidRule, Problem
+from carriers.errors import InvalidRule, Problem, shown
 from carriers.model import Mode, Service
 from carriers.registry import DEFAULT_WORLD
-from carriers.registry.fields import shown
 from routing.cache import cached
 from routing.network import Network
 

@@ -18,6 +18,7 @@ from carriers.errors import (
     StoreError,
     StoreUnavailable,
     UnknownNode,
+    shown,
 )
 
 TREE = [
@@ -104,3 +105,11 @@ def test_a_store_that_fails_now_is_not_a_store_glocal_cannot_use() -> None:
     assert not issubclass(StoreUnavailable, StoreError)
     assert not issubclass(StoreError, StoreUnavailable)
     assert StoreUnavailable("the database cannot be used now: disk I/O error").problems == ()
+
+
+def test_a_value_is_shown_cut_to_its_width_never_whole_if_huge() -> None:
+    """A problem quotes a value by its repr, cut; an integer past Python's printable
+    digits is named by its size (its repr would raise)."""
+    assert shown("28013") == "'28013'"
+    assert shown("x" * 100, 20) == "'" + "x" * 16 + "..."
+    assert shown(10**5000) == "a whole number of 16610 bits"
