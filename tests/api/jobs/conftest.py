@@ -4,7 +4,6 @@ a migrated store on each database of `database_url` (tests/api/conftest.py)."""
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,16 +57,15 @@ def two_lane_orders(n: int, weight_kg: float = 1.0) -> bytes:
 def planning_process(job_id: str) -> tuple[int, list[str]]:
     """The pid and arguments of this test process's child that plans `job_id` (the
     runner, in a server's thread or alone, starts it)."""
-    listed = subprocess.run(["ps", "-o", "pid=", "--ppid", str(os.getpid())],
-                            capture_output=True, text=True, check=True).stdout  # fmt: skip
     found = []
-    for pid in map(int, listed.split()):
-        try:
-            args = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")[:-1]
-        except FileNotFoundError:  # ps itself, gone by now
+    for proc in Path("/proc").iterdir():
+        try:  # stat: "pid (comm) state ppid ...", comm may hold spaces and ")"
+            ppid = int(proc.joinpath("stat").read_text().rpartition(")")[2].split()[1])
+            args = proc.joinpath("cmdline").read_bytes().decode().split("\0")[:-1]
+        except (OSError, ValueError, IndexError):  # not a process, or gone by now
             continue
-        if job_id in args:
-            found.append((pid, args))
+        if ppid == os.getpid() and job_id in args:
+            found.append((int(proc.name), args))
     assert len(found) == 1, found
     return found[0]
 
