@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -113,6 +115,21 @@ def _check_sqlite_file(parsed: sa.URL) -> None:
         raise StoreError(f"the database's directory {directory} {why}; create it first")
 
 
+def _to_wal(cursor: Any, seconds: float = 30.0) -> None:
+    """Switch the file to write-ahead logging. Connections opening a new file together all
+    switch it, and SQLite answers 'database is locked' at once to those that find another
+    switching (its busy handler does not wait on that lock), so they try again."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 def _sqlite_engine(url: str, autocheckpoint: bool) -> Engine:
     engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
@@ -120,9 +137,9 @@ def _sqlite_engine(url: str, autocheckpoint: bool) -> Engine:
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # the driver's implicit BEGIN skips DDL; we begin
         cursor = dbapi_conn.cursor()
-        # busy_timeout first: two processes opening a new file both switch it to WAL
-        for pragma in ("busy_timeout=30000", "journal_mode=WAL", "synchronous=NORMAL"):
-            cursor.execute(f"PRAGMA {pragma}")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        _to_wal(cursor)
+        cursor.execute("PRAGMA synchronous=NORMAL")
         if not autocheckpoint:
             cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
