@@ -2,8 +2,8 @@
 with their cost per order and the capacity rows (service departures) they load.
 
 cost per order = mean freight of the commodity's orders on the route's lanes (last mile
-included) + mean DDP duties and taxes on that route + late penalty x mean days of P90
-past each order's deliver_by.
+included) + mean DDP duties and taxes on that route + mean late penalty of its orders
+(each its own, `late.py`, for the days of P90 past its deliver_by).
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ import pandas as pd
 
 from routing.network import Network
 from routing.plan.commodities import Commodities
+from routing.plan.late import LateCost
 from routing.plan.routes import RouteSet
-from routing.plan.table import OrdersTable
+from routing.plan.table import NO_DEADLINE, OrdersTable
 from routing.plan.timeline import Timeline
 
 _DAY_KEY = 1 << 22  # day numbers of deadlines fit below this (year 13,400)
@@ -33,7 +34,7 @@ class Arcs:
     freight: np.ndarray  # float64 mean per order, plan minor units
     duty: np.ndarray  # float64 mean per order
     late_days: np.ndarray  # float64 mean per order
-    cost: np.ndarray  # float64 per order: freight + duty + penalty x late days
+    cost: np.ndarray  # float64 per order: freight + duty + mean late penalty
 
     def __len__(self) -> int:
         return len(self.commodity)
@@ -105,16 +106,40 @@ def late_days(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Mean days late per order (P90 past deliver_by) for each (commodity, P90 day), and
     how many of the commodity's orders are late."""
+    days, count, _ = late_means(orders, com, commodity, p90, LateCost.flat(len(orders), 0.0))
+    return days, count
+
+
+def late_means(
+    orders: OrdersTable,
+    com: Commodities,
+    commodity: np.ndarray,
+    p90: np.ndarray,
+    late: LateCost,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each (commodity, P90 day): the mean days late per order, how many of its orders
+    are late, and the mean late penalty per order, exact for per-order rates: the late
+    members of a commodity are those with deliver_by < P90, a prefix of its members sorted
+    by deadline, so with once_o, rate_o and db_o their penalty sums to
+    sum(once_o) + P90 x sum(rate_o) - sum(rate_o x db_o), read off prefix sums."""
+    has = orders.deliver_by != NO_DEADLINE
     db = np.minimum(orders.deliver_by, _DAY_KEY - 1)
     key = com.of_order * _DAY_KEY + db
     order = np.argsort(key, kind="stable")
     keys = key[order]
-    prefix = np.concatenate(([0], np.cumsum(db[order])))
+    base = int(db[has].min()) if has.any() else 0  # days from it: small, exact sums
+    day = np.where(has, db - base, 0)[order]
+    once = np.where(has, late.once, 0.0)[order]
+    rate = np.where(has, late.per_day, 0.0)[order]
+    sums = [np.concatenate(([0], np.cumsum(x))) for x in (day, once, rate, rate * day)]
     start = com.start[commodity]
     at = np.searchsorted(keys, commodity * _DAY_KEY + p90, side="left")
     count = at - start
-    total = count * p90 - (prefix[at] - prefix[start])
-    return total / com.count[commodity], count
+    day_sum, once_sum, rate_sum, rate_day_sum = (x[at] - x[start] for x in sums)
+    due = p90 - base
+    n = np.maximum(com.count[commodity], 1)
+    days = (count * due - day_sum) / n
+    return days, count, (once_sum + due * rate_sum - rate_day_sum) / n
 
 
 def build_arcs(
@@ -123,13 +148,16 @@ def build_arcs(
     com: Commodities,
     freight: np.ndarray,
     duty: np.ndarray,
-    penalty: float,
+    late: LateCost,
     hard_deadlines: bool,
 ) -> Arcs:
-    """`freight` and `duty` are per (commodity, route) pair of each arc."""
+    """`freight` and `duty` are per (commodity, route) pair of each arc; `late` per order."""
     commodity = np.array(cols["commodity"], dtype=np.int64)
     p90 = np.array(cols["p90"], dtype=np.int64)
-    late, count = late_days(orders, com, commodity, p90) if len(commodity) else (p90 * 0.0, p90)
+    if len(commodity):
+        days, count, penalty = late_means(orders, com, commodity, p90, late)
+    else:
+        days, count, penalty = p90 * 0.0, p90, p90 * 0.0
     keep = count == 0 if hard_deadlines else np.ones(len(commodity), dtype=bool)
     arcs = Arcs(
         commodity=commodity,
@@ -142,8 +170,8 @@ def build_arcs(
         ).reshape(-1, 2),
         freight=freight,
         duty=duty,
-        late_days=late,
-        cost=freight + duty + penalty * late,
+        late_days=days,
+        cost=freight + duty + penalty,
     )
     return take(arcs, np.flatnonzero(keep))
 

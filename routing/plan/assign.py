@@ -117,11 +117,14 @@ def evaluate(
     plan: Assignment,
     shipping_of: np.ndarray,
     duty_of: np.ndarray,
-    late_per_day: float,
+    late_per_day: np.ndarray | float,
     unplanned_per_order: float,
+    late_once: np.ndarray | float = 0.0,
 ) -> Evaluation:
     """`shipping_of` / `duty_of`: per order, its cost on its assigned arc (any value where
-    unplanned); computed by the caller from the lane matrix and the duty shares."""
+    unplanned); computed by the caller from the lane matrix and the duty shares. A late
+    order pays `late_once` and `late_per_day` per day late (each per order, or one for
+    all)."""
     planned = plan.arc >= 0
     who = np.flatnonzero(planned)
     on = plan.arc[who]
@@ -145,7 +148,7 @@ def evaluate(
         freight=float(shipping.sum()),
         unit_cost=float(units @ rows.unit_cost),
         duty=float(duties.sum()),
-        late_penalty=float(late.sum() * late_per_day),
+        late_penalty=float(np.where(late > 0, late_once + late_per_day * late, 0.0).sum()),
         unplanned=int((~planned).sum()),
         unplanned_penalty=float((~planned).sum() * unplanned_per_order),
     )

@@ -1,7 +1,8 @@
 """What one order costs on one arc, on its own figures: its own lane prices on the arc's
-route, its DDP duties on that route and the late penalty of the arc's P90 against its own
-deliver_by. The model works with commodity means; both plans (greedy and optimised) are
-costed with this, and the disaggregation chooses with it, so a plan costs what it says.
+route, its DDP duties on that route and its own late penalty (`late.py`: once late, and
+per day) for the arc's P90 against its own deliver_by. The model works with commodity
+means; both plans (greedy and optimised) are costed with this, and the disaggregation
+chooses with it, so a plan costs what it says.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from routing.plan.arcs import Arcs
 from routing.plan.assign import Assignment, Evaluation, evaluate
 from routing.plan.capacity import CapacityRows
 from routing.plan.duties import Duties
+from routing.plan.late import LateCost
 from routing.plan.matrix import LaneMatrix
 from routing.plan.routes import RouteSet
 from routing.plan.table import NO_DEADLINE, OrdersTable
@@ -27,12 +29,12 @@ class OrderCosts:
         routes: RouteSet,
         arcs: Arcs,
         duties: Duties,
-        late_per_day: float,
+        late: LateCost,
         unplanned_penalty: float,
     ) -> None:
         self.orders, self.lanes, self.routes, self.arcs = orders, lanes, routes, arcs
         self.duties = duties
-        self.late_per_day = late_per_day
+        self.late = late
         self.unplanned_penalty = unplanned_penalty
 
     def shipping(self, order: np.ndarray, arc: np.ndarray) -> np.ndarray:
@@ -48,6 +50,9 @@ class OrderCosts:
         late = np.maximum(self.arcs.p90[arc] - deadline, 0)
         return np.where(deadline == NO_DEADLINE, 0, late)
 
+    def late_penalty(self, order: np.ndarray, arc: np.ndarray) -> np.ndarray:
+        return self.late.of(order, self.late_days(order, arc))
+
     def parts(self, order: np.ndarray, arc: np.ndarray) -> tuple[np.ndarray, ...]:
         """Shipping, duties and late days of each order on the arc beside it."""
         return self.shipping(order, arc), self.duty(order, arc), self.late_days(order, arc)
@@ -57,7 +62,7 @@ class OrderCosts:
         if not len(order):
             return np.zeros(0)
         shipping, duty, late = self.parts(order, arc)
-        return shipping + duty + self.late_per_day * late
+        return shipping + duty + self.late.of(order, late)
 
     def with_arcs(self, arcs: Arcs) -> OrderCosts:
         return OrderCosts(
@@ -66,7 +71,7 @@ class OrderCosts:
             self.routes,
             arcs,
             self.duties,
-            self.late_per_day,
+            self.late,
             self.unplanned_penalty,
         )
 
@@ -84,6 +89,7 @@ class OrderCosts:
             plan,
             shipping,
             duty,
-            self.late_per_day,
+            self.late.per_day,
             self.unplanned_penalty,
+            late_once=self.late.once,
         )

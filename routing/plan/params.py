@@ -21,9 +21,28 @@ ROUNDINGS = ("descent", "window")
 LP_SOLVERS = ("glop", "highs", "pdlp")
 
 
+MONEY = ("late_fee", "late_penalty_per_day", "unplanned_penalty")  # Decimals, plan currency
+SHARES = ("late_share", "late_share_per_day")  # of an order's goods value
+
+
 def _positive(name: str, value: float) -> None:
     if not value > 0:
         raise InvalidPlanInput(f"{name} must be > 0, got {value}")
+
+
+def _amount(name: str, value: object, allow_zero: bool) -> None:
+    rule = ">= 0" if allow_zero else "> 0"
+    ok = isinstance(value, Decimal) and value.is_finite()
+    if not ok or value < 0 or (value == 0 and not allow_zero):  # type: ignore[operator]
+        raise InvalidPlanInput(f"{name} must be an amount {rule}, got {value}")
+
+
+def _share(name: str, value: object) -> None:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if not number or not 0 <= value <= 1:  # type: ignore[operator]
+        raise InvalidPlanInput(
+            f"{name} must be a share of the goods' value in [0, 1], got {value!r}"
+        )
 
 
 @dataclass(frozen=True)
@@ -40,7 +59,12 @@ class PlanParams:
     seed: int = 7
     relative_gap: float = 0.002  # the MIP stops when proven within this of its bound
     currency: str = "EUR"  # the plan's money
-    late_penalty_per_day: Decimal = Decimal("1.50")  # per order and day of P90 past deliver_by
+    # What a late order costs (P90 past deliver_by; late.py): once, a fee and a share of the
+    # goods' value; then per day, an amount and a share of the value
+    late_fee: Decimal = Decimal("5.00")  # a service contact and the shipping fee refunded
+    late_share: float = 0.10  # the voucher or partial refund for the broken promise
+    late_penalty_per_day: Decimal = Decimal("0.50")  # the contacts of each further day
+    late_share_per_day: float = 0.03  # the buyers who cancel or are refunded, per day
     unplanned_penalty: Decimal = Decimal("500.00")  # per order the plan leaves unplanned
     hard_deadlines: bool = False  # True: a route-departure late at P90 is not a candidate
     max_departures: int = 3  # departures of the first capacitated leg tried per route
@@ -82,8 +106,10 @@ class PlanParams:
             raise InvalidPlanInput(
                 f"currency must be an ISO 4217 code we know, got {self.currency!r}"
             )
-        if self.late_penalty_per_day < 0 or self.unplanned_penalty <= 0:
-            raise InvalidPlanInput("late_penalty_per_day must be >= 0 and unplanned_penalty > 0")
+        for name in MONEY:
+            _amount(name, getattr(self, name), allow_zero=name != "unplanned_penalty")
+        for name in SHARES:
+            _share(name, getattr(self, name))
         for name in ("refine_top", "refine_rounds"):
             if getattr(self, name) < 0:
                 raise InvalidPlanInput(f"{name} must be >= 0, got {getattr(self, name)}")
@@ -139,7 +165,14 @@ def _read_toml(path: Path, known: set[str]) -> dict[str, Any]:
     unknown = sorted(set(data) - known)
     if unknown:
         raise InvalidPlanInput(f"{path}: unknown parameter(s) {', '.join(unknown)}")
-    for key in ("late_penalty_per_day", "unplanned_penalty"):
+    for key in MONEY:
         if key in data:
-            data[key] = Decimal(str(data[key]))
+            data[key] = _decimal(path, key, data[key])
     return data
+
+
+def _decimal(path: Path, key: str, value: object) -> Decimal:
+    """A TOML number as the Decimal of its written text (250.1 is exactly 250.1)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidPlanInput(f"{path}: {key} must be a number, got {value!r}")
+    return Decimal(str(value))

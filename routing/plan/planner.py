@@ -48,6 +48,7 @@ from routing.plan.commodities import Commodities, aggregate
 from routing.plan.costs import OrderCosts
 from routing.plan.disaggregate import disaggregate, improve
 from routing.plan.duties import Duties
+from routing.plan.late import late_costs
 from routing.plan.matrix import lane_matrix
 from routing.plan.model import BlockData
 from routing.plan.params import PlanParams, Scenario
@@ -150,7 +151,7 @@ def plan_orders(
         orders = resample(orders, scenario.demand, scenario.seed)
     clock = _Clock(stages)
     at = _first_day(orders)
-    late = _minor(params.late_penalty_per_day, params.currency)
+    late = late_costs(orders, params, fx, at)  # per order: once late, and per day
     penalty = _minor(params.unplanned_penalty, params.currency)
     with clock("aggregate"):
         lanes = lane_matrix(net, orders, fx, at, params.currency)

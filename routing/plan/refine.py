@@ -44,7 +44,6 @@ class Splitter:
         self, orders: OrdersTable, coarse: Commodities, arcs: Arcs, costs: OrderCosts
     ) -> None:
         self.orders, self.coarse, self.arcs = orders, coarse, arcs
-        self.late_per_day = costs.late_per_day
         self.by_c = np.argsort(arcs.commodity, kind="stable")
         self.c_start = np.searchsorted(arcs.commodity[self.by_c], np.arange(len(coarse) + 1))
         counts = np.diff(self.c_start)[coarse.of_order]
@@ -59,10 +58,12 @@ class Splitter:
         ship, duty, late = (
             np.concatenate([p[k] for p in parts]) if parts else np.zeros(0) for k in range(3)
         )
-        total = ship + duty + self.late_per_day * late
+        penalty = costs.late.of(owner, late)
+        total = ship + duty + penalty
         ranked = np.lexsort((parent, total, owner))  # per order, cheapest first
         self.owner, self.pos, self.parent = owner[ranked], pos[ranked], parent[ranked]
         self.ship, self.duty, self.late = ship[ranked], duty[ranked], late[ranked]
+        self.penalty = penalty[ranked]  # each order's own late penalty on the arc
         self.total = total[ranked]
 
     def preferences(self, top: int) -> list[np.ndarray]:
@@ -88,8 +89,9 @@ class Splitter:
         arc_key, new_id = np.unique(key, return_inverse=True)  # (commodity, coarse arc)
         commodity, coarse_arc = arc_key // n_coarse, arc_key % n_coarse
         count = np.maximum(fine.count[commodity], 1)
-        freight, duty, late = (
-            np.bincount(new_id, x, len(arc_key)) / count for x in (self.ship, self.duty, self.late)
+        freight, duty, late, penalty = (
+            np.bincount(new_id, x, len(arc_key)) / count
+            for x in (self.ship, self.duty, self.late, self.penalty)
         )
         arcs = replace(
             take(self.arcs, coarse_arc),
@@ -97,7 +99,7 @@ class Splitter:
             freight=freight,
             duty=duty,
             late_days=late,
-            cost=freight + duty + self.late_per_day * late,
+            cost=freight + duty + penalty,
         )
         return fine, arcs, OrderArcs(self.start, new_id, self.total), coarse_arc
 

@@ -28,6 +28,7 @@ from routing.plan.capacity import CapacityRows
 from routing.plan.commodities import aggregate
 from routing.plan.costs import OrderCosts
 from routing.plan.duties import Duties
+from routing.plan.late import LateCost
 from routing.plan.matrix import lane_matrix
 from routing.plan.routes import enumerate_routes
 from routing.plan.table import NO_DEADLINE
@@ -143,8 +144,9 @@ def costed_arcs(network: Network, frame: pd.DataFrame, bucket_days: int = 60) ->
     duties = Duties(network, s.table, s.com, s.routes, s.fx, s.at, "EUR")
     duties.pair_means(pc, pr)
     n = len(cols["route"])
-    arcs = build_arcs(cols, s.table, s.com, np.zeros(n), np.zeros(n), 150.0, False)
-    costs = OrderCosts(s.table, s.lanes, s.routes, arcs, duties, 150.0, 50_000.0)
+    late = LateCost.flat(len(s.table), 150.0)
+    arcs = build_arcs(cols, s.table, s.com, np.zeros(n), np.zeros(n), late, False)
+    costs = OrderCosts(s.table, s.lanes, s.routes, arcs, duties, late, 50_000.0)
     return s, arcs, keys, costs
 
 

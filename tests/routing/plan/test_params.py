@@ -36,12 +36,30 @@ def test_the_defaults_are_valid() -> None:
         (
             "late_penalty_per_day",
             Decimal("-0.01"),
-            "late_penalty_per_day must be >= 0 and unplanned_penalty > 0",
+            "late_penalty_per_day must be an amount >= 0, got -0.01",
+        ),
+        ("late_fee", Decimal("NaN"), "late_fee must be an amount >= 0, got NaN"),
+        ("late_fee", 5.0, "late_fee must be an amount >= 0, got 5.0"),
+        ("unplanned_penalty", Decimal("0"), "unplanned_penalty must be an amount > 0, got 0"),
+        (
+            "late_share",
+            1.5,
+            "late_share must be a share of the goods' value in [0, 1], got 1.5",
         ),
         (
-            "unplanned_penalty",
-            Decimal("0"),
-            "late_penalty_per_day must be >= 0 and unplanned_penalty > 0",
+            "late_share_per_day",
+            -0.01,
+            "late_share_per_day must be a share of the goods' value in [0, 1], got -0.01",
+        ),
+        (
+            "late_share_per_day",
+            math.nan,
+            "late_share_per_day must be a share of the goods' value in [0, 1], got nan",
+        ),
+        (
+            "late_share",
+            True,
+            "late_share must be a share of the goods' value in [0, 1], got True",
         ),
         ("refine_rounds", -1, "refine_rounds must be >= 0, got -1"),
         ("plan_quantile", 1.0, "plan_quantile must be in (0, 1), got 1.0"),
@@ -55,18 +73,35 @@ def test_a_bad_parameter_says_which_and_why(field: str, value: object, message: 
 
 
 def test_the_edges_of_the_ranges_are_allowed() -> None:
-    """A gap of 0, no late penalty, no refinement: all valid."""
+    """A gap of 0, no late penalty, no refinement, the whole value once and per day: all
+    valid."""
     PlanParams(relative_gap=0.0, late_penalty_per_day=Decimal(0), refine_top=0, refine_rounds=0)
+    PlanParams(late_fee=Decimal(0), late_share=0, late_share_per_day=0.0)
+    PlanParams(late_share=1, late_share_per_day=1.0)
+
+
+def test_the_default_late_penalty_follows_the_orders_value() -> None:
+    """By default a late order pays once (a fee and a tenth of its value) and per day (an
+    amount and 3 % of its value), so a dearer order weighs more than the old flat
+    EUR 1.50 a day."""
+    p = PlanParams()
+    assert (p.late_fee, p.late_share) == (Decimal("5.00"), 0.10)
+    assert (p.late_penalty_per_day, p.late_share_per_day) == (Decimal("0.50"), 0.03)
 
 
 def test_parameters_load_from_toml_with_money_as_decimals(tmp_path: Path) -> None:
     """A TOML file sets what it names, the rest keeps its default; penalties become
     Decimals from their written text (250.1 is exactly 250.1)."""
     path = tmp_path / "plan.toml"
-    path.write_text('horizon_days = 7\nsolver = "scip"\nunplanned_penalty = 250.1\n')
+    path.write_text(
+        'horizon_days = 7\nsolver = "scip"\nunplanned_penalty = 250.1\n'
+        "late_fee = 2\nlate_share = 0.25\nlate_penalty_per_day = 0.1\nlate_share_per_day = 0\n"
+    )
     params = PlanParams.from_file(path)
     assert (params.horizon_days, params.solver) == (7, "scip")
     assert params.unplanned_penalty == Decimal("250.1")
+    assert (params.late_fee, params.late_penalty_per_day) == (Decimal(2), Decimal("0.1"))
+    assert (params.late_share, params.late_share_per_day) == (0.25, 0)
     assert params.time_limit_s == PlanParams().time_limit_s
 
 
@@ -76,8 +111,25 @@ def test_parameters_load_from_toml_with_money_as_decimals(tmp_path: Path) -> Non
         ("horizon_days = 7\nspeed = 3\nzoom = 1\n", "{path}: unknown parameter(s) speed, zoom"),
         ("horizon_days = \n", "{path}: Invalid value"),
         ("time_limit_s = -3\n", "time_limit_s must be > 0, got -3"),
+        ('late_fee = "five"\n', "{path}: late_fee must be a number, got 'five'"),
+        ("late_penalty_per_day = true\n", "{path}: late_penalty_per_day must be a number"),
+        ("late_fee = nan\n", "late_fee must be an amount >= 0, got NaN"),
+        ("unplanned_penalty = -inf\n", "unplanned_penalty must be an amount > 0, got -Infinity"),
+        (
+            'late_share = "10%"\n',
+            "late_share must be a share of the goods' value in [0, 1], got '10%'",
+        ),
     ],
-    ids=["unknown-keys", "not-toml", "out-of-range"],
+    ids=[
+        "unknown-keys",
+        "not-toml",
+        "out-of-range",
+        "amount-text",
+        "amount-bool",
+        "amount-nan",
+        "amount-inf",
+        "share-text",
+    ],
 )
 def test_a_bad_parameter_file_is_refused(tmp_path: Path, text: str, message: str) -> None:
     """Unknown keys and broken TOML are refused naming the file; a bad value as in code."""
