@@ -13,6 +13,7 @@ from carriers.money import minor_units
 from routing.calendar import day_date
 from routing.plan.assign import Evaluation
 from routing.plan.planner import PlanResult
+from routing.plan.table import NO_DEADLINE
 
 PLAN_COLUMNS = (
     "order_id",
@@ -169,6 +170,17 @@ def _finite(value: float, digits: int) -> float | None:
     return round(value, digits) if np.isfinite(value) else None
 
 
+def _without_on_time_candidate(result: PlanResult) -> int:
+    """Orders with a deadline and candidates, none of which arrives by it at P90: late in
+    any plan, whatever the late penalty (the on-time share cannot pass the others)."""
+    o, pairs = result.orders, result.pairs
+    owner = pairs.owner
+    on_time = result.arcs.p90[pairs.arc] <= o.deliver_by[owner] if len(pairs.arc) else owner > 0
+    some = np.bincount(owner, on_time, len(o)) > 0
+    dated = o.deliver_by != NO_DEADLINE
+    return int((dated & (pairs.counts > 0) & ~some).sum())
+
+
 def summary(result: PlanResult) -> dict[str, Any]:
     digits = minor_units(result.params.currency)
     scale = 10**digits
@@ -183,6 +195,7 @@ def summary(result: PlanResult) -> dict[str, Any]:
             "invalid": len(result.invalid),
             "unplanned_by_reason": dict(sorted(reasons.items())),
             "commodities": result.commodities,
+            "without_on_time_candidate": _without_on_time_candidate(result),
         },
         "optimized": _totals(result.plan_eval, digits),
         "greedy": _totals(result.greedy_eval, digits),

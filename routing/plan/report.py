@@ -57,7 +57,8 @@ td,th{{padding:2px 8px;text-align:right}}</style></head><body>
 <h1>Batch plan</h1>
 <p>{summary["orders"]["input"]} orders: {summary["orders"]["planned"]} planned,
 {summary["orders"]["unplanned"]} unplanned, {summary["orders"]["invalid"]} invalid.
-Cost {opt["cost"]:,.2f} {cur} (greedy {grd["cost"]:,.2f} {cur}); objective with unplanned
+Cost {opt["cost"]:,.2f} {cur}, {_on_time(opt)} (greedy {grd["cost"]:,.2f} {cur},
+{_on_time(grd)}); objective with unplanned
 penalties {opt["objective"]:,.2f} against greedy {grd["objective"]:,.2f}. No plan of these
 orders costs less than {_amount(summary["bound"])} (gap {_share(summary["gap_to_bound"])});
 the LP relaxation of the model gives {_amount(summary["lp_bound"])} (gap
@@ -76,6 +77,12 @@ def _amount(value: float | None) -> str:
 
 def _share(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2%}"
+
+
+def _on_time(totals: dict[str, Any]) -> str:
+    """The share of a plan's orders with a deadline that arrive by it (at P90)."""
+    share = totals["on_time_share"]
+    return "no order with a deadline" if share is None else f"{share:.1%} of dated orders on time"
 
 
 def _png(fig: Any) -> bytes:

@@ -74,6 +74,17 @@ def test_an_evaluation_adds_up_order_by_order() -> None:
     assert e.cost == 1715.0 and e.objective == 51_715.0
 
 
+def test_late_orders_pay_their_own_rates_once_and_per_day() -> None:
+    """The same plan at per-order rates: 3 days late at 1000 once and 10 a day (1030),
+    1 day at 0 once and 200 a day (200); the order without a deadline and the unplanned
+    one pay nothing, whatever their rates."""
+    orders = array_orders([1.0, 0.5, 0.25, 2.0], deliver_by=[100, 100, NO_DEADLINE, 100])
+    plan = Assignment(np.array([0, 1, 0, -1]), np.array(["", "", "", "no_capacity"], object))
+    per_day, once = np.array([10.0, 200, 99, 99]), np.array([1000.0, 0, 99, 99])
+    e = evaluate(orders, ARCS, ROWS, plan, np.zeros(4), np.zeros(4), per_day, 1.0, once)
+    assert e.late_penalty == 1230.0
+
+
 def test_units_are_the_fewest_that_hold_the_load() -> None:
     """150 kg in 100 kg units: 2; 25 m3 in 10 m3 units: 3; exactly 100 kg: 1; no unit: 0."""
     rows = array_rows(

@@ -1,6 +1,6 @@
 """routing/plan/costs.py: what one order costs on one arc on its own figures (its lane
 prices on the arc's route, its duties there, its days late), equal to the lane table's
-per-parcel prices, and a plan costed order by order."""
+per-parcel prices, each order's own late penalty, and a plan costed order by order."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from routing.network.lanes import lane_charges
 from routing.plan import Scenario
 from routing.plan.assign import Assignment
 from routing.plan.capacity import build_rows
+from routing.plan.costs import OrderCosts
+from routing.plan.late import LateCost
 from tests.routing.plan.conftest import costed_arcs, one_kilo_orders
 
 WEIGHTS = ["1", "2.345", "0.5", "7.777"]
@@ -85,3 +87,23 @@ def test_a_plan_costed_order_by_order(two_lanes: Network) -> None:
     assert (e.unplanned, e.unplanned_penalty) == (1, 50_000.0)
     assert e.cost == 6830.0 and e.objective == 56_830.0
     assert costs.with_arcs(arcs).evaluate(plan, rows).objective == e.objective
+
+
+def test_each_order_is_late_at_its_own_rates(two_lanes: Network) -> None:
+    """Both deliver by 1 December, both 6 days late on rail: the first pays 1000 once and
+    10 a day (1060), the second 0 once and 200 a day (1200); on air neither pays. The
+    plan with both on rail carries 2260 of late penalty."""
+    s, arcs, keys, flat = costed_arcs(two_lanes, one_kilo_orders(2, deliver_by="2026-12-01"))
+    late = LateCost(np.array([1000.0, 0.0]), np.array([10.0, 200.0]))
+    costs = OrderCosts(s.table, s.lanes, s.routes, arcs, flat.duties, late, 50_000.0)
+    net = two_lanes.compiled
+    rail = [s.routes.services(net, r)[0].id == "lanes-rail" for r in arcs.route]
+    r, a = rail.index(True), rail.index(False)
+    orders, on = np.array([0, 1, 0, 1]), np.array([r, r, a, a])
+    assert costs.late_penalty(orders, on).tolist() == [1060.0, 1200.0, 0.0, 0.0]
+    own = costs(orders, on) - flat(orders, on) + flat.late_penalty(orders, on)
+    assert own.tolist() == [1060.0, 1200.0, 0.0, 0.0]
+    rows = build_rows(keys, net, [], Scenario(), {})
+    plan = Assignment(np.array([r, r]), np.array(["", ""], dtype=object))
+    assert costs.evaluate(plan, rows).late_penalty == 2260.0
+    assert costs.with_arcs(arcs).late is late

@@ -10,7 +10,17 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from routing.plan import PLAN_COLUMNS, PlanResult, plan_table, summary
+from routing.network import Network
+from routing.plan import (
+    PLAN_COLUMNS,
+    PlanParams,
+    PlanResult,
+    plan_orders,
+    plan_table,
+    summary,
+    validate_orders,
+)
+from tests.routing.plan.conftest import one_kilo_orders
 
 
 @pytest.fixture(scope="module")
@@ -109,3 +119,17 @@ def test_each_departures_load_is_its_orders_kg(
         False,
     )
     assert summary(two_lane_plan)["binding_departures"] == 1
+
+
+def test_orders_no_candidate_brings_on_time_are_counted(two_lanes: Network) -> None:
+    """Two due 1 December (air, P90 30 November, is on time), three due 25 November
+    (air too is late) and one without a date: 3 orders no penalty can make on time; the
+    on-time share counts the dated orders only."""
+    frame = one_kilo_orders(6, deliver_by="2026-12-01")
+    frame.loc[2:4, "deliver_by"] = "2026-11-25"
+    frame.loc[5, "deliver_by"] = ""
+    table_, _ = validate_orders(frame, two_lanes)
+    params = PlanParams(horizon_days=7, max_departures=1, time_limit_s=10)
+    s = summary(plan_orders(table_, two_lanes, params))
+    assert s["orders"]["without_on_time_candidate"] == 3
+    assert s["optimized"]["on_time_share"] <= 2 / 5

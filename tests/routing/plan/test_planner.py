@@ -201,3 +201,19 @@ def test_a_plan_of_no_valid_orders_lists_the_invalid_rows(two_lanes: Network) ->
     figures = plan_summary(result)
     assert figures["orders"]["planned"] == figures["orders"]["unplanned"] == 0
     assert figures["optimized"]["cost"] == 0 and figures["solver"]["blocks"] == 0
+
+
+@pytest.mark.parametrize(("value", "mode"), [("10.00", "lanes-rail"), ("500.00", "lanes-air")])
+def test_the_default_late_penalty_weighs_the_goods_value(
+    two_lanes: Network, value: str, mode: str
+) -> None:
+    """Three orders due 1 December, rail six days late: at EUR 10.00 each, being late
+    costs 5 + 1 + 6 x (0.50 + 0.30) = EUR 10.80 an order, less than flying them (EUR 2
+    more freight each and a EUR 50 pallet): rail. At EUR 500.00 it is
+    5 + 50 + 6 x (0.50 + 15) = EUR 148 an order: they fly, on time."""
+    frame = one_kilo_orders(3, deliver_by="2026-12-01")
+    frame["value"] = value
+    table, _ = validate_orders(frame, two_lanes)
+    out = plan_table(plan_orders(table, two_lanes, PARAMS))
+    assert (out["route"].str.startswith(mode)).all()
+    assert set(out["on_time"]) == {"true" if mode == "lanes-air" else "false"}

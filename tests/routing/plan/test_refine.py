@@ -10,6 +10,8 @@ import pytest
 
 from routing.network import Network
 from routing.plan import PlanParams, plan_orders, validate_orders
+from routing.plan.costs import OrderCosts
+from routing.plan.late import LateCost
 from routing.plan.refine import Splitter
 from tests.routing.plan.conftest import costed_arcs, one_kilo_orders
 
@@ -85,3 +87,26 @@ def test_without_keys_the_commodity_stays_whole_at_its_means(light_and_heavy) ->
     assert fine.kg.tolist() == [1.25]
     by_lane = {rail[int(parent[a])]: split.cost[a] - split.duty[a] for a in range(len(split))}
     assert by_lane == pytest.approx({True: 375.0, False: 475.0})
+
+
+def test_each_order_pays_its_own_late_rate(two_lanes: Network) -> None:
+    """The light order (deliver by 6 December) pays 600 a day late, the heavy one
+    (1 December) nothing: on rail (P90 7 December) the light one costs 150 + 600 = 750,
+    the heavy one 300 + 0, net of duty. Unsplit, the rail arc costs their mean, 525; the
+    mean rate times the mean days late would say 150/300 + 300 x 3.5 = 1275."""
+    frame = one_kilo_orders(2)
+    frame["weight_kg"] = ["0.5", "2"]
+    frame["deliver_by"] = ["2026-12-06", "2026-12-01"]
+    s, arcs, _, flat = costed_arcs(two_lanes, frame)
+    late = LateCost(np.zeros(2), np.array([600.0, 0.0]))
+    costs = OrderCosts(s.table, s.lanes, s.routes, arcs, flat.duties, late, 50_000.0)
+    rail = {
+        a: s.routes.services(two_lanes.compiled, r)[0].id == "lanes-rail"
+        for a, r in enumerate(arcs.route.tolist())
+    }
+    _, split, pairs, parent = Splitter(s.table, s.com, arcs, costs).split([])
+    by_lane = {rail[int(parent[a])]: split.cost[a] - split.duty[a] for a in range(len(split))}
+    assert by_lane == pytest.approx({True: 525.0, False: 475.0})
+    assert split.late_days[[rail[int(p)] for p in parent]].tolist() == [3.5]
+    own = {rail[int(parent[pairs.arc[i]])]: pairs.cost[i] for i in pairs.of(0)}
+    assert own[True] - own[False] == pytest.approx(750.0 - 250.0)

@@ -62,3 +62,22 @@ def test_a_bound_that_could_not_be_had_reads_n_a(two_lane_plan: PlanResult, tmp_
     write_report(two_lane_plan, figures_of, tmp_path / "r.html")
     text = " ".join((tmp_path / "r.html").read_text(encoding="utf-8").split())
     assert "costs less than n/a (gap n/a)" in text and "gives n/a (gap n/a)" in text
+
+
+def test_the_on_time_share_stands_beside_each_cost(
+    two_lane_plan: PlanResult, tmp_path: Path
+) -> None:
+    """Beside each plan's cost, the share of its dated orders on time; the two-lane plan
+    has no deadlines, which the page says instead of a share."""
+    plain = summary(two_lane_plan)
+    write_report(two_lane_plan, plain, tmp_path / "a.html")
+    text = " ".join((tmp_path / "a.html").read_text(encoding="utf-8").split())
+    assert "Cost 1,372.50 EUR, no order with a deadline (greedy" in text
+    dated = plain | {
+        "optimized": plain["optimized"] | {"on_time_share": 0.9123},
+        "greedy": plain["greedy"] | {"on_time_share": 0.64},
+    }
+    write_report(two_lane_plan, dated, tmp_path / "b.html")
+    text = " ".join((tmp_path / "b.html").read_text(encoding="utf-8").split())
+    assert "Cost 1,372.50 EUR, 91.2% of dated orders on time (greedy" in text
+    assert "EUR, 64.0% of dated orders on time);" in text
