@@ -11,6 +11,7 @@ would cost more than leaving it unplanned).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,41 +32,76 @@ class Assignment:
 
 
 class _Room:
-    """Booked kg and m3 left per capacity row, checked and taken one order at a time."""
+    """Per capacity row: the booked kg and m3 left, the load and the consolidation units
+    it needs; checked and taken one order at a time."""
 
     def __init__(self, rows: CapacityRows, arcs: Arcs) -> None:
         self.kg = rows.cap_kg.tolist()
         self.m3 = rows.cap_m3.tolist()
         self.arc_rows = [tuple(r for r in pair if r >= 0) for pair in arcs.rows.tolist()]
+        self.load_kg, self.load_m3 = [0.0] * len(rows), [0.0] * len(rows)
+        self.units = [0] * len(rows)
+        self.unit_kg, self.unit_m3 = rows.unit_kg.tolist(), rows.unit_m3.tolist()
+        self.unit_cost = rows.unit_cost.tolist()
 
-    def take(self, a: int, kg: float, m3: float) -> bool:
-        rows = self.arc_rows[a]
-        if any(self.kg[r] < kg - 1e-9 or self.m3[r] < m3 - 1e-9 for r in rows):
-            return False
-        for r in rows:
+    def fits(self, a: int, kg: float, m3: float) -> bool:
+        return all(self.kg[r] >= kg - 1e-9 and self.m3[r] >= m3 - 1e-9 for r in self.arc_rows[a])
+
+    def opening(self, a: int, kg: float, m3: float) -> float:
+        """What the units cost that the order would open on arc a's departures: nothing
+        where the open ones have room for it."""
+        return sum(
+            (self._units(r, kg, m3) - self.units[r]) * self.unit_cost[r] for r in self.arc_rows[a]
+        )
+
+    def take(self, a: int, kg: float, m3: float) -> None:
+        for r in self.arc_rows[a]:
+            self.units[r] = self._units(r, kg, m3)
             self.kg[r] -= kg
             self.m3[r] -= m3
-        return True
+            self.load_kg[r] += kg
+            self.load_m3[r] += m3
+
+    def _units(self, r: int, kg: float, m3: float) -> int:
+        """The units row r needs with kg and m3 more (as `units_for` counts them)."""
+        need = 0
+        for load, size in (
+            (self.load_kg[r] + kg, self.unit_kg[r]),
+            (self.load_m3[r] + m3, self.unit_m3[r]),
+        ):
+            if size > 0:
+                need = max(need, math.ceil(load / size - 1e-9))
+        return need
 
 
 def greedy(orders: OrdersTable, pairs: OrderArcs, arcs: Arcs, rows: CapacityRows) -> Assignment:
-    """Orders by creation time; each takes its own cheapest route-departure with room left
-    (consolidation units are bought as the load needs them, whatever they cost)."""
+    """Orders by creation time; each takes the route-departure with room left where it
+    costs least: its own cost there plus the consolidation units it would open (nothing
+    where the units already bought have room for it). So greedy pays for its units as
+    the plan does, one order at a time, and never loads past a booked kg or m3."""
     arc = np.full(len(orders), -1, dtype=np.int64)
     reason = np.full(len(orders), "", dtype=object)
     room = _Room(rows, arcs)
     kg, m3 = orders.weight_kg.tolist(), orders.volume_m3.tolist()
-    start, options = pairs.start.tolist(), pairs.arc.tolist()
+    start, options, own = pairs.start.tolist(), pairs.arc.tolist(), pairs.cost.tolist()
     for o in np.lexsort((np.arange(len(orders)), orders.created_min)).tolist():
         if start[o] == start[o + 1]:
             reason[o] = NO_ROUTE
             continue
-        for a in options[start[o] : start[o + 1]]:
-            if room.take(a, kg[o], m3[o]):
-                arc[o] = a
-                break
-        else:
+        best, best_cost = -1, math.inf
+        for i in range(start[o], start[o + 1]):  # cheapest own cost first
+            if own[i] >= best_cost:
+                break  # opening units only adds: no later option can be cheaper
+            a = options[i]
+            if room.fits(a, kg[o], m3[o]):
+                cost = own[i] + room.opening(a, kg[o], m3[o])
+                if cost < best_cost:
+                    best, best_cost = a, cost
+        if best < 0:
             reason[o] = NO_CAPACITY
+            continue
+        room.take(best, kg[o], m3[o])
+        arc[o] = best
     return Assignment(arc, reason)
 
 
