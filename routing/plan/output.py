@@ -170,6 +170,51 @@ def _finite(value: float, digits: int) -> float | None:
     return round(value, digits) if np.isfinite(value) else None
 
 
+_VEHICLE = {"air": "flight", "sea": "sailing", "rail": "train", "road": "truck"}
+TOP_PRICES = 5  # shadow prices the summary puts in words
+NO_PRICE = "no capacity binds"  # what is said instead, when none is above 0
+
+
+def top_shadow_prices(deps: list[dict[str, Any]], currency: str) -> list[dict[str, Any]]:
+    """The highest shadow prices of booked capacity (at most `TOP_PRICES`; none where no
+    capacity binds), each with its departure, the measure (kg or m3), what one more of it
+    saves (plan currency) and that in words: 'one more m3 on the 2026-11-18 PVG-MAD
+    flight saves EUR 429.00'."""
+    found = [
+        (d[f"shadow_price_per_{measure}"], d, measure)
+        for d in deps
+        for measure in ("kg", "m3")
+        if d[f"shadow_price_per_{measure}"] > 0
+    ]
+    found.sort(key=lambda f: (-f[0], f[1]["date"], f[1]["service"], f[2]))
+    return [
+        {
+            "service": d["service"],
+            "date": d["date"],
+            "measure": measure,
+            "saving": saving,
+            "sentence": f"one more {measure} on the {d['date']} {_lane(d)} "
+            f"{_VEHICLE.get(d['mode'], 'departure')} saves {_words(saving, currency)}",
+        }
+        for saving, d, measure in found[:TOP_PRICES]
+    ]
+
+
+def _lane(departure: dict[str, Any]) -> str:
+    """PVG-MAD: the place codes of its nodes (ids read COUNTRY-PLACE-KIND)."""
+    place = lambda node: node.split("-")[1] if node.count("-") == 2 else node  # noqa: E731
+    return f"{place(departure['from'])}-{place(departure['to'])}"
+
+
+def _words(amount: float, currency: str) -> str:
+    """To the minor unit; a price below it to two significant digits (EUR 0.0042)."""
+    digits = minor_units(currency)
+    if round(amount, digits) > 0:
+        return f"{currency} {amount:,.{digits}f}"
+    tiny = np.format_float_positional(amount, precision=2, unique=False, fractional=False)
+    return f"{currency} {tiny}"
+
+
 def _without_on_time_candidate(result: PlanResult) -> int:
     """Orders with a deadline and candidates, none of which arrives by it at P90: late in
     any plan, whatever the late penalty (the on-time share cannot pass the others)."""
@@ -221,6 +266,7 @@ def summary(result: PlanResult) -> dict[str, Any]:
         },
         "stage_seconds": {k: round(v, 3) for k, v in result.seconds.items()},
         "binding_departures": sum(d["binding"] for d in deps),
+        "top_shadow_prices": top_shadow_prices(deps, result.params.currency),
         "departures": deps,
         "scenario": {
             "close": sorted(result.scenario.close),

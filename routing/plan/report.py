@@ -4,7 +4,8 @@
    consolidation units bought on it;
 2. the plan's cost by market and line-haul mode;
 3. optimised against greedy, by cost component.
-Plus the binding departures with their shadow prices.
+Plus the top shadow prices in words ("one more m3 on the 2026-11-18 PVG-MAD flight saves
+EUR 429.00") and the binding departures with their shadow prices.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
+from routing.plan.output import NO_PRICE
 from routing.plan.planner import PlanResult
 
 _LINEHAUL = ("air", "sea", "rail")
@@ -63,12 +65,23 @@ penalties {opt["objective"]:,.2f} against greedy {grd["objective"]:,.2f}. No pla
 orders costs less than {_amount(summary["bound"])} (gap {_share(summary["gap_to_bound"])});
 the LP relaxation of the model gives {_amount(summary["lp_bound"])} (gap
 {_share(summary["gap_to_lp_bound"])}).</p>
+<h2>what more capacity would save</h2>
+{_prices(summary)}
 {images}
 <h2>binding departures</h2>
 <table><tr><th>service</th><th>departure</th><th>utilisation</th>
 <th>{cur} saved per extra kg</th><th>per extra m3</th></tr>{rows}</table>
 </body></html>"""
     Path(path).write_text(page, encoding="utf-8")
+
+
+def _prices(summary: dict[str, Any]) -> str:
+    """The top shadow prices in words, or that no capacity binds."""
+    top = summary["top_shadow_prices"]
+    if not top:
+        return f"<p>{NO_PRICE}: one more kg or m3 on any departure would save nothing.</p>"
+    items = "".join(f"<li>{html.escape(t['sentence'])}</li>" for t in top)
+    return f'<ul class="shadow-prices">{items}</ul>'
 
 
 def _amount(value: float | None) -> str:

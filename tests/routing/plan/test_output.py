@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -20,6 +21,7 @@ from routing.plan import (
     summary,
     validate_orders,
 )
+from routing.plan.output import top_shadow_prices
 from tests.routing.plan.conftest import one_kilo_orders
 
 
@@ -133,3 +135,59 @@ def test_orders_no_candidate_brings_on_time_are_counted(two_lanes: Network) -> N
     s = summary(plan_orders(table_, two_lanes, params))
     assert s["orders"]["without_on_time_candidate"] == 3
     assert s["optimized"]["on_time_share"] <= 2 / 5
+
+
+def test_the_top_shadow_prices_read_as_plain_words(two_lane_plan: PlanResult) -> None:
+    """Only the full rail departure binds, at EUR 2.50 a kg (its m3 is not limited): one
+    sentence, 'one more kg on the 2026-11-10 YIW-MAD train saves EUR 2.50'."""
+    top = summary(two_lane_plan)["top_shadow_prices"]
+    assert top == [
+        {
+            "service": "lanes-rail",
+            "date": "2026-11-10",
+            "measure": "kg",
+            "saving": 2.5,
+            "sentence": "one more kg on the 2026-11-10 YIW-MAD train saves EUR 2.50",
+        }
+    ]
+
+
+def _departure(service: str, mode: str, day: str, kg: float, m3: float) -> dict[str, Any]:
+    return {
+        "service": service,
+        "mode": mode,
+        "from": "CN-PVG-AIR",
+        "to": "ES-MAD-AIR",
+        "date": day,
+        "shadow_price_per_kg": kg,
+        "shadow_price_per_m3": m3,
+    }
+
+
+def test_only_the_five_highest_prices_in_words_and_none_at_zero() -> None:
+    """Seven prices above 0 on four departures: the five highest, highest first, m3 and
+    kg alike; a sea departure is a sailing, and a price below a cent keeps two digits.
+    Prices of 0 make no sentence: no departure binds, no list."""
+    deps = [
+        _departure("air-1", "air", "2026-11-18", 3.2, 429.0),
+        _departure("air-2", "air", "2026-11-20", 0.0, 0.0),
+        _departure("sea-1", "sea", "2026-11-12", 0.0042, 0.9),
+        _departure("air-3", "air", "2026-11-19", 1.5, 12.0),
+        _departure("post", "postal", "2026-11-19", 0.0, 7.0),
+    ]
+    top = top_shadow_prices(deps, "EUR")
+    assert [(t["service"], t["measure"], t["saving"]) for t in top] == [
+        ("air-1", "m3", 429.0),
+        ("air-3", "m3", 12.0),
+        ("post", "m3", 7.0),
+        ("air-1", "kg", 3.2),
+        ("air-3", "kg", 1.5),
+    ]
+    assert top[0]["sentence"] == "one more m3 on the 2026-11-18 PVG-MAD flight saves EUR 429.00"
+    assert top[2]["sentence"].endswith("PVG-MAD departure saves EUR 7.00")
+    sea = top_shadow_prices(deps[2:3], "EUR")
+    assert [t["sentence"] for t in sea] == [
+        "one more m3 on the 2026-11-12 PVG-MAD sailing saves EUR 0.90",
+        "one more kg on the 2026-11-12 PVG-MAD sailing saves EUR 0.0042",
+    ]
+    assert top_shadow_prices(deps[1:2], "EUR") == []

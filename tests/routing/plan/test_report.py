@@ -81,3 +81,22 @@ def test_the_on_time_share_stands_beside_each_cost(
     text = " ".join((tmp_path / "b.html").read_text(encoding="utf-8").split())
     assert "Cost 1,372.50 EUR, 91.2% of dated orders on time (greedy" in text
     assert "EUR, 64.0% of dated orders on time);" in text
+
+
+def test_the_top_shadow_prices_are_said_in_words(page: str) -> None:
+    """The rail departure's price as a sentence, under its heading."""
+    part = page.split("<h2>what more capacity would save</h2>", 1)[1]
+    items = re.findall(r"<li>(.*?)</li>", part.split("<h2>", 1)[0])
+    assert items == ["one more kg on the 2026-11-10 YIW-MAD train saves EUR 2.50"]
+
+
+def test_where_no_capacity_binds_the_page_says_so(
+    two_lane_plan: PlanResult, tmp_path: Path
+) -> None:
+    """No price above 0: no sentence, 'no capacity binds' instead."""
+    write_report(
+        two_lane_plan, summary(two_lane_plan) | {"top_shadow_prices": []}, tmp_path / "r.html"
+    )
+    text = (tmp_path / "r.html").read_text(encoding="utf-8")
+    part = text.split("<h2>what more capacity would save</h2>", 1)[1].split("<h2>", 1)[0]
+    assert "no capacity binds" in part and "<li>" not in part
