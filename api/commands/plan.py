@@ -33,7 +33,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -57,6 +57,7 @@ from routing.plan import (
     write_report,
 )
 from routing.plan.cluster import dask_client, dask_map, read_orders, write_plan
+from routing.plan.output import NO_PRICE
 
 console = Console(stderr=True)
 app = typer.Typer(help="Batch planning.", no_args_is_help=True, pretty_exceptions_enable=False)
@@ -281,14 +282,33 @@ def _plan(
             f"no valid orders to plan: {counts['invalid']} invalid row(s), listed in {out}"
         )
         return
+    console.print(_summary_line(figures))
+    console.print(_prices_text(figures), highlight=False)
+
+
+def _prices_text(figures: dict[str, Any]) -> str:
+    """The top shadow prices in words, one a line, or that no capacity binds."""
+    top = figures["top_shadow_prices"]
+    if not top:
+        return f"{NO_PRICE}: one more kg or m3 on any departure would save nothing"
+    return "\n".join(["what more capacity would save:", *(f"  {t['sentence']}" for t in top)])
+
+
+def _summary_line(figures: dict[str, Any]) -> str:
+    """Counts, cost and on-time share of both plans, and the gap to the bound."""
     o, g = figures["optimized"], figures["greedy"]
     cur, gap = figures["currency"], figures["gap_to_bound"]
-    console.print(
+    return (
         f"{figures['orders']['planned']} planned, {figures['orders']['unplanned']} unplanned, "
-        f"{figures['orders']['invalid']} invalid; cost {o['cost']:,.2f} {cur} "
-        f"(greedy {g['cost']:,.2f}); gap to the bound "
+        f"{figures['orders']['invalid']} invalid; cost {o['cost']:,.2f} {cur}, "
+        f"{_on_time(o)} (greedy {g['cost']:,.2f}, {_on_time(g)}); gap to the bound "
         f"{'n/a' if gap is None else format(gap, '.2%')}"
     )
+
+
+def _on_time(totals: dict[str, Any]) -> str:
+    share = totals["on_time_share"]
+    return "no deadlines" if share is None else f"{share:.1%} on time"
 
 
 def sample_orders_command(

@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from api.commands.plan import app
+from api.commands.plan import _prices_text, _summary_line, app
 from routing.plan import PLAN_COLUMNS, sample_orders
 from routing.plan.cluster import dask_client
 from tests.api.jobs.conftest import two_lane_orders
@@ -194,7 +194,12 @@ def test_a_plan_in_this_process_writes_its_files_and_reports_on_stderr(
     for stage in ("load", "aggregate", "routes", "model", "refine", "solve", "disaggregate",
                   "write"):  # fmt: skip
         assert f"{stage} (" in stderr
-    assert "150 planned, 0 unplanned, 0 invalid; cost" in " ".join(stderr.split())
+    said = " ".join(stderr.split())
+    assert "150 planned, 0 unplanned, 0 invalid; cost 1,372.50 EUR, no deadlines (greedy" in said
+    assert (
+        "what more capacity would save: one more kg on the 2026-11-10 YIW-MAD train saves EUR 2.50"
+        in said
+    )
 
 
 @pytest.mark.parametrize(
@@ -291,3 +296,29 @@ def test_glocal_has_the_plan_commands() -> None:
     for command in ("plan", "sample-orders"):
         res = CliRunner().invoke(glocal, [command, "--help"])
         assert res.exit_code == 0 and "Usage" in res.output
+
+
+def test_the_closing_lines_give_cost_on_time_share_and_prices_in_words() -> None:
+    """Each plan's cost with its on-time share (or that no order has a deadline), the gap,
+    then the top shadow prices one a line, or 'no capacity binds'."""
+    figures: dict[str, Any] = {
+        "orders": {"planned": 9, "unplanned": 1, "invalid": 0},
+        "optimized": {"cost": 1234.5, "on_time_share": 0.9123},
+        "greedy": {"cost": 2000.0, "on_time_share": None},
+        "currency": "EUR",
+        "gap_to_bound": 0.0042,
+        "top_shadow_prices": [
+            {"sentence": "one more m3 on the 2026-11-18 PVG-MAD flight saves EUR 429.00"},
+            {"sentence": "one more kg on the 2026-11-18 PVG-MAD flight saves EUR 1.20"},
+        ],
+    }
+    assert _summary_line(figures) == (
+        "9 planned, 1 unplanned, 0 invalid; cost 1,234.50 EUR, 91.2% on time "
+        "(greedy 2,000.00, no deadlines); gap to the bound 0.42%"
+    )
+    assert _prices_text(figures).splitlines() == [
+        "what more capacity would save:",
+        "  one more m3 on the 2026-11-18 PVG-MAD flight saves EUR 429.00",
+        "  one more kg on the 2026-11-18 PVG-MAD flight saves EUR 1.20",
+    ]
+    assert _prices_text(figures | {"top_shadow_prices": []}).startswith("no capacity binds")
