@@ -55,9 +55,15 @@ def order_bound(
     prices: RowPrices,
     penalty: float,
 ) -> float:
-    """The bound above; `unit_limit` per row."""
+    """The bound above over the arcs of `pairs`; `unit_limit` per row."""
     best = np.full(len(orders), penalty)
     np.minimum.at(best, pairs.owner, reduced_costs(orders, pairs, arcs, rows, prices))
+    return float(best.sum()) + row_terms(rows, unit_limit, prices)
+
+
+def row_terms(rows: CapacityRows, unit_limit: np.ndarray, prices: RowPrices) -> float:
+    """The rows' part of the bound: units whose reduced cost is negative bought to their
+    limit, less the priced capacity."""
     n_row = len(rows)
     linked = np.bincount(
         prices.link_row, prices.link_price * prices.group_count[prices.link_group], n_row
@@ -71,7 +77,7 @@ def order_bound(
         cap_kg @ np.where(cap_kg > 0, rows.cap_kg, 0.0)
         + cap_m3 @ np.where(cap_m3 > 0, rows.cap_m3, 0.0)
     )
-    return float(best.sum()) + units - capacity
+    return units - capacity
 
 
 def cheapest_at_prices(
@@ -93,34 +99,52 @@ def cheapest_at_prices(
     return first
 
 
-def reduced_costs(
-    orders: OrdersTable, pairs: OrderArcs, arcs: Arcs, rows: CapacityRows, prices: RowPrices
-) -> np.ndarray:
-    """Per (order, arc) pair: the order's own cost plus the prices of the capacity it takes
-    on the arc's departures (kg and m3) and of its commodity's linking rows there."""
+@dataclass(frozen=True)
+class ArcPrices:
+    """Per arc, the price of a kg and of an m3 on its departures, and its commodity's
+    linking prices there (per order)."""
+
+    kg: np.ndarray
+    m3: np.ndarray
+    link: np.ndarray
+
+    def of(self, orders: OrdersTable, owner: np.ndarray, arc: np.ndarray) -> np.ndarray:
+        """What each order beside its arc pays for the capacity the arc takes."""
+        return (
+            orders.weight_kg[owner] * self.kg[arc]
+            + orders.volume_m3[owner] * self.m3[arc]
+            + self.link[arc]
+        )
+
+
+def arc_prices(arcs: Arcs, rows: CapacityRows, prices: RowPrices, group: np.ndarray) -> ArcPrices:
+    """`group`: the linking group of each arc's commodity."""
     n_row = len(rows)
     cap_kg, cap_m3 = _capacity_prices(rows, prices)
     per_kg = np.append(cap_kg + prices.unit_kg, 0.0)  # the extra entry: "no row" (-1)
     per_m3 = np.append(cap_m3 + prices.unit_m3, 0.0)
     link_key = prices.link_group * (n_row + 1) + prices.link_row
     order = np.argsort(link_key)
-    arc_kg, arc_m3, arc_nu = np.zeros(len(arcs)), np.zeros(len(arcs)), np.zeros(len(arcs))
+    out = ArcPrices(np.zeros(len(arcs)), np.zeros(len(arcs)), np.zeros(len(arcs)))
     for slot in range(arcs.rows.shape[1]):
         r = arcs.rows[:, slot]
-        arc_kg += per_kg[r]
-        arc_m3 += per_m3[r]
-        arc_nu += _lookup(
+        out.kg[:] += per_kg[r]
+        out.m3[:] += per_m3[r]
+        out.link[:] += _lookup(
             link_key[order],
             prices.link_price[order],
-            np.where(r >= 0, prices.group[arcs.commodity] * (n_row + 1) + r, -1),
+            np.where(r >= 0, group * (n_row + 1) + r, -1),
         )
-    owner, a = pairs.owner, pairs.arc
-    return (
-        pairs.cost
-        + orders.weight_kg[owner] * arc_kg[a]
-        + orders.volume_m3[owner] * arc_m3[a]
-        + arc_nu[a]
-    )
+    return out
+
+
+def reduced_costs(
+    orders: OrdersTable, pairs: OrderArcs, arcs: Arcs, rows: CapacityRows, prices: RowPrices
+) -> np.ndarray:
+    """Per (order, arc) pair: the order's own cost plus the prices of the capacity it takes
+    on the arc's departures (kg and m3) and of its commodity's linking rows there."""
+    priced = arc_prices(arcs, rows, prices, prices.group[arcs.commodity])
+    return pairs.cost + priced.of(orders, pairs.owner, pairs.arc)
 
 
 def _capacity_prices(rows: CapacityRows, prices: RowPrices) -> tuple[np.ndarray, np.ndarray]:

@@ -72,6 +72,10 @@ class PlanParams:
     deadline_bucket_days: int = 2  # deadlines within this many days share a commodity
     refine_top: int = 2  # commodities split by their orders' this many cheapest arcs (0: not)
     refine_rounds: int = 2  # splits by the orders' cheapest arc at the LP's prices (refine.py)
+    pricing_rounds: int = 8  # column generation: LP solves priced over every route at most
+    # (columns.py); 0: the first candidates only
+    pricing_gap: float = 0.001  # column generation stops once the LP is within this share
+    # of the bound over every route
     integer_flows: bool = False  # True: whole orders per arc in the model (slower); False:
     # the disaggregation makes whole orders of the flows
     plan_quantile: float = 0.9  # a leg's planned departure: the first its parcels reach with
@@ -100,6 +104,8 @@ class PlanParams:
             raise InvalidPlanInput(
                 f"lp_solver must be one of {', '.join(LP_SOLVERS)}, got {self.lp_solver!r}"
             )
+        if not 0 <= self.pricing_gap < 1:
+            raise InvalidPlanInput(f"pricing_gap must be in [0, 1), got {self.pricing_gap}")
         if not 0 <= self.relative_gap < 1:
             raise InvalidPlanInput(f"relative_gap must be in [0, 1), got {self.relative_gap}")
         if not is_currency(self.currency):
@@ -110,7 +116,7 @@ class PlanParams:
             _amount(name, getattr(self, name), allow_zero=name != "unplanned_penalty")
         for name in SHARES:
             _share(name, getattr(self, name))
-        for name in ("refine_top", "refine_rounds"):
+        for name in ("refine_top", "refine_rounds", "pricing_rounds"):
             if getattr(self, name) < 0:
                 raise InvalidPlanInput(f"{name} must be >= 0, got {getattr(self, name)}")
         if not 0 < self.plan_quantile < 1:

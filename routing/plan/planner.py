@@ -4,7 +4,8 @@ greedy baseline beside it, the bounds and the shadow price of every capacity.
 Stages (each reported to `stages`, e.g. a progress display):
 
 - aggregate: every order priced on every lane; orders into coarse commodities;
-- routes: candidate routes per commodity, their departures and dates, duties;
+- routes: the universe: every open route of every commodity, its departures within the
+  horizon (the next ones past it where none is within), dates and duties (universe.py);
 - model: the arcs (route x departure) with costs; commodities split by their orders'
   cheapest arcs (refine.py); capacity rows;
 - refine: LP relaxations whose prices split the commodities again (refine.py), the greedy
@@ -32,31 +33,24 @@ from carriers.money import minor_units
 from routing.calendar import day_date
 from routing.fx import FxRates, load_fx
 from routing.network import Network
-from routing.plan.arcs import Arcs, OrderArcs, build_arcs, expand, pair_lookup
+from routing.plan.arcs import Arcs, OrderArcs
 from routing.plan.assign import NO_ROUTE, Assignment, Evaluation, greedy
-from routing.plan.blocks import (
-    BlockResult,
-    MapFunction,
-    components,
-    solve_blocks,
-    solve_relaxation,
-    worker_pool,
-)
-from routing.plan.bound import RowPrices, cheapest_at_prices, order_bound
+from routing.plan.blocks import BlockResult, MapFunction, solve_blocks, worker_pool
 from routing.plan.capacity import CapacityRows, Override, build_rows, check_scenario, unit_limit
-from routing.plan.commodities import Commodities, aggregate
+from routing.plan.columns import ColumnReport, generate
+from routing.plan.commodities import aggregate
 from routing.plan.costs import OrderCosts
 from routing.plan.disaggregate import disaggregate, improve
 from routing.plan.duties import Duties
 from routing.plan.late import late_costs
+from routing.plan.master import collect, link_groups, model_blocks
 from routing.plan.matrix import lane_matrix
-from routing.plan.model import BlockData
 from routing.plan.params import PlanParams, Scenario
-from routing.plan.refine import Splitter
+from routing.plan.pricing import price_orders
 from routing.plan.repack import repack
-from routing.plan.routes import RouteSet, enumerate_routes, route_costs, select
+from routing.plan.routes import RouteSet, enumerate_routes
 from routing.plan.table import InvalidRow, OrdersTable, resample
-from routing.plan.timeline import Timeline
+from routing.plan.universe import Universe, build_universe
 
 Stages = Callable[[str], AbstractContextManager[None]]
 
@@ -74,7 +68,10 @@ class PlanResult:
     params: PlanParams
     scenario: Scenario
     routes: RouteSet
+    universe: Universe  # every route and departure within the horizon (universe.py)
     arcs: Arcs
+    arc_source: np.ndarray  # per arc, its universe arc
+    columns: ColumnReport
     rows: CapacityRows
     pairs: OrderArcs  # every order's candidate arcs with its own cost on each
     commodities: int
@@ -85,7 +82,8 @@ class PlanResult:
     plan_source: str  # "model" (disaggregated optimum) or "greedy, improved", the cheaper
     repacked: int  # departures whose load `repack` changed (0: it did not help)
     lp_bound: float  # optimum of the model's (strengthened) LP relaxation
-    bound: float  # no plan of these orders costs less (bound.py; <= lp_bound)
+    bound: float  # no plan of these orders over any route and departure of the universe
+    # costs less (pricing.py)
     fixed_penalty: float  # unplanned penalty of orders with no candidate at all (any plan)
     blocks: list[BlockResult]
     price_kg: np.ndarray  # per row: LP dual of the booked capacity (saving per extra kg)
@@ -160,47 +158,28 @@ def plan_orders(
         coarse = aggregate(network, orders, lanes, params.deadline_bucket_days)
     with clock("routes"):
         routes = enumerate_routes(network, sorted(set(coarse.origin.tolist())))
-        pc, pr, freight = _candidates(routes, coarse, params.max_signatures)
         duties = Duties(network, orders, coarse, routes, fx, at, params.currency)
-        duty = duties.pair_means(pc, pr)
-        timeline = Timeline(network, params.plan_quantile, params.max_departures)
-        last_day = int(coarse.ready_day.min()) + params.horizon_days - 1 if len(coarse) else 0
-        cols, keys = expand(network, coarse, routes, (pc, pr), timeline, last_day)
+        universe = build_universe(network, orders, coarse, routes, duties, params, late)
     with clock("model"):
-        c, r = np.array(cols["commodity"], np.int64), np.array(cols["route"], np.int64)
-        coarse_arcs = build_arcs(
-            cols,
-            orders,
-            coarse,
-            pair_lookup(pc, pr, freight, c, r),
-            pair_lookup(pc, pr, duty, c, r),
-            late,
-            params.hard_deadlines,
-        )
-        costs = OrderCosts(orders, lanes, routes, coarse_arcs, duties, late, penalty)
-        splitter = Splitter(orders, coarse, coarse_arcs, costs)
-        com, arcs, pairs, parent = splitter.split(splitter.preferences(params.refine_top))
+        costs = OrderCosts(orders, lanes, routes, universe.arcs, duties, late, penalty)
         rows = build_rows(
-            keys, net, list(overrides), scenario, _unit_costs(network, fx, at, params.currency)
+            universe.keys,
+            net,
+            list(overrides),
+            scenario,
+            _unit_costs(network, fx, at, params.currency),
         )
     with clock("refine"):
-        for _ in range(params.refine_rounds):
-            group = _groups(coarse, com)
-            relaxed = solve_blocks(
-                _blocks(com, arcs, rows, None, params, group), map_fn, solve_relaxation
-            )
-            prices = _collect(relaxed, len(arcs), len(rows), group, com.count)[2]
-            choice = cheapest_at_prices(orders, pairs, arcs, rows, prices, penalty)
-            key = np.append(parent, -1)[choice]  # the coarse arc chosen; -1: unplanned
-            com, arcs, pairs, parent = splitter.split([com.of_order, key])
+        model, columns = generate(orders, coarse, universe, costs, rows, params, penalty, map_fn)
+        com, arcs, pairs = model.com, model.arcs, model.pairs
         costs = costs.with_arcs(arcs)
         base = greedy(orders, pairs, arcs, rows)
-        group = _groups(coarse, com)
-        blocks = _blocks(com, arcs, rows, base, params, group)
+        group = link_groups(coarse, com)
+        blocks = model_blocks(com, arcs, rows, base, params, group)
     with clock("solve"):
         results = solve_blocks(blocks, map_fn)
     with clock("disaggregate"):
-        flow, units, prices = _collect(results, len(arcs), len(rows), group, com.count)
+        flow, units, prices = collect(results, len(arcs), len(rows), group, com.count)
         optimized = disaggregate(orders, com, arcs, rows, flow, units, pairs, costs, penalty)
         opt_eval, greedy_eval = costs.evaluate(optimized, rows), costs.evaluate(base, rows)
         chosen, chosen_eval, source = optimized, opt_eval, "model"
@@ -213,7 +192,10 @@ def plan_orders(
             chosen, chosen_eval = packed, packed_eval
         else:
             repacked = 0
-        bound = order_bound(orders, pairs, arcs, rows, unit_limit(rows), prices, penalty)
+        every = OrderCosts(orders, lanes, routes, universe.arcs, duties, late, penalty)
+        limit = unit_limit(rows)
+        priced = price_orders(orders, coarse, universe, every, rows, limit, prices, penalty)
+        bound = min(priced.bound, chosen_eval.objective)
     return PlanResult(
         orders=orders,
         invalid=list(invalid or []),
@@ -221,7 +203,10 @@ def plan_orders(
         params=params,
         scenario=scenario,
         routes=routes,
+        universe=universe,
         arcs=arcs,
+        arc_source=model.source,
+        columns=columns,
         rows=rows,
         pairs=pairs,
         commodities=len(com),
@@ -261,137 +246,3 @@ def _unit_costs(network: Network, fx: FxRates, at: date, currency: str) -> dict[
         for k, s in enumerate(net.services)
         if s.unit is not None
     }
-
-
-def _candidates(
-    routes: RouteSet, com: Commodities, max_signatures: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(commodity, route, mean freight) of every candidate pair, origin by origin."""
-    out_c, out_r, out_f = [], [], []
-    for origin in sorted(set(com.origin.tolist())):
-        cols = np.flatnonzero(com.origin == origin)
-        ids = np.flatnonzero(routes.origin == origin)
-        if not len(ids):
-            continue
-        cost = route_costs(routes, ids, com.allowed[:, cols], com.price[:, cols])
-        c, r = select(routes, ids, cost, max_signatures)
-        out_c.append(cols[c])
-        out_r.append(r)
-        out_f.append(cost[np.searchsorted(ids, r), c])
-    if not out_c:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0)
-    return np.concatenate(out_c), np.concatenate(out_r), np.concatenate(out_f)
-
-
-def _groups(coarse: Commodities, com: Commodities) -> np.ndarray:
-    """Per commodity, the coarse commodity it was split from: its linking group."""
-    return coarse.of_order[com.members[com.start[:-1]]]
-
-
-def _blocks(
-    com: Commodities,
-    arcs: Arcs,
-    rows: CapacityRows,
-    base: Assignment | None,
-    params: PlanParams,
-    group: np.ndarray,
-) -> list[BlockData]:
-    """The model cut into independent blocks, each with the greedy plan (if any) as hint.
-    An arc is left out where another of its commodity loads the same departures for less
-    (the model's optimum is the same without it)."""
-    block_of = components(arcs.commodity, arcs.rows, len(com), len(rows))
-    kept, keeper = _undominated(arcs)
-    hint = None
-    if base is not None:
-        hint = np.bincount(keeper[base.arc[base.arc >= 0]], minlength=len(arcs)).astype(float)
-    limit = unit_limit(rows)
-    penalty = _minor(params.unplanned_penalty, params.currency)
-    out = []
-    for b in range(int(block_of.max(initial=-1)) + 1):
-        cs = np.flatnonzero(block_of == b)
-        local_c = np.full(len(com), -1, dtype=np.int64)
-        local_c[cs] = np.arange(len(cs))
-        a = kept[local_c[arcs.commodity[kept]] >= 0]
-        rs = np.unique(arcs.rows[a][arcs.rows[a] >= 0])
-        local_r = np.full(len(rows) + 1, -1, dtype=np.int64)
-        local_r[rs] = np.arange(len(rs))
-        share = max(len(a), 1) / max(len(kept), 1)
-        out.append(
-            BlockData(
-                commodities=cs,
-                rows=rs,
-                arcs=a,
-                demand=com.count[cs],
-                arc_commodity=local_c[arcs.commodity[a]],
-                arc_cost=arcs.cost[a],
-                arc_kg=com.kg[arcs.commodity[a]],
-                arc_m3=com.m3[arcs.commodity[a]],
-                arc_rows=local_r[arcs.rows[a]],
-                cap_kg=rows.cap_kg[rs],
-                cap_m3=rows.cap_m3[rs],
-                unit_kg=rows.unit_kg[rs],
-                unit_m3=rows.unit_m3[rs],
-                unit_cost=rows.unit_cost[rs],
-                unit_limit=limit[rs],
-                unplanned_penalty=penalty,
-                hint=None if hint is None else hint[a],
-                solver=params.solver,
-                rounding=params.rounding,
-                lp_solver=params.lp_solver,
-                time_limit_s=max(params.time_limit_s * share, params.time_limit_s / 4),
-                threads=params.threads,
-                seed=params.seed,
-                relative_gap=params.relative_gap,
-                integer_flows=params.integer_flows,
-                link_group=group[cs],
-            )
-        )
-    return out
-
-
-def _undominated(arcs: Arcs) -> tuple[np.ndarray, np.ndarray]:
-    """The arcs that are the cheapest of their commodity on their departures (ties: the
-    first), and per arc, that cheapest one."""
-    order = np.lexsort(
-        (np.arange(len(arcs)), arcs.cost, arcs.rows[:, 1], arcs.rows[:, 0], arcs.commodity)
-    )
-    key = np.stack([arcs.commodity, arcs.rows[:, 0], arcs.rows[:, 1]], axis=1)[order]
-    first = np.ones(len(arcs), dtype=bool)
-    first[1:] = (key[1:] != key[:-1]).any(axis=1)
-    group = np.cumsum(first) - 1
-    keeper = np.empty(len(arcs), dtype=np.int64)
-    keeper[order] = order[first][group]
-    return np.sort(order[first]), keeper
-
-
-def _collect(
-    results: list[BlockResult], n_arcs: int, n_rows: int, group: np.ndarray, count: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, RowPrices]:
-    """The blocks' flows per arc, units per row and LP prices, in global indices."""
-    flow, units = np.zeros(n_arcs), np.zeros(n_rows)
-    per_row = [np.zeros(n_rows) for _ in range(4)]
-    for b in results:
-        flow[b.arcs] = b.flow
-        units[b.rows] = np.round(b.units)
-        for target, value in zip(
-            per_row, (b.price_kg, b.price_m3, b.unit_price_kg, b.unit_price_m3), strict=True
-        ):
-            target[b.rows] = value
-    link = [
-        np.concatenate([getattr(b, k) for b in results] or [np.zeros(0)])
-        for k in ("link_group", "link_row", "link_price")
-    ]
-    group_count = np.bincount(group, count, int(group.max(initial=-1)) + 1)
-    prices = RowPrices(
-        capacity_kg=per_row[0],
-        capacity_m3=per_row[1],
-        unit_kg=per_row[2],
-        unit_m3=per_row[3],
-        link_group=link[0].astype(np.int64),
-        link_row=link[1].astype(np.int64),
-        link_price=link[2],
-        group=group,
-        group_count=group_count,
-    )
-    return flow, units, prices

@@ -1,0 +1,162 @@
+"""Column generation's pricing step, order by order, over every route and departure.
+
+Given the LP's prices of the booked capacity, unit and linking rows (bound.py), every
+order's cheapest arc of the whole universe (universe.py) is found: its own cost
+(shipping, duties, late penalty) plus the prices of the kg and m3 it takes. An arc that
+is some order's cheapest and is not yet in the model is a column with negative reduced
+cost for that order's commodity: the planner adds it and solves again.
+
+The same pass gives the Lagrangian bound of bound.py over the universe, not over the
+candidates only: with the prices fixed, every order chooses alone among all its routes
+and departures, so no plan of these orders on this network within the horizon costs
+less. While columns remain this is the LP value corrected by each order's most negative
+reduced cost (a Farley-type bound, order by order); once none remain it is the bound of
+the restricted model itself.
+
+Orders are priced a chunk of commodities at a time, so the (order, arc) pairs of the
+universe (about 36 an order on the sample weeks) are never all held at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from routing.plan.arcs import Arcs
+from routing.plan.bound import RowPrices, arc_prices, row_terms
+from routing.plan.capacity import CapacityRows
+from routing.plan.commodities import Commodities
+from routing.plan.costs import OrderCosts
+from routing.plan.table import OrdersTable
+from routing.plan.universe import Universe
+
+CHUNK = 2_000_000  # (order, arc) pairs priced at once
+COMPLETIONS = 3  # passes that price the free rides pricing finds (`_completion`)
+
+
+@dataclass(frozen=True)
+class Pricing:
+    best: np.ndarray  # int64 per order: universe arc of least reduced cost, -1: unplanned
+    # costs less (or no arc at all)
+    reduced: np.ndarray  # float64 per order: min(penalty, that reduced cost)
+    bound: float  # no plan of these orders over the universe costs less
+
+    def columns(self, active: np.ndarray) -> np.ndarray:
+        """The arcs some order prefers that the model does not have yet."""
+        wanted = np.unique(self.best[self.best >= 0])
+        return wanted[~active[wanted]]
+
+
+def price_orders(
+    orders: OrdersTable,
+    coarse: Commodities,
+    universe: Universe,
+    costs: OrderCosts,
+    rows: CapacityRows,
+    unit_limit: np.ndarray,
+    prices: RowPrices,
+    penalty: float,
+) -> Pricing:
+    """`costs` prices the universe's arcs; `prices` are per row of `rows` (zero on rows
+    the model does not use); their linking groups are the coarse commodities, which the
+    universe's arcs belong to."""
+    best, reduced = _cheapest(orders, coarse, universe, costs, rows, prices, penalty)
+    for _ in range(COMPLETIONS):
+        extra = _completion(universe.arcs, best, rows, prices)
+        if not len(extra[0]):
+            break
+        prices = replace(
+            prices,
+            link_group=np.concatenate([prices.link_group, extra[0]]),
+            link_row=np.concatenate([prices.link_row, extra[1]]),
+            link_price=np.concatenate([prices.link_price, extra[2]]),
+        )
+        best, reduced = _cheapest(orders, coarse, universe, costs, rows, prices, penalty)
+    bound = float(reduced.sum()) + row_terms(rows, unit_limit, prices)
+    return Pricing(best, reduced, bound)
+
+
+def _cheapest(
+    orders: OrdersTable,
+    coarse: Commodities,
+    universe: Universe,
+    costs: OrderCosts,
+    rows: CapacityRows,
+    prices: RowPrices,
+    penalty: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per order, its universe arc of least reduced cost (-1: none under the penalty) and
+    min(penalty, that cost)."""
+    arcs = universe.arcs
+    priced = arc_prices(arcs, rows, prices, arcs.commodity)  # universe arcs are coarse
+    best = np.full(len(orders), -1, dtype=np.int64)
+    reduced = np.full(len(orders), float(penalty))
+    for owner, arc in _pairs(coarse, universe):
+        rc = costs(owner, arc) + priced.of(orders, owner, arc)
+        order = np.lexsort((arc, rc, owner))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = owner[order][1:] != owner[order][:-1]
+        at = order[first]
+        better = rc[at] < penalty
+        who = owner[at]
+        best[who[better]] = arc[at][better]
+        reduced[who] = np.minimum(rc[at], penalty)
+    return best, reduced
+
+
+def _completion(
+    arcs: Arcs, best: np.ndarray, rows: CapacityRows, prices: RowPrices
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Linking prices for the (group, departure) pairs that orders' cheapest arcs use and
+    the model has no linking row for: a departure's unit cost not yet paid by its unit
+    and linking prices (its reduced cost) is shared among the orders of those groups.
+
+    Without them such an order rides free in a unit nobody has bought: the bound falls
+    by up to a unit per order, and pricing adds the column only for the LP to refuse it.
+    Any prices >= 0 give a valid bound as long as no unit's reduced cost turns negative,
+    and these only use what is left of it."""
+    n_row = len(rows)
+    chosen = best[best >= 0]
+    group, row = [], []
+    for slot in range(arcs.rows.shape[1]):
+        r = arcs.rows[chosen, slot]
+        group.append(arcs.commodity[chosen][r >= 0])
+        row.append(r[r >= 0])
+    key = np.unique(np.concatenate(group) * (n_row + 1) + np.concatenate(row))
+    key = key[~np.isin(key, prices.link_group * (n_row + 1) + prices.link_row)]
+    g, r = key // (n_row + 1), key % (n_row + 1)
+    has_unit = (rows.unit_kg[r] > 0) | (rows.unit_m3[r] > 0)
+    g, r = g[has_unit], r[has_unit]
+    linked = np.bincount(
+        prices.link_row, prices.link_price * prices.group_count[prices.link_group], n_row
+    )
+    left = np.maximum(
+        rows.unit_cost - prices.unit_kg * rows.unit_kg - prices.unit_m3 * rows.unit_m3 - linked,
+        0.0,
+    )
+    riders = np.bincount(r, prices.group_count[g], n_row)
+    price = left[r] / np.maximum(riders[r], 1)
+    keep = price > 0
+    return g[keep], r[keep], price[keep]
+
+
+def _pairs(coarse: Commodities, universe: Universe) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(order, arc) arrays, every order against every arc of its coarse commodity, a chunk
+    of commodities at a time."""
+    per_com = np.diff(universe.start)
+    pairs_of = coarse.count * per_com
+    c = 0
+    n = len(coarse)
+    while c < n:
+        total = np.cumsum(pairs_of[c:])
+        stop = c + max(int(np.searchsorted(total, CHUNK, side="right")), 1)
+        members = coarse.members[coarse.start[c] : coarse.start[stop]]
+        counts = per_com[coarse.of_order[members]]
+        owner = np.repeat(members, counts)
+        pos = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
+        arc = universe.start[coarse.of_order[owner]] + pos
+        if len(owner):
+            yield owner, arc
+        c = stop
