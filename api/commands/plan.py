@@ -58,6 +58,7 @@ from routing.plan import (
 )
 from routing.plan.cluster import dask_client, dask_map, read_orders, write_plan
 from routing.plan.output import NO_PRICE
+from routing.plan.sample import PROFILES
 
 console = Console(stderr=True)
 app = typer.Typer(help="Batch planning.", no_args_is_help=True, pretty_exceptions_enable=False)
@@ -312,24 +313,61 @@ def _on_time(totals: dict[str, Any]) -> str:
 
 
 def sample_orders_command(
-    n: Annotated[int, typer.Option("--n", help="How many orders.")],
+    n: Annotated[
+        int,
+        typer.Option(
+            "--n",
+            help="The base volume: the orders of an ordinary week (n/7 a day). A profile "
+            "weighs its days against that, so peak writes 13/7 n orders and cny about 4.4 n. "
+            "The default world is sized for 100,000 orders of a normal week.",
+        ),
+    ],
     out: Annotated[Path, typer.Option("--out", help="Orders table to write (.csv/.parquet).")],
     seed: Annotated[int, typer.Option("--seed")] = 1,
-    start: Annotated[str, typer.Option("--start", help="First day (a Monday).")] = "2026-11-09",
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--start",
+            help="normal, peak: the first day (a Monday; defaults 2026-10-19 and 2026-11-09); "
+            "cny: the next Spring Festival closure ending on or after it is sampled "
+            "(default 2026-10-19, so February 2027).",
+        ),
+    ] = None,
+    profile: Annotated[
+        str,
+        typer.Option(
+            "--profile",
+            help="normal: an ordinary week, the one the default world is sized for. "
+            "peak: the 11.11 week, 10-12 November at 3x an ordinary day and "
+            "electronics-heavy; it stresses line-haul capacity. "
+            "cny: the weeks around the Chinese New Year closure of the origin warehouses "
+            "(data/calendar/closures.csv), a rush before it and fewer orders during it; "
+            "it stresses the calendar (the backlog after the restart).",
+        ),
+    ] = "normal",
 ) -> None:
-    """A realistic week of sample orders (markets, weights, goods, values, deadlines)."""
+    """Realistic sample orders (markets, weights, goods, values, deadlines) over the days
+    of a demand profile."""
     try:
-        first = date.fromisoformat(start)
+        if profile not in PROFILES:
+            raise InvalidPlanInput(
+                f"--profile must be one of {', '.join(PROFILES)}, got {profile!r}"
+            )
         if n < 1:
             raise InvalidPlanInput(f"--n must be >= 1, got {n}")
-        _write_table(sample_orders(n, seed, first), out)
-    except ValueError:
-        typer.echo(f"error: --start must be YYYY-MM-DD, got {start!r}", err=True)
-        raise typer.Exit(1) from None
+        frame = sample_orders(n, seed, _sample_start(start), profile)
+        _write_table(frame, out)
     except GlocalError as exc:
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"wrote {n} orders to {out}")
+    typer.echo(f"wrote {len(frame)} {profile} orders to {out}")
+
+
+def _sample_start(start: str | None) -> date | None:
+    try:
+        return None if start is None else date.fromisoformat(start)
+    except ValueError:
+        raise InvalidPlanInput(f"--start must be YYYY-MM-DD, got {start!r}") from None
 
 
 app.command("plan")(plan_command)

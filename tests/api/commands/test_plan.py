@@ -216,16 +216,22 @@ def test_a_plan_in_this_process_writes_its_files_and_reports_on_stderr(
         (["sample-orders", "--n", "0", "--out", "{tmp}/s.csv"], "error: --n must be >= 1, got 0"),
         (["sample-orders", "--n", "5", "--out", "{tmp}/s.csv", "--start", "2026-11-31"],
          "error: --start must be YYYY-MM-DD, got '2026-11-31'"),
+        (["sample-orders", "--n", "5", "--out", "{tmp}/s.csv", "--profile", "holiday"],
+         "error: --profile must be one of normal, peak, cny, got 'holiday'"),
+        (["sample-orders", "--n", "5", "--out", "{tmp}/s.csv", "--profile", "peak",
+          "--start", "2026-11-16"],
+         "error: the peak profile's week must hold 10-12 November; the week from 2026-11-16"),
     ],
     ids=["no-orders", "no-directory", "unknown-service", "bad-factor", "no-orders-asked",
-         "no-such-day"],
+         "no-such-day", "unknown-profile", "peak-without-11-11"],
 )  # fmt: skip
 def test_bad_input_ends_in_one_line_and_exit_1(
     run_glocal: Callable[..., tuple[int, str, str]], tmp_path: Path, args: list[str], line: str
 ) -> None:
     """A missing orders file, a plan that cannot be written, an unknown or malformed
-    scenario, no orders or no such day to sample: exit 1, the error as the last line on
-    stderr (after the progress of the stages that ran), nothing on stdout, no traceback."""
+    scenario, no orders, no such day or no such profile to sample: exit 1, the error as
+    the last line on stderr (after the progress of the stages that ran), nothing on
+    stdout, no traceback."""
     orders = tmp_path / "orders.csv"
     orders.write_bytes(two_lane_orders(3))
     fill = {"tmp": str(tmp_path), "orders": str(orders)}
@@ -235,6 +241,21 @@ def test_bad_input_ends_in_one_line_and_exit_1(
     assert stderr.splitlines()[-1].startswith(line.format(**fill)), stderr
     assert "Traceback" not in stderr
     assert not (tmp_path / "p.csv").exists() and not (tmp_path / "s.csv").exists()
+
+
+def test_sample_orders_writes_the_profiles_week(
+    run_glocal: Callable[..., tuple[int, str, str]], tmp_path: Path
+) -> None:
+    """--n is the ordinary week: --profile peak writes 13/7 of it, says how many, and the
+    same arguments write the same file."""
+    out = [tmp_path / "a.csv", tmp_path / "b.csv"]
+    for path in out:
+        code, stdout, _ = run_glocal(
+            "sample-orders", "--n", "70", "--profile", "peak", "--seed", "3", "--out", str(path)
+        )
+        assert (code, stdout.strip()) == (0, f"wrote 130 peak orders to {path}")
+    assert out[0].read_bytes() == out[1].read_bytes()
+    assert len(pd.read_csv(out[0])) == 130
 
 
 def test_cli_sample_orders_and_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

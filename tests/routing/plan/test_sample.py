@@ -1,6 +1,8 @@
 """routing/plan/sample.py: a sample week of orders is fixed by its seed and looks like the
 default world's demand: valid on that world, the documented shares of origins, markets
-and service levels, plausible weights, values and goods, all within the week."""
+and service levels, plausible weights, values and goods, all within the week. The
+profiles shape it: peak's three days of 11.11 at 3x, electronics-heavy; cny's weeks
+around the Spring Festival closure that the calendar dates."""
 
 from __future__ import annotations
 
@@ -10,9 +12,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from carriers.errors import InvalidPlanInput
+from routing.calendar import Closure, Closures, load_closures
 from routing.network import Network
 from routing.plan import COLUMNS, sample_orders, validate_orders
-from routing.plan.sample import CURRENCY, ORIGINS
+from routing.plan.sample import CURRENCY, ORIGINS, PROFILES
 
 N = 2000
 
@@ -67,13 +71,14 @@ def test_parcels_weigh_and_cost_what_parcels_do(week: pd.DataFrame) -> None:
 def test_orders_are_created_within_the_week_and_promise_by_service_level(
     week: pd.DataFrame,
 ) -> None:
-    """Created in the 7 days from Monday 9 November 2026 (local time of the origin, with
-    its offset); a deadline 12, 30 or 60 days after the local creation date, or none
-    (~15 %)."""
+    """Created in the 7 days from Monday 19 October 2026, the ordinary week (local time of
+    the origin, with its offset), about as many on each day; a deadline 12, 30 or 60 days
+    after the local creation date, or none (~15 %)."""
     created = [datetime.fromisoformat(t) for t in week["created_at"]]
     assert all(t.utcoffset() is not None for t in created)
-    days = {t.date() for t in created}
-    assert min(days) >= date(2026, 11, 9) and max(days) <= date(2026, 11, 15)
+    days = pd.Series([t.date() for t in created]).value_counts()
+    assert sorted(days.index) == [date(2026, 10, 19) + timedelta(days=i) for i in range(7)]
+    assert days.min() > 0.8 * N / 7 and days.max() < 1.2 * N / 7
     promised = [
         (date.fromisoformat(d) - t.date()).days
         for d, t in zip(week["deliver_by"], created, strict=True)
@@ -84,14 +89,120 @@ def test_orders_are_created_within_the_week_and_promise_by_service_level(
 
 
 def test_the_week_moves_with_its_start() -> None:
-    """The same seed from a week later: the same orders, every date 7 days later."""
+    """The same seed from a week later: the same orders, every local time 7 days later
+    (Madrid's clocks go back on 25 October 2026: the offsets may differ)."""
     first = sample_orders(50, seed=8)
-    later = sample_orders(50, seed=8, start=date(2026, 11, 16))
-    shift = [
-        datetime.fromisoformat(b) - datetime.fromisoformat(a)
-        for a, b in zip(first["created_at"], later["created_at"], strict=True)
+    later = sample_orders(50, seed=8, start=date(2026, 10, 26))
+    local = [
+        [datetime.fromisoformat(t).replace(tzinfo=None) for t in frame["created_at"]]
+        for frame in (first, later)
     ]
+    shift = [b - a for a, b in zip(*local, strict=True)]
     assert set(shift) == {timedelta(days=7)}
     same = [c for c in first.columns if c not in ("created_at", "deliver_by")]
     assert first[same].equals(later[same])
     assert np.all((first["deliver_by"] == "") == (later["deliver_by"] == ""))
+
+
+def _per_day(frame: pd.DataFrame) -> pd.Series:
+    """Orders per local creation date."""
+    return frame["created_at"].str[:10].map(date.fromisoformat).value_counts().sort_index()
+
+
+def _electronics(frame: pd.DataFrame) -> float:
+    return float((frame["category"] == "electronics").mean())
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_each_profile_is_fixed_by_n_seed_and_profile(profile: str) -> None:
+    """The same n, seed and profile give the same table; another seed or profile does not."""
+    table = sample_orders(140, seed=6, profile=profile)
+    assert table.equals(sample_orders(140, seed=6, profile=profile))
+    assert not table.equals(sample_orders(140, seed=7, profile=profile))
+    other = next(p for p in PROFILES if p != profile)
+    assert not table.equals(sample_orders(140, seed=6, profile=other))
+
+
+@pytest.mark.parametrize("profile", ["peak", "cny"])
+def test_every_profile_is_a_valid_orders_table_of_the_default_world(
+    profile: str, world: Network
+) -> None:
+    frame = sample_orders(300, seed=9, profile=profile)
+    table, invalid = validate_orders(frame, world)
+    assert invalid == [] and len(table) == len(frame) > 300
+
+
+def test_peak_is_three_days_of_11_11_at_three_times_an_ordinary_day() -> None:
+    """n is the ordinary week: peak keeps its four ordinary days at ~n/7 and puts ~3n/7
+    on each of 10, 11 and 12 November, so its week holds 13/7 n orders."""
+    n = 7000
+    peak = sample_orders(n, seed=2, profile="peak")
+    assert len(peak) == 13000
+    days = _per_day(peak)
+    surge = [date(2026, 11, d) for d in (10, 11, 12)]
+    assert sorted(days.index) == [date(2026, 11, 9) + timedelta(days=i) for i in range(7)]
+    for day, count in days.items():
+        expected = 3 * n / 7 if day in surge else n / 7
+        assert count == pytest.approx(expected, rel=0.08), day
+
+
+def test_peak_is_electronics_heavy() -> None:
+    """The 11.11 surge leads with electronics: their share of the peak week is well above
+    the normal week's 18 %, and on the surge days about twice it."""
+    normal = sample_orders(6000, seed=4)
+    peak = sample_orders(6000, seed=4, profile="peak")
+    assert _electronics(normal) == pytest.approx(0.18, abs=0.02)
+    assert _electronics(peak) > _electronics(normal) + 0.08
+    surge = peak["created_at"].str[:10].isin(["2026-11-10", "2026-11-11", "2026-11-12"])
+    assert _electronics(peak[surge]) == pytest.approx(0.36, abs=0.03)
+    assert (peak.loc[peak["battery"] != "none", "category"] == "electronics").all()
+
+
+def test_peak_needs_a_week_that_holds_11_11() -> None:
+    with pytest.raises(InvalidPlanInput, match="must hold 10-12 November"):
+        sample_orders(10, profile="peak", start=date(2026, 11, 16))
+
+
+def test_cny_spans_the_weeks_around_the_calendars_spring_festival_closure() -> None:
+    """By default the first Spring Festival closure of data/calendar/closures.csv after
+    the ordinary week (February 2027): from the Monday of the week before it to the Sunday
+    of the week after; the week before it busiest, the closure quietest."""
+    closed = next(
+        c
+        for c in sorted(load_closures().items, key=lambda c: c.first_day)
+        if c.id.startswith("cn-spring-festival-") and c.last_day >= date(2026, 10, 19)
+    )
+    days = _per_day(sample_orders(3500, seed=5, profile="cny"))
+    assert days.index[0].weekday() == 0 and days.index[-1].weekday() == 6
+    assert days.index[0] <= closed.first_day - timedelta(days=7) < days.index[0] + timedelta(7)
+    assert days.index[-1] - timedelta(7) < closed.last_day + timedelta(days=7) <= days.index[-1]
+    rush = days[(days.index >= closed.first_day - timedelta(7)) & (days.index < closed.first_day)]
+    during = days[(days.index >= closed.first_day) & (days.index <= closed.last_day)]
+    after = days[days.index > closed.last_day]
+    assert rush.mean() > 1.3 * after.mean() and during.mean() < 0.7 * after.mean()
+
+
+def test_cny_follows_the_closures_it_is_given() -> None:
+    """The dates come from the calendar, not from code: a made-up closure of 3-9 March
+    2031 gives the weeks from Monday 24 February to Sunday 16 March, and a start past
+    every closure is an error naming the date."""
+    closures = Closures(
+        [
+            Closure("cn-spring-festival-2031", "CN", frozenset({"warehouse"}),
+                    date(2031, 3, 3), date(2031, 3, 9)),
+            Closure("cn-golden-week-2030", "CN", frozenset({"warehouse"}),
+                    date(2030, 10, 1), date(2030, 10, 7)),
+        ]
+    )  # fmt: skip
+    frame = sample_orders(700, seed=1, start=date(2030, 6, 1), profile="cny", closures=closures)
+    days = _per_day(frame)
+    assert (days.index[0], days.index[-1]) == (date(2031, 2, 24), date(2031, 3, 16))
+    with pytest.raises(InvalidPlanInput, match="no Spring Festival closure ending on or after"):
+        sample_orders(10, start=date(2031, 4, 1), profile="cny", closures=closures)
+
+
+def test_an_unknown_profile_is_refused_naming_the_profiles() -> None:
+    with pytest.raises(
+        InvalidPlanInput, match="unknown profile 'holiday': one of normal, peak, cny"
+    ):
+        sample_orders(10, profile="holiday")
