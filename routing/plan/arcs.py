@@ -11,14 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
-from routing.network import Network
 from routing.plan.commodities import Commodities
 from routing.plan.late import LateCost
-from routing.plan.routes import RouteSet
 from routing.plan.table import NO_DEADLINE, OrdersTable
-from routing.plan.timeline import Timeline
 
 _DAY_KEY = 1 << 22  # day numbers of deadlines fit below this (year 13,400)
 
@@ -60,45 +56,6 @@ class OrderArcs:
     def owner(self) -> np.ndarray:
         """The order of each entry."""
         return np.repeat(np.arange(len(self.start) - 1), self.counts)
-
-
-def expand(
-    network: Network,
-    com: Commodities,
-    routes: RouteSet,
-    pairs: tuple[np.ndarray, np.ndarray],
-    timeline: Timeline,
-    last_day: int,
-) -> tuple[dict[str, list], list[tuple[int, int]]]:
-    """Departure options of each (commodity, route) pair; capacity rows as (service, day)."""
-    net = network.compiled
-    row_of: dict[tuple[int, int], int] = {}
-    cols: dict[str, list] = {k: [] for k in ("commodity", "route", "day", "p50", "p90", "r0", "r1")}
-    seen: dict[tuple[int, int], tuple] = {}
-    for c, r in zip(pairs[0].tolist(), pairs[1].tolist(), strict=True):
-        key = (r, int(com.ready_min[c]))
-        options = seen.get(key)
-        if options is None:
-            options = timeline.departures(
-                routes.services(net, r), routes.capacitated[r], key[1], last_day
-            )
-            seen[key] = options
-        for d in options:
-            ids = [
-                row_of.setdefault((int(routes.legs[r][j]), day), len(row_of)) for j, day in d.rows
-            ]
-            ids += [-1] * (2 - len(ids))
-            for name, value in (
-                ("commodity", c),
-                ("route", r),
-                ("day", d.day),
-                ("p50", d.p50),
-                ("p90", d.p90),
-                ("r0", ids[0]),
-                ("r1", ids[1]),
-            ):
-                cols[name].append(value)
-    return cols, list(row_of)
 
 
 def late_days(
@@ -178,11 +135,3 @@ def build_arcs(
 
 def take(arcs: Arcs, index: np.ndarray) -> Arcs:
     return Arcs(**{k: getattr(arcs, k)[index] for k in arcs.__dataclass_fields__})
-
-
-def pair_lookup(
-    pc: np.ndarray, pr: np.ndarray, values: np.ndarray, c: np.ndarray, r: np.ndarray
-) -> np.ndarray:
-    """values[(pc, pr) == (c, r)] for each (c, r)."""
-    index = pd.MultiIndex.from_arrays([pc, pr])
-    return values[index.get_indexer(pd.MultiIndex.from_arrays([c, r]))]

@@ -226,6 +226,17 @@ def _without_on_time_candidate(result: PlanResult) -> int:
     return int((dated & (pairs.counts > 0) & ~some).sum())
 
 
+def _route_sources(result: PlanResult) -> dict[str, int]:
+    """Planned orders on a departure past the horizon, and on an arc that pricing added
+    (column generation, not the first candidates)."""
+    arc = result.plan.arc[result.plan.arc >= 0]
+    source = result.arc_source[arc]
+    return {
+        "beyond_horizon": int(result.universe.beyond[source].sum()),
+        "routed_by_pricing": int((~result.universe.initial[source]).sum()),
+    }
+
+
 def summary(result: PlanResult) -> dict[str, Any]:
     digits = minor_units(result.params.currency)
     scale = 10**digits
@@ -241,6 +252,7 @@ def summary(result: PlanResult) -> dict[str, Any]:
             "unplanned_by_reason": dict(sorted(reasons.items())),
             "commodities": result.commodities,
             "without_on_time_candidate": _without_on_time_candidate(result),
+            **_route_sources(result),
         },
         "optimized": _totals(result.plan_eval, digits),
         "greedy": _totals(result.greedy_eval, digits),
@@ -254,6 +266,14 @@ def summary(result: PlanResult) -> dict[str, Any]:
         "bound": _finite(result.bound / scale, digits),
         "gap_to_bound": _finite(result.gap, 6),
         "fixed_penalty": round(result.fixed_penalty / scale, digits),
+        "bound_covers": "every route and departure within the horizon (the next ones past "
+        "it where none is within)",
+        "columns": {
+            "rounds": result.columns.rounds,
+            "generated": result.columns.columns,
+            "converged": result.columns.converged,
+            "universe": len(result.universe),
+        },
         "solver": {
             "mip": result.params.solver,
             "lp": result.params.lp_solver,

@@ -38,13 +38,13 @@ from routing.plan.assign import NO_ROUTE, Assignment, Evaluation, greedy
 from routing.plan.blocks import BlockResult, MapFunction, solve_blocks, worker_pool
 from routing.plan.capacity import CapacityRows, Override, build_rows, check_scenario, unit_limit
 from routing.plan.columns import ColumnReport, generate
-from routing.plan.commodities import aggregate
+from routing.plan.commodities import Commodities, aggregate
 from routing.plan.costs import OrderCosts
 from routing.plan.disaggregate import disaggregate, improve
 from routing.plan.duties import Duties
 from routing.plan.late import late_costs
 from routing.plan.master import collect, link_groups, model_blocks
-from routing.plan.matrix import lane_matrix
+from routing.plan.matrix import LaneMatrix, lane_matrix
 from routing.plan.params import PlanParams, Scenario
 from routing.plan.pricing import price_orders
 from routing.plan.repack import repack
@@ -142,37 +142,13 @@ def plan_orders(
                 orders, network, params, scenario, overrides, invalid, pool, stages, fx
             )
     scenario = scenario or Scenario()
-    net = network.compiled
-    check_scenario(scenario, net)
-    fx = fx or load_fx()
-    if scenario.demand != 1.0:
-        orders = resample(orders, scenario.demand, scenario.seed)
     clock = _Clock(stages)
-    at = _first_day(orders)
-    late = late_costs(orders, params, fx, at)  # per order: once late, and per day
-    penalty = _minor(params.unplanned_penalty, params.currency)
-    with clock("aggregate"):
-        lanes = lane_matrix(net, orders, fx, at, params.currency)
-        for s in scenario.close:
-            lanes.allowed[net.service_index[s]] = False
-        coarse = aggregate(network, orders, lanes, params.deadline_bucket_days)
-    with clock("routes"):
-        routes = enumerate_routes(network, sorted(set(coarse.origin.tolist())))
-        duties = Duties(network, orders, coarse, routes, fx, at, params.currency)
-        universe = build_universe(network, orders, coarse, routes, duties, params, late)
-    with clock("model"):
-        costs = OrderCosts(orders, lanes, routes, universe.arcs, duties, late, penalty)
-        rows = build_rows(
-            universe.keys,
-            net,
-            list(overrides),
-            scenario,
-            _unit_costs(network, fx, at, params.currency),
-        )
+    w = prepare(orders, network, params, scenario, overrides, fx, clock)
+    orders, coarse, universe, rows, penalty = w.orders, w.coarse, w.universe, w.rows, w.penalty
     with clock("refine"):
-        model, columns = generate(orders, coarse, universe, costs, rows, params, penalty, map_fn)
+        model, columns = generate(orders, coarse, universe, w.costs, rows, params, penalty, map_fn)
         com, arcs, pairs = model.com, model.arcs, model.pairs
-        costs = costs.with_arcs(arcs)
+        costs = w.costs.with_arcs(arcs)
         base = greedy(orders, pairs, arcs, rows)
         group = link_groups(coarse, com)
         blocks = model_blocks(com, arcs, rows, base, params, group)
@@ -192,9 +168,8 @@ def plan_orders(
             chosen, chosen_eval = packed, packed_eval
         else:
             repacked = 0
-        every = OrderCosts(orders, lanes, routes, universe.arcs, duties, late, penalty)
         limit = unit_limit(rows)
-        priced = price_orders(orders, coarse, universe, every, rows, limit, prices, penalty)
+        priced = price_orders(orders, coarse, universe, w.costs, rows, limit, prices, penalty)
         bound = min(priced.bound, chosen_eval.objective)
     return PlanResult(
         orders=orders,
@@ -202,7 +177,7 @@ def plan_orders(
         network=network,
         params=params,
         scenario=scenario,
-        routes=routes,
+        routes=w.routes,
         universe=universe,
         arcs=arcs,
         arc_source=model.source,
@@ -224,9 +199,60 @@ def plan_orders(
         price_m3=prices.capacity_m3,
         unit_price_kg=prices.unit_kg,
         unit_price_m3=prices.unit_m3,
-        first_day=at,
+        first_day=w.at,
         seconds=clock.seconds,
     )
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What the planner makes of the orders before it optimises: the orders priced on
+    every lane, the coarse commodities, the universe of their routes and departures with
+    every order's own costs on them, and the capacity rows."""
+
+    orders: OrdersTable  # resampled where the scenario scales demand
+    at: date  # the day whose fx rates, rules and unit prices apply
+    penalty: float  # per unplanned order, plan minor units
+    lanes: LaneMatrix
+    coarse: Commodities
+    routes: RouteSet
+    universe: Universe
+    costs: OrderCosts  # every order's own cost on the universe's arcs
+    rows: CapacityRows
+
+
+def prepare(
+    orders: OrdersTable,
+    network: Network,
+    params: PlanParams,
+    scenario: Scenario,
+    overrides: list[Override] | tuple[Override, ...] = (),
+    fx: FxRates | None = None,
+    clock: Stages = _quiet,
+) -> Prepared:
+    """The first three stages of a plan (aggregate, routes, model), each under `clock`."""
+    net = network.compiled
+    check_scenario(scenario, net)
+    fx = fx or load_fx()
+    if scenario.demand != 1.0:
+        orders = resample(orders, scenario.demand, scenario.seed)
+    at = _first_day(orders)
+    late = late_costs(orders, params, fx, at)  # per order: once late, and per day
+    penalty = _minor(params.unplanned_penalty, params.currency)
+    with clock("aggregate"):
+        lanes = lane_matrix(net, orders, fx, at, params.currency)
+        for s in scenario.close:
+            lanes.allowed[net.service_index[s]] = False
+        coarse = aggregate(network, orders, lanes, params.deadline_bucket_days)
+    with clock("routes"):
+        routes = enumerate_routes(network, sorted(set(coarse.origin.tolist())))
+        duties = Duties(network, orders, coarse, routes, fx, at, params.currency)
+        universe = build_universe(network, orders, coarse, routes, duties, params, late)
+    with clock("model"):
+        costs = OrderCosts(orders, lanes, routes, universe.arcs, duties, late, penalty)
+        unit_costs = _unit_costs(network, fx, at, params.currency)
+        rows = build_rows(universe.keys, net, list(overrides), scenario, unit_costs)
+    return Prepared(orders, at, penalty, lanes, coarse, routes, universe, costs, rows)
 
 
 def _first_day(orders: OrdersTable) -> date:

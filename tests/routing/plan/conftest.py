@@ -23,7 +23,7 @@ from routing.plan import (
     sample_orders,
     validate_orders,
 )
-from routing.plan.arcs import Arcs, build_arcs, expand
+from routing.plan.arcs import Arcs, build_arcs
 from routing.plan.capacity import CapacityRows
 from routing.plan.commodities import aggregate
 from routing.plan.costs import OrderCosts
@@ -32,7 +32,7 @@ from routing.plan.late import LateCost
 from routing.plan.matrix import lane_matrix
 from routing.plan.routes import enumerate_routes
 from routing.plan.table import NO_DEADLINE
-from routing.plan.timeline import Timeline
+from routing.plan.universe import Pairs, departures
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 MONDAY = date(2026, 11, 9)  # the day the orders of `one_kilo_orders` are created
@@ -140,7 +140,8 @@ def costed_arcs(network: Network, frame: pd.DataFrame, bucket_days: int = 60) ->
     s = first_stages(network, frame, bucket_days)
     pc = np.repeat(np.arange(len(s.com)), len(s.routes))
     pr = np.tile(np.arange(len(s.routes)), len(s.com))
-    cols, keys = expand(network, s.com, s.routes, (pc, pr), Timeline(network, 0.9, 1), 10**6)
+    found = departures(network, s.com, s.routes, Pairs(pc, pr, pc * 0.0, pc >= 0), 10**6, 1, 0.9)
+    cols, keys = found.cols, found.keys
     duties = Duties(network, s.table, s.com, s.routes, s.fx, s.at, "EUR")
     duties.pair_means(pc, pr)
     n = len(cols["route"])

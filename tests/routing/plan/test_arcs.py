@@ -16,21 +16,23 @@ from routing.network import Network
 from routing.plan.arcs import (
     OrderArcs,
     build_arcs,
-    expand,
     late_days,
     late_means,
-    pair_lookup,
     take,
 )
 from routing.plan.commodities import Commodities
 from routing.plan.late import LateCost
 from routing.plan.table import NO_DEADLINE
-from routing.plan.timeline import Timeline
+from routing.plan.universe import Pairs, departures
 from tests.routing.plan.conftest import array_orders, first_stages, one_kilo_orders
 
 TUESDAY = day_number(date(2026, 11, 10))
 P90_RAIL = day_number(date(2026, 12, 7))  # the promise engine's, from Tuesday 10 November
 P90_AIR = day_number(date(2026, 11, 30))
+
+
+def _pairs(pc: np.ndarray, pr: np.ndarray) -> Pairs:
+    return Pairs(pc, pr, np.zeros(len(pc)), np.ones(len(pc), dtype=bool))
 
 
 def _expanded(network: Network, frame):
@@ -40,8 +42,8 @@ def _expanded(network: Network, frame):
     pc = np.repeat(np.arange(len(s.com)), len(s.routes))
     pr = np.tile(np.arange(len(s.routes)), len(s.com))
     sunday = TUESDAY + 5
-    cols, keys = expand(network, s.com, s.routes, (pc, pr), Timeline(network, 0.9, 3), sunday)
-    return s, cols, keys
+    found = departures(network, s.com, s.routes, _pairs(pc, pr), sunday, 3, 0.9)
+    return s, found.cols, found.keys
 
 
 def test_each_route_takes_tuesdays_departure_and_loads_its_row(two_lanes: Network) -> None:
@@ -161,16 +163,10 @@ def test_an_arcs_cost_and_hard_deadlines(two_lanes: Network) -> None:
 
 
 def test_order_arcs_and_lookups() -> None:
-    """Order 0 has arcs 4 and 2, order 1 none, order 2 arc 7; a (commodity, route) pair
-    table answers for the pairs asked, in the order asked; `take` keeps arcs by index."""
+    """Order 0 has arcs 4 and 2, order 1 none, order 2 arc 7."""
     pairs = OrderArcs(np.array([0, 2, 2, 3]), np.array([4, 2, 7]), np.array([1.0, 2.0, 3.0]))
     assert pairs.counts.tolist() == [2, 0, 1] and pairs.owner.tolist() == [0, 0, 2]
     assert list(pairs.of(0)) == [0, 1] and list(pairs.of(1)) == []
-    values = np.array([10.0, 20.0, 30.0])
-    got = pair_lookup(
-        np.array([0, 0, 1]), np.array([5, 6, 5]), values, np.array([1, 0]), np.array([5, 6])
-    )
-    assert got.tolist() == [30.0, 20.0]
 
 
 def test_take_keeps_every_column_of_the_arcs_it_keeps(two_lanes: Network) -> None:
