@@ -11,23 +11,26 @@ no column or its LP is within `pricing_gap` of the bound (after at least `refine
 splits), or after `pricing_rounds` rounds; the report says which, and the bound is valid
 either way (pricing.py).
 
-A wanted arc brings every other departure of its (commodity, route) with it: a group that
-the LP charges a whole consolidation unit on one departure otherwise finds a free ride on
-the next, one round at a time.
+A round adds every arc that some order prefers to all the model holds for it, not only
+its best. After `refine_rounds` splits the commodities stay as they are, so a block that
+gained no column has the same LP as before: only the blocks that changed are solved
+again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from routing.plan.arcs import Arcs, OrderArcs, take
-from routing.plan.blocks import MapFunction, solve_blocks, solve_relaxation
+from routing.plan.blocks import BlockResult, MapFunction, solve_blocks, solve_relaxation
 from routing.plan.capacity import CapacityRows, unit_limit
 from routing.plan.commodities import Commodities
 from routing.plan.costs import OrderCosts
 from routing.plan.master import collect, link_groups, model_blocks
+from routing.plan.model import BlockData
 from routing.plan.params import PlanParams
 from routing.plan.pricing import price_orders
 from routing.plan.refine import Splitter
@@ -52,6 +55,7 @@ class ColumnReport:
     columns: int  # universe arcs that pricing added to the first candidates
     converged: bool  # the last round found no column, or its LP was within `pricing_gap`
     # of the bound over every route (else the round limit stopped it)
+    bound: float  # the best bound over every route that a round's prices gave (pricing.py)
 
 
 def generate(
@@ -71,33 +75,75 @@ def generate(
     limit = unit_limit(rows)
     rounds = added = 0
     converged = False
+    bound = -np.inf
+    relax = _Relaxations(map_fn)
     while rounds < params.pricing_rounds:
         group = link_groups(coarse, com)
-        relaxed = solve_blocks(
-            model_blocks(com, arcs, rows, None, params, group), map_fn, solve_relaxation
-        )
+        relaxed = relax(model_blocks(com, arcs, rows, None, params, group))
         prices = collect(relaxed, len(arcs), len(rows), group, com.count)[2]
-        found = price_orders(orders, coarse, universe, costs, rows, limit, prices, penalty)
+        found = price_orders(orders, coarse, universe, costs, rows, limit, prices, penalty, active)
         lp = float(sum(b.lp_bound for b in relaxed))
+        bound = max(bound, found.bound)
         close = lp - found.bound <= params.pricing_gap * abs(lp)
-        new = _with_departures(universe, found.columns(active), active)
+        new = found.columns
         rounds += 1
         converged = close or not len(new)
         if len(new) and not (converged and rounds >= params.refine_rounds):
             active[new] = True
             added += len(new)
             model = _Model(orders, coarse, universe, costs, active)
-        com, arcs, pairs, source = model.split([com.of_order, found.best])
+        splits = rounds <= params.refine_rounds
+        com, arcs, pairs, source = model.split([com.of_order] + [found.best] * splits)
         if converged and rounds >= params.refine_rounds:
             break
-    return Restricted(com, arcs, pairs, source, active), ColumnReport(rounds, added, converged)
+    report = ColumnReport(rounds, added, converged, bound)
+    return Restricted(com, arcs, pairs, source, active), report
 
 
-def _with_departures(universe: Universe, wanted: np.ndarray, active: np.ndarray) -> np.ndarray:
-    """The wanted arcs and every other departure of their (commodity, route)."""
-    arcs = universe.arcs
-    key = arcs.commodity * (int(arcs.route.max(initial=0)) + 1) + arcs.route
-    return np.flatnonzero(np.isin(key, key[wanted]) & ~active)
+class _Relaxations:
+    """LP relaxations of blocks, each solved once: a block whose arrays are those of a
+    block solved before (no column came into it) gets that block's answer."""
+
+    def __init__(self, map_fn: MapFunction) -> None:
+        self.map_fn = map_fn
+        self.done: dict[bytes, BlockResult] = {}
+
+    def __call__(self, blocks: list[BlockData]) -> list[BlockResult]:
+        keys = [_digest(b) for b in blocks]
+        todo = [b for b, k in zip(blocks, keys, strict=True) if k not in self.done]
+        for k, result in zip(
+            [k for k in keys if k not in self.done],
+            solve_blocks(todo, self.map_fn, solve_relaxation),
+            strict=True,
+        ):
+            self.done[k] = result
+        return [_renumbered(self.done[k], b) for b, k in zip(blocks, keys, strict=True)]
+
+
+def _digest(b: BlockData) -> bytes:
+    """What the LP of a block depends on (its global arc ids do not)."""
+    h = hashlib.blake2b(digest_size=20)
+    for part in (
+        b.commodities,
+        b.rows,
+        b.demand,
+        b.arc_commodity,
+        b.arc_cost,
+        b.arc_kg,
+        b.arc_m3,
+        b.arc_rows,
+        b.cap_kg,
+        b.cap_m3,
+        b.unit_cost,
+        b.link_group,
+    ):
+        h.update(np.ascontiguousarray(part).tobytes() if part is not None else b"-")
+    return h.digest()
+
+
+def _renumbered(result: BlockResult, b: BlockData) -> BlockResult:
+    """An answer for a block with the same arrays, under the block's own arc ids."""
+    return result if np.array_equal(result.arcs, b.arcs) else replace(result, arcs=b.arcs)
 
 
 class _Model:

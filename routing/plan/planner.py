@@ -170,7 +170,8 @@ def plan_orders(
             repacked = 0
         limit = unit_limit(rows)
         priced = price_orders(orders, coarse, universe, w.costs, rows, limit, prices, penalty)
-        bound = min(priced.bound, chosen_eval.objective)
+        # every round's prices gave a bound too (columns.py): the best of them holds
+        bound = min(max(priced.bound, columns.bound), chosen_eval.objective)
     return PlanResult(
         orders=orders,
         invalid=list(invalid or []),

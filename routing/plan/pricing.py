@@ -34,6 +34,7 @@ from routing.plan.universe import Universe
 
 CHUNK = 2_000_000  # (order, arc) pairs priced at once
 COMPLETIONS = 3  # passes that price the free rides pricing finds (`_completion`)
+TOLERANCE = 1e-6  # minor units: a column must beat the model by more than this
 
 
 @dataclass(frozen=True)
@@ -42,11 +43,8 @@ class Pricing:
     # costs less (or no arc at all)
     reduced: np.ndarray  # float64 per order: min(penalty, that reduced cost)
     bound: float  # no plan of these orders over the universe costs less
-
-    def columns(self, active: np.ndarray) -> np.ndarray:
-        """The arcs some order prefers that the model does not have yet."""
-        wanted = np.unique(self.best[self.best >= 0])
-        return wanted[~active[wanted]]
+    columns: np.ndarray  # universe arcs outside the model that some order prefers to
+    # every arc in it (empty unless `active` was given)
 
 
 def price_orders(
@@ -58,11 +56,14 @@ def price_orders(
     unit_limit: np.ndarray,
     prices: RowPrices,
     penalty: float,
+    active: np.ndarray | None = None,
 ) -> Pricing:
     """`costs` prices the universe's arcs; `prices` are per row of `rows` (zero on rows
     the model does not use); their linking groups are the coarse commodities, which the
-    universe's arcs belong to."""
-    best, reduced = _cheapest(orders, coarse, universe, costs, rows, prices, penalty)
+    universe's arcs belong to. `active`: per universe arc, in the model."""
+    best, reduced, columns = _cheapest(
+        orders, coarse, universe, costs, rows, prices, penalty, active
+    )
     for _ in range(COMPLETIONS):
         extra = _completion(universe.arcs, best, rows, prices)
         if not len(extra[0]):
@@ -73,9 +74,11 @@ def price_orders(
             link_row=np.concatenate([prices.link_row, extra[1]]),
             link_price=np.concatenate([prices.link_price, extra[2]]),
         )
-        best, reduced = _cheapest(orders, coarse, universe, costs, rows, prices, penalty)
+        best, reduced, columns = _cheapest(
+            orders, coarse, universe, costs, rows, prices, penalty, active
+        )
     bound = float(reduced.sum()) + row_terms(rows, unit_limit, prices)
-    return Pricing(best, reduced, bound)
+    return Pricing(best, reduced, bound, columns)
 
 
 def _cheapest(
@@ -86,15 +89,23 @@ def _cheapest(
     rows: CapacityRows,
     prices: RowPrices,
     penalty: float,
-) -> tuple[np.ndarray, np.ndarray]:
+    active: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per order, its universe arc of least reduced cost (-1: none under the penalty) and
-    min(penalty, that cost)."""
+    min(penalty, that cost); and the arcs outside `active` that beat, for some order,
+    every arc of `active` (and the penalty)."""
     arcs = universe.arcs
     priced = arc_prices(arcs, rows, prices, arcs.commodity)  # universe arcs are coarse
     best = np.full(len(orders), -1, dtype=np.int64)
     reduced = np.full(len(orders), float(penalty))
+    columns = []
     for owner, arc in _pairs(coarse, universe):
         rc = costs(owner, arc) + priced.of(orders, owner, arc)
+        if active is not None:
+            held = np.full(len(orders), float(penalty))
+            inside = active[arc]
+            np.minimum.at(held, owner[inside], rc[inside])
+            columns.append(np.unique(arc[~inside & (rc < held[owner] - TOLERANCE)]))
         order = np.lexsort((arc, rc, owner))
         first = np.ones(len(order), dtype=bool)
         first[1:] = owner[order][1:] != owner[order][:-1]
@@ -103,7 +114,8 @@ def _cheapest(
         who = owner[at]
         best[who[better]] = arc[at][better]
         reduced[who] = np.minimum(rc[at], penalty)
-    return best, reduced
+    found = np.unique(np.concatenate(columns)) if columns else np.zeros(0, dtype=np.int64)
+    return best, reduced, found
 
 
 def _completion(
