@@ -1,9 +1,11 @@
 """routing/plan/table.py: the orders table read (CSV, Parquet) and validated column by
 column into arrays; every bad cell named as `file:line: field: message`, the run stopped
-or the bad rows kept aside as `invalid`; and demand resampled by a factor."""
+or the bad rows kept aside as `invalid`; the optional seller columns and the day an order
+was made as written; and demand resampled by a factor."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -23,10 +25,17 @@ from routing.plan import (
     plan_table,
     validate_orders,
 )
-from routing.plan.table import NO_DEADLINE, resample
+from routing.plan.table import (
+    NO_DEADLINE,
+    OPTIONAL_COLUMNS,
+    SELLER_FLAGS,
+    OrdersTable,
+    resample,
+)
 from tests.routing.plan.conftest import one_kilo_orders
 
 PARAMS = PlanParams(horizon_days=7, max_departures=1, time_limit_s=10)
+COLUMN_FIELDS = [f.name for f in fields(OrdersTable) if f.name not in ("seller", "utc_offset_min")]
 
 
 def test_bad_rows_stop_the_run_or_become_invalid(two_lanes: Network) -> None:
@@ -288,3 +297,41 @@ def test_parquet_nulls_are_missing_cells_not_nan(two_lanes: Network, tmp_path: P
     assert table.dest_postal_code.tolist() == ["28001"]
     assert table.deliver_by.tolist() == [day_number(date(2026, 12, 1))]
     assert table.weight_kg.tolist() == [1.0]
+
+
+def test_seller_columns_are_optional_and_read_as_flags(two_lanes: Network) -> None:
+    """A table without the seller columns loads as before (no programme); with them, each
+    is a bit of `seller` in SELLER_FLAGS' order (an empty cell is false); a bad one is a
+    bad cell of its column."""
+    frame = one_kilo_orders(3)
+    table, _ = validate_orders(frame, two_lanes)
+    assert table.seller.tolist() == [0, 0, 0]
+    frame["seller_ioss_registered"] = ["true", "", "no"]
+    frame["seller_cross_border_marketplace"] = ["1", "true", "maybe"]
+    with pytest.raises(InvalidPlanInput) as caught:
+        validate_orders(frame, two_lanes, "o.csv")
+    assert [str(p) for p in caught.value.problems] == [
+        "o.csv:4: seller_cross_border_marketplace: must be true or false, got 'maybe'"
+    ]
+    frame.loc[2, "seller_cross_border_marketplace"] = "false"
+    table, _ = validate_orders(frame, two_lanes)
+    ioss, marketplace = (
+        1 << SELLER_FLAGS.index(f) for f in ("ioss_registered", "cross_border_marketplace")
+    )
+    assert table.seller.tolist() == [ioss | marketplace, marketplace, 0]
+    assert tuple(f"seller_{f}" for f in SELLER_FLAGS) == OPTIONAL_COLUMNS
+
+
+def test_the_day_an_order_was_made_is_the_day_written(two_lanes: Network) -> None:
+    """01:00 on 10 November at +08:00 is 9 November in UTC, yet made on 10 November (the
+    day a quote at checkout applies); a table built in code without offsets counts UTC."""
+    frame = one_kilo_orders(2)
+    frame.loc[0, "created_at"] = "2026-11-10T01:00:00+08:00"
+    frame.loc[1, "created_at"] = "2026-11-10T01:00:00Z"
+    table, _ = validate_orders(frame, two_lanes)
+    assert table.utc_offset_min.tolist() == [480, 0]
+    assert table.created_day.tolist() == [day_number(date(2026, 11, 10))] * 2
+    assert table.created_min[0] // 1440 == day_number(date(2026, 11, 9))
+    bare = OrdersTable(**{f: getattr(table, f) for f in COLUMN_FIELDS})
+    assert bare.utc_offset_min.tolist() == [0, 0] and bare.seller.tolist() == [0, 0]
+    assert bare.take(np.array([1])).created_day.tolist() == [day_number(date(2026, 11, 10))]
