@@ -1,115 +1,55 @@
-"""DDP duties and taxes per order and route, where the route changes them.
+"""DDP duties and taxes of each order on each route: what the quote engine's DDP option for
+that route lists under duties and taxes, to the minor unit of the plan's currency.
 
-Landed cost depends on the route through how it clears import (postal, courier DDP, bulk
-at a hub, CBEC) and on little else that differs between routes, so it is computed once
-per duty class (destination country, HS code, goods category, currency, value band) and
-clearing signature (the route's clearing services), on the class's first order and the
-signature's first route, and applied to every order of the class as a share of its value.
+For an order on a route the quote engine (`routing.quote`) prices each leg, hands the
+charges to customs (`routing.customs.landed_cost`: the destination's scheme, the rules
+and rates in force on the day the order was made, freight in the customs value where
+the valuation is CIF, thresholds on FOB or CIF values in their own currencies), and
+converts each line of duty or tax into the answer's currency, rounding each. Here the
+same is done for whole arrays of (order, route) pairs: orders are grouped into duty
+classes (`classes.DutyClasses`: what every rule lookup depends on), the freight of each
+pair is priced leg by leg (`freight.LaneCharges`), each class and set of modes goes
+through its scheme's twin (`landed.SCHEMES`), and each line is converted as the quote
+converts it. A pair the arrays cannot decide exactly (a float within a hair of a
+rounding tie, a scheme without a twin) is computed by the engine itself. The results are
+kept per (commodity, route) pair asked for, so `of` reads them back.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
+from functools import partial
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
 
-from carriers.model import BatteryClass, GoodsCategory
-from carriers.money import Money, minor_units
+from carriers.money import minor_units
 from carriers.pricing import price_parcel
-from routing.customs import landed_cost, load_rules
+from routing.customs import landed_cost
+from routing.customs.routes import route_modes
+from routing.customs.rules import Valuation
 from routing.fx import FxRates
-from routing.network import CompiledNetwork, Network
-from routing.orders import Address, Item, Order, Parcel
+from routing.network import Network
+from routing.plan.classes import DutyClasses
 from routing.plan.commodities import Commodities
+from routing.plan.exact import half_up, times
+from routing.plan.freight import LaneCharges, PairFreight, runs
+from routing.plan.landed import SCHEMES, Batch, places
 from routing.plan.routes import RouteSet
 from routing.plan.table import OrdersTable
+from routing.quote.charges import Converter, duty_lines
 
-VALUE_BANDS_EUR = (22, 50, 135, 150, 300, 800, 1000, 3000)
-_BATTERY = {b.rank: b for b in BatteryClass}
-
-
-def clearing_signatures(routes: RouteSet, net: CompiledNetwork) -> np.ndarray:
-    """An id per route for the tuple of its import-clearing services."""
-    sigs = []
-    for legs in routes.legs:
-        sigs.append(tuple(int(k) for k in legs if k >= 0 and net.services[k].customs.clears_import))
-    ids = {s: i for i, s in enumerate(sorted(set(sigs)))}
-    return np.array([ids[s] for s in sigs], dtype=np.int64)
-
-
-def duty_classes(orders: OrdersTable, value_eur: np.ndarray) -> np.ndarray:
-    band = np.searchsorted(np.array(VALUE_BANDS_EUR), value_eur)
-    key = pd.MultiIndex.from_arrays(
-        [orders.dest_country, orders.hs_code, orders.category, orders.currency, band]
-    )
-    codes, _ = key.factorize(sort=True)
-    return codes.astype(np.int64)
-
-
-def duty_shares(
-    network: Network,
-    orders: OrdersTable,
-    asked: list[tuple[int, int, int]],
-    routes: RouteSet,
-    fx: FxRates,
-    at: date,
-    currency: str,
-) -> dict[tuple[int, int], float]:
-    """(class, route) -> DDP duties and taxes as a share of the goods' value, for each
-    (class, route, order of that class which may take that route) asked for."""
-    rules = load_rules()
-    out: dict[tuple[int, int], float] = {}
-    for cls, r, o in asked:
-        order = _order(orders, o)
-        route = routes.services(network.compiled, r)
-        charges = [
-            c
-            for s in route
-            for p in order.parcels
-            for c in price_parcel(
-                s.rate_card,
-                p.weight_kg,
-                p.dims_cm,
-                order.destination.country,
-                order.destination.postal_code,
-            )
-        ]
-        landed = landed_cost(order, route, charges, at, rules, fx, network=network)
-        due = fx.convert(landed.ddp_total, currency, at).amount
-        value = fx.convert(order.items[0].value, currency, at).amount
-        out[(cls, r)] = due / value if value else 0.0
-    return out
-
-
-def _order(t: OrdersTable, o: int) -> Order:
-    from datetime import UTC, datetime, timedelta
-
-    created = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(minutes=int(t.created_min[o]))
-    item = Item(
-        "goods",
-        str(t.hs_code[o]),
-        GoodsCategory(t.category[o]),
-        1,
-        Money(int(t.value_minor[o]), str(t.currency[o])),
-        _BATTERY[int(t.battery[o])],
-        bool(t.liquid[o]),
-    )
-    parcel = Parcel(
-        float(t.weight_kg[o]), float(t.length_cm[o]), float(t.width_cm[o]), float(t.height_cm[o])
-    )
-    return Order(
-        str(t.order_id[o]),
-        str(t.origin[o]),
-        Address(str(t.dest_country[o]), str(t.dest_postal_code[o])),
-        (parcel,),
-        (item,),
-        created,
-    )
+CHUNK = 1 << 21  # (order, route) pairs computed at once: bounds the memory of a large plan
+TABLE_CELLS = 1 << 25  # commodities x routes up to which pairs are found by a table (int32)
 
 
 class Duties:
-    """DDP duties per order and route, from shares per (duty class, clearing signature)."""
+    """DDP duties and taxes per (order, route), in minor units of `currency` (module
+    docstring). `at`, the plan's first day, is kept for callers: each order is costed on
+    the day it was made, as a quote at checkout is."""
 
     def __init__(
         self,
@@ -123,46 +63,150 @@ class Duties:
     ) -> None:
         self.network, self.orders, self.com, self.routes = network, orders, com, routes
         self.fx, self.at, self.currency = fx, at, currency
-        self.value = _values(orders, fx, at, currency)
-        self.cls = duty_classes(orders, self.value / 10 ** minor_units(currency))
-        self.csig = clearing_signatures(routes, network.compiled)
-        self.share = np.zeros(
-            (int(self.cls.max(initial=-1)) + 1, int(self.csig.max(initial=-1)) + 1)
-        )
+        self.classes = DutyClasses(network, orders, fx)
+        self.lanes = LaneCharges(network.compiled, orders)
+        net = network.compiled
+        modes = [route_modes(routes.services(net, r)) for r in range(len(routes))]
+        self.modes = sorted(set(modes), key=sorted)
+        self.modes_of = np.array([self.modes.index(m) for m in modes], dtype=np.int64)
+        self.rank = np.empty(len(orders), dtype=np.int64)  # place in its commodity
+        self.rank[com.members] = np.arange(len(orders)) - np.repeat(com.start[:-1], com.count)
+        self._pc = self._pr = np.zeros(0, dtype=np.int64)  # the pairs kept, by route
+        self._start = np.zeros(1, dtype=np.int64)  # pair j's orders: _duty[_start[j]:...]
+        self._duty = np.zeros(0)  # each order's, in commodity member order
+        # the index of each pair kept, by commodity x route (a table while that is small)
+        self._table = len(com) * len(routes) <= TABLE_CELLS
+        self._pairs = np.full((len(com), len(routes)) if self._table else 0, -1, dtype=np.int32)
+        self._keys = pd.Index(np.zeros(0, dtype=np.int64))
 
     def pair_means(self, pc: np.ndarray, pr: np.ndarray) -> np.ndarray:
-        """Mean duty per order of commodity pc on route pr, computing the shares needed."""
-        pairs = pd.DataFrame({"c": pc, "s": self.csig[pr], "r": pr}).drop_duplicates(["c", "s"])
-        members = pd.DataFrame(
-            {"c": self.com.of_order, "k": self.cls, "o": np.arange(len(self.cls))}
-        ).drop_duplicates(["c", "k"])
-        need = pairs.merge(members, on="c").drop_duplicates(["k", "s"])
-        asked = zip(need["k"].tolist(), need["r"].tolist(), need["o"].tolist(), strict=True)
-        shares = duty_shares(
-            self.network, self.orders, list(asked), self.routes, self.fx, self.at, self.currency
-        )
-        for (k, r), v in shares.items():
-            self.share[k, self.csig[r]] = v
-        out = np.zeros(len(pc))
-        for s in np.unique(self.csig[pr]) if len(pr) else []:
-            per_com = np.bincount(
-                self.com.of_order, self.share[self.cls, s] * self.value, len(self.com)
-            ) / np.maximum(self.com.count, 1)
-            hit = self.csig[pr] == s
-            out[hit] = per_com[pc[hit]]
-        return out
+        """Mean duty per order of commodity pc on route pr (each order's own duty, kept
+        for `of`)."""
+        self._learn(pc, pr)
+        j = self._find(pc, pr)
+        total = np.add.reduceat(self._duty, self._start[:-1]) if len(self._duty) else self._duty
+        count = np.diff(self._start)
+        means = np.where(count > 0, total / np.maximum(count, 1), 0.0) if len(total) else total
+        return means[j] if len(j) else np.zeros(0)
 
     def of(self, order: np.ndarray, route: np.ndarray) -> np.ndarray:
-        """Duties of each order on the route beside it (shares asked for before)."""
-        return self.share[self.cls[order], self.csig[route]] * self.value[order]
+        """Duties of each order on the route beside it (its commodity's pair learnt first
+        if it was not asked for before)."""
+        pc = self.com.of_order[order]
+        j = self._find(pc, route)
+        if (j < 0).any():
+            self._learn(pc[j < 0], route[j < 0])
+            j = self._find(pc, route)
+        return self._duty[self._start[j] + self.rank[order]]
+
+    def _find(self, pc: np.ndarray, pr: np.ndarray) -> np.ndarray:
+        """The index of each (commodity, route) pair among those kept, or -1."""
+        if self._table:
+            return self._pairs[pc, pr].astype(np.int64)
+        return self._keys.get_indexer(pc * len(self.routes) + pr)
+
+    def _learn(self, pc: np.ndarray, pr: np.ndarray) -> None:
+        """Compute and keep every order's duty for the new pairs among (pc, pr)."""
+        new = self._find(pc, pr) < 0
+        pairs = np.unique(np.stack([pr[new], pc[new]]), axis=1)  # by route: legs priced once
+        if not pairs.shape[1]:
+            return
+        r, c = pairs
+        count = self.com.count[c]
+        parts = [self._pairs_duties(c[lo:hi], r[lo:hi]) for lo, hi in _chunks(count, CHUNK)]
+        self._pc, self._pr = np.append(self._pc, c), np.append(self._pr, r)
+        self._duty = np.concatenate([self._duty, *parts])
+        self._start = np.concatenate([[0], np.cumsum(self.com.count[self._pc])])
+        if self._table:
+            self._pairs[self._pc, self._pr] = np.arange(len(self._pc))
+        else:
+            self._keys = pd.Index(self._pc * len(self.routes) + self._pr)
+
+    def _pairs_duties(self, pc: np.ndarray, pr: np.ndarray) -> np.ndarray:
+        """Duties of every order of commodity pc[j] on route pr[j], pair after pair, in
+        plan-currency minor units (inf where a leg cannot price the order)."""
+        legs = self.routes.legs[pr].astype(np.int64)
+        freight = PairFreight(self.lanes, self.com, pc, legs, self.classes.destinations, self.fx)
+        o, r = freight.order, pr[freight.pair]
+        charged, priced, near = freight.freight()
+        near |= self.classes.near[o]
+        out = np.zeros(len(o))
+        cls = self.classes.of_order[o]
+        for rows in runs(cls * len(self.modes) + self.modes_of[r]):
+            c = int(cls[rows[0]])
+            twin = SCHEMES.get(self.classes.place(c).scheme)
+            if twin is None:
+                near[rows] = True
+                continue
+            batch = Batch(
+                facts=self.classes.facts(c),
+                modes=self.modes[self.modes_of[r[rows[0]]]],
+                goods=self.classes.goods[o[rows]],
+                freight=charged[rows],
+                grams=self.classes.grams[o[rows]],
+                value_in=self._value_in(c, o[rows], partial(freight.by_card_currency, rows)),
+                near=near[rows],
+            )
+            lines = twin(batch)
+            out[rows] = self._in_plan_currency(c, lines, batch.near)
+            near[rows] = batch.near
+        for e in np.flatnonzero(near & priced):
+            out[e] = self._engine(int(o[e]), int(r[e]))
+        return np.where(priced, out, np.inf)
+
+    def _value_in(
+        self, c: int, o: np.ndarray, by_card: Callable[[], dict[str, np.ndarray]]
+    ) -> Callable[[str, Valuation, np.ndarray], np.ndarray]:
+        """`Shipment.value_in` for the pairs of one class: the goods (FOB) or the goods and
+        every freight line (CIF, `by_card()`: the lines per card currency, added up) in
+        `currency`, rounded once, in units of 10**-places."""
+        day, goods_currency = self.classes.day(c), str(self.orders.currency[o[0]])
+
+        def factor(base: str, quote: str) -> Decimal:
+            rate = self.fx.rate(base, quote, day).rate
+            return rate.scaleb(places(quote) - minor_units(base))
+
+        def value_in(currency: str, basis: Valuation, near: np.ndarray) -> np.ndarray:
+            terms = [(self.orders.value_minor[o], factor(goods_currency, currency))]
+            if basis is Valuation.CIF:
+                terms += [(total, factor(card, currency)) for card, total in by_card().items()]
+            return half_up(terms, near)
+
+        return value_in
+
+    def _in_plan_currency(self, c: int, lines: list[np.ndarray], near: np.ndarray) -> np.ndarray:
+        """The lines converted one by one as the quote converts them (`Converter`), added."""
+        currency = self.classes.place(c).currency
+        total = np.zeros(len(near), dtype=np.int64)
+        if currency == self.currency:
+            return (sum(lines, total)).astype(np.float64)
+        rate = self.fx.rate(currency, self.currency, self.classes.day(c)).rate
+        factor = rate.scaleb(minor_units(self.currency) - minor_units(currency))
+        for line in lines:
+            total += times(line, factor, near)
+        return total.astype(np.float64)
+
+    def _engine(self, o: int, r: int) -> float:
+        """One pair's duties through the engine itself, as the quote computes them."""
+        order = self.classes.order(o)
+        route = self.routes.services(self.network.compiled, r)
+        to = order.destination
+        charges = [
+            c
+            for s in route
+            for p in order.parcels
+            for c in price_parcel(s.rate_card, p.weight_kg, p.dims_cm, to.country, to.postal_code)
+        ]
+        day = order.created_at.date()
+        rules, fx = self.classes.rules, self.fx
+        landed = landed_cost(order, route, charges, day, rules, fx, network=self.network)
+        money = Converter(fx, self.currency, day)
+        return float(sum(line.amount.amount for line in duty_lines(landed, money)))
 
 
-def _values(orders: OrdersTable, fx: FxRates, at: date, currency: str) -> np.ndarray:
-    out = np.zeros(len(orders))
-    for cur in sorted(set(orders.currency.tolist())):
-        rows = orders.currency == cur
-        factor = float(fx.rate(cur, currency, at).rate) * 10.0 ** (
-            minor_units(currency) - minor_units(cur)
-        )
-        out[rows] = orders.value_minor[rows] * factor
-    return out
+def _chunks(count: np.ndarray, size: int) -> list[tuple[int, int]]:
+    """Runs of consecutive pairs holding about `size` orders each."""
+    ends = np.cumsum(count)
+    cuts = np.unique(np.searchsorted(ends, np.arange(size, int(ends[-1]), size), side="right"))
+    bounds = [0, *cuts.tolist(), len(count)]
+    return [(lo, hi) for lo, hi in pairwise(bounds) if hi > lo]
