@@ -33,7 +33,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -73,13 +73,14 @@ class BlockResult:
     objective: float  # of the flows and units returned, in the model's terms
     status: str  # of the units step ("lp" for a relaxation); "greedy" if greedy was kept
     seconds: float
+    lp: Solution | None = None  # a relaxation's LP as solved (solve_relaxation only)
 
 
 def solve_block(b: BlockData) -> BlockResult:
     """Solve one block: LP relaxation (bound, prices), then whole units near its optimum."""
     started = time.perf_counter()
     f = build_model(b)
-    lp = solve(f.model, b.lp_solver, b.time_limit_s, b.threads, b.seed, relax=True)
+    lp = b.lp or solve(f.model, b.lp_solver, b.time_limit_s, b.threads, b.seed, relax=True)
     lp_ok = lp.status is Status.OPTIMAL
     if not lp_ok:
         hint = point(f, b, b.hint) if b.hint is not None else None
@@ -102,7 +103,8 @@ def solve_relaxation(b: BlockData) -> BlockResult:
     ok = lp.status is Status.OPTIMAL
     values = lp.values if ok else _all_unplanned(f, b)
     objective = float(f.model.cost @ values)
-    return _result(f, b, lp, values, objective, "lp", time.perf_counter() - started)
+    found = _result(f, b, lp, values, objective, "lp", time.perf_counter() - started)
+    return replace(found, lp=lp)
 
 
 def _result(

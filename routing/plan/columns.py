@@ -47,6 +47,7 @@ class Restricted:
     pairs: OrderArcs  # every order's arcs of the model, with its own cost on each
     source: np.ndarray  # per model arc, its universe arc
     active: np.ndarray  # per universe arc: in the model
+    solved: Relaxations  # the LPs the rounds solved
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def generate(
     rounds = added = 0
     converged = False
     bound = -np.inf
-    relax = _Relaxations(map_fn)
+    relax = Relaxations(map_fn)
     while rounds < params.pricing_rounds:
         group = link_groups(coarse, com)
         relaxed = relax(model_blocks(com, arcs, rows, None, params, group))
@@ -97,12 +98,13 @@ def generate(
         if converged and rounds >= params.refine_rounds:
             break
     report = ColumnReport(rounds, added, converged, bound)
-    return Restricted(com, arcs, pairs, source, active), report
+    return Restricted(com, arcs, pairs, source, active, relax), report
 
 
-class _Relaxations:
+class Relaxations:
     """LP relaxations of blocks, each solved once: a block whose arrays are those of a
-    block solved before (no column came into it) gets that block's answer."""
+    block solved before (no column came into it) gets that block's answer, and the final
+    solve starts from it (`warm`)."""
 
     def __init__(self, map_fn: MapFunction) -> None:
         self.map_fn = map_fn
@@ -118,6 +120,14 @@ class _Relaxations:
         ):
             self.done[k] = result
         return [_renumbered(self.done[k], b) for b, k in zip(blocks, keys, strict=True)]
+
+    def warm(self, blocks: list[BlockData]) -> list[BlockData]:
+        """The blocks, each with its LP where a round solved it already."""
+        out = []
+        for b in blocks:
+            known = self.done.get(_digest(b))
+            out.append(b if known is None or known.lp is None else replace(b, lp=known.lp))
+        return out
 
 
 def _digest(b: BlockData) -> bytes:

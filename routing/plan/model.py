@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from routing.plan.solver import SparseModel
+from routing.plan.solver import Solution, SparseModel
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,8 @@ class BlockData:
     seed: int = 7
     relative_gap: float = 1e-3
     integer_flows: bool = False
+    lp: Solution | None = None  # the LP relaxation, where a pricing round solved this very
+    # block already (solve_block then starts from it)
     link_group: np.ndarray | None = None  # per commodity, a global linking group id (None:
     # its own global id); commodities split from one share one linking row per departure
 

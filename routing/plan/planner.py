@@ -151,7 +151,7 @@ def plan_orders(
         costs = w.costs.with_arcs(arcs)
         base = greedy(orders, pairs, arcs, rows)
         group = link_groups(coarse, com)
-        blocks = model_blocks(com, arcs, rows, base, params, group)
+        blocks = model.solved.warm(model_blocks(com, arcs, rows, base, params, group))
     with clock("solve"):
         results = solve_blocks(blocks, map_fn)
     with clock("disaggregate"):
