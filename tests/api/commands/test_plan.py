@@ -195,9 +195,9 @@ def test_a_plan_in_this_process_writes_its_files_and_reports_on_stderr(
                   "write"):  # fmt: skip
         assert f"{stage} (" in stderr
     said = " ".join(stderr.split())
-    assert "150 planned, 0 unplanned, 0 invalid; cost 1,372.50 EUR, no deadlines (greedy" in said
+    assert "150 planned, 0 unplanned, 0 invalid; cost 1,393.50 EUR, no deadlines (greedy" in said
     assert (
-        "what more capacity would save: one more kg on the 2026-11-10 YIW-MAD train saves EUR 2.50"
+        "what more capacity would save: one more kg on the 2026-11-10 YIW-MAD train saves EUR 2.92"
         in said
     )
 

@@ -64,13 +64,14 @@ def test_an_orders_cost_adds_its_duties_and_its_own_days_late(two_lanes: Network
     r, a = (int(np.flatnonzero(rail)[0]), int(np.flatnonzero(~np.array(rail))[0]))
     orders, on = np.array([0, 1, 0, 1]), np.array([r, r, a, a])
     assert costs.late_days(orders, on).tolist() == [6, 0, 0, 0]
-    assert costs(orders, on).tolist() == pytest.approx([1715.0, 815.0, 1015.0, 1015.0])
+    assert costs(orders, on).tolist() == pytest.approx([1715.0, 815.0, 1057.0, 1057.0])
     assert len(costs(np.zeros(0, np.int64), np.zeros(0, np.int64))) == 0
 
 
 def test_a_plan_costed_order_by_order(two_lanes: Network) -> None:
     """Three one-kilo orders: one by rail, one by air, one left out. Freight 200 + 400,
-    duties 2 x 615, one EUR 50 pallet for the air parcel, EUR 500 for the one left out."""
+    duties 615 by rail and 657 by air (21 % VAT on the dearer air freight too), one EUR 50
+    pallet for the air parcel, EUR 500 for the one left out."""
     s, arcs, keys, costs = costed_arcs(two_lanes, one_kilo_orders(3))
     net = two_lanes.compiled
     air = net.service_index["lanes-air"]
@@ -82,10 +83,10 @@ def test_a_plan_costed_order_by_order(two_lanes: Network) -> None:
     )
     e = costs.evaluate(plan, rows)
     assert e.shipping.tolist() == [200.0, 400.0, 0.0]
-    assert e.duties.tolist() == [615.0, 615.0, 0.0]
-    assert (e.freight, e.duty, e.unit_cost) == (600.0, 1230.0, 5000.0)
+    assert e.duties.tolist() == [615.0, 657.0, 0.0]
+    assert (e.freight, e.duty, e.unit_cost) == (600.0, 1272.0, 5000.0)
     assert (e.unplanned, e.unplanned_penalty) == (1, 50_000.0)
-    assert e.cost == 6830.0 and e.objective == 56_830.0
+    assert e.cost == 6872.0 and e.objective == 56_872.0
     assert costs.with_arcs(arcs).evaluate(plan, rows).objective == e.objective
 
 

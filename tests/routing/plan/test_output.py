@@ -103,7 +103,7 @@ def test_the_summarys_totals_add_up_from_the_plan_table(
 def test_each_departures_load_is_its_orders_kg(
     two_lane_plan: PlanResult, table: pd.DataFrame
 ) -> None:
-    """Rail: the 100 kg of its 100 orders, full (utilisation 1, binding, EUR 2.50 a kg);
+    """Rail: the 100 kg of its 100 orders, full (utilisation 1, binding, EUR 2.92 a kg);
     air: 50 kg in one 100 kg pallet (5 % of its 1,000 kg, the pallet half full)."""
     deps = {d["service"]: d for d in summary(two_lane_plan)["departures"]}
     for service, lane in (("lanes-rail", "lanes-rail+post-es"), ("lanes-air", "lanes-air+post-es")):
@@ -113,7 +113,7 @@ def test_each_departures_load_is_its_orders_kg(
             deps[service]["load_kg"] / deps[service]["capacity_kg"]
         )
     rail, air = deps["lanes-rail"], deps["lanes-air"]
-    assert (rail["utilisation"], rail["binding"], rail["shadow_price_per_kg"]) == (1.0, True, 2.5)
+    assert (rail["utilisation"], rail["binding"], rail["shadow_price_per_kg"]) == (1.0, True, 2.92)
     assert (air["units"], air["unit"], air["units_filled"], air["binding"]) == (
         1,
         "pallet",
@@ -138,16 +138,16 @@ def test_orders_no_candidate_brings_on_time_are_counted(two_lanes: Network) -> N
 
 
 def test_the_top_shadow_prices_read_as_plain_words(two_lane_plan: PlanResult) -> None:
-    """Only the full rail departure binds, at EUR 2.50 a kg (its m3 is not limited): one
-    sentence, 'one more kg on the 2026-11-10 YIW-MAD train saves EUR 2.50'."""
+    """Only the full rail departure binds, at EUR 2.92 a kg (its m3 is not limited): one
+    sentence, 'one more kg on the 2026-11-10 YIW-MAD train saves EUR 2.92'."""
     top = summary(two_lane_plan)["top_shadow_prices"]
     assert top == [
         {
             "service": "lanes-rail",
             "date": "2026-11-10",
             "measure": "kg",
-            "saving": 2.5,
-            "sentence": "one more kg on the 2026-11-10 YIW-MAD train saves EUR 2.50",
+            "saving": 2.92,
+            "sentence": "one more kg on the 2026-11-10 YIW-MAD train saves EUR 2.92",
         }
     ]
 

@@ -83,12 +83,13 @@ def test_optimal_split_fills_the_cheap_lane_first(two_lanes: Network) -> None:
 
 
 def test_shadow_price_of_the_binding_capacity(two_lanes: Network) -> None:
-    """One more kg on the rail departure saves EUR 3 + 0.50 (unit share) - 1 = 2.50."""
+    """One more kg on the rail departure saves the air parcel's EUR 3 + 0.50 (unit share)
+    + 6.57 duties less rail's EUR 1 + 6.15 duties (VAT is on the freight too): 2.92."""
     result = _plan(two_lanes)
     figures = plan_summary(result)
     rail = [d for d in figures["departures"] if d["service"] == "lanes-rail"]
     assert len(rail) == 1 and rail[0]["binding"]
-    assert rail[0]["shadow_price_per_kg"] == pytest.approx(2.5, abs=1e-6)
+    assert rail[0]["shadow_price_per_kg"] == pytest.approx(2.92, abs=1e-6)
     assert rail[0]["load_kg"] == pytest.approx(100)
     # the LP buys half an air pallet (50 kg of 100): EUR 25 under the plan's whole pallet
     assert figures["lp_bound"] == pytest.approx(figures["optimized"]["objective"] - 25, abs=1e-6)

@@ -109,4 +109,4 @@ def test_each_order_pays_its_own_late_rate(two_lanes: Network) -> None:
     assert by_lane == pytest.approx({True: 525.0, False: 475.0})
     assert split.late_days[[rail[int(p)] for p in parent]].tolist() == [3.5]
     own = {rail[int(parent[pairs.arc[i]])]: pairs.cost[i] for i in pairs.of(0)}
-    assert own[True] - own[False] == pytest.approx(750.0 - 250.0)
+    assert own[True] - own[False] == pytest.approx((750.0 + 605.0) - (250.0 + 626.0))
