@@ -33,8 +33,9 @@ from routing.customs.shipment import OrderFacts
 from routing.fx import FxRates
 from routing.network import Network
 from routing.orders import Address, Item, Order, Parcel, Seller
+from routing.plan.charges import codes, groups
 from routing.plan.exact import times
-from routing.plan.freight import Destinations, codes, groups
+from routing.plan.freight import Destinations
 from routing.plan.table import SELLER_FLAGS, OrdersTable
 
 _BATTERY = {b.rank: b for b in BatteryClass}

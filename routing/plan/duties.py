@@ -8,7 +8,7 @@ the valuation is CIF, thresholds on FOB or CIF values in their own currencies), 
 converts each line of duty or tax into the answer's currency, rounding each. Here the
 same is done for whole arrays of (order, route) pairs: orders are grouped into duty
 classes (`classes.DutyClasses`: what every rule lookup depends on), the freight of each
-pair is priced leg by leg (`freight.LaneCharges`), each class and set of modes goes
+pair is priced leg by leg (`freight.PairFreight`), each class and set of modes goes
 through its scheme's twin (`landed.SCHEMES`), and each line is converted as the quote
 converts it. A pair the arrays cannot decide exactly (a float within a hair of a
 rounding tie, a scheme without a twin) is computed by the engine itself. The results are
@@ -33,10 +33,11 @@ from routing.customs.routes import route_modes
 from routing.customs.rules import Valuation
 from routing.fx import FxRates
 from routing.network import Network
+from routing.plan.charges import LaneCharges, runs
 from routing.plan.classes import DutyClasses
 from routing.plan.commodities import Commodities
 from routing.plan.exact import half_up, times
-from routing.plan.freight import LaneCharges, PairFreight, runs
+from routing.plan.freight import PairFreight
 from routing.plan.landed import SCHEMES, Batch, places
 from routing.plan.routes import RouteSet
 from routing.plan.table import OrdersTable

@@ -1,11 +1,7 @@
-"""Orders' carrier charges on single lanes, itemised as the quote engine itemises them, for
-(order, service) pairs: the freight, the remote-area and oversize surcharges and the fuel
-line (`routing.network.lanes.ParcelCharges.itemised`, a twin of `price_parcel`), each in
-the card's minor units; and what they come to in another currency, converted line by line
-and rounded half up, as customs converts the freight of a customs value.
-
-The steps are `routing.plan.matrix.price_on`'s, kept apart by line (`price_on` adds them
-up; a test holds the two equal).
+"""A route's freight for the orders of commodities, as customs counts it: each leg's charge
+lines (`routing.plan.charges`) converted line by line into each order's destination
+currency on the order's day, legs added up; a service shared by a commodity's routes (a
+first or last mile) priced once.
 """
 
 from __future__ import annotations
@@ -16,120 +12,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from carriers.money import minor_units
 from routing.fx import FxRates
-from routing.network import CompiledNetwork
-from routing.network.lanes import _KEY
+from routing.plan.charges import LaneCharges, converted, groups
 from routing.plan.commodities import Commodities
-from routing.plan.exact import times
-from routing.plan.matrix import _Billed, _PostalKeys, _remote, _zones
-from routing.plan.table import OrdersTable
-
-
-@dataclass(frozen=True)
-class ChargeParts:
-    """The lines of orders on one service, in minor units of its card's currency."""
-
-    freight: np.ndarray  # int64
-    remote: np.ndarray  # int64, 0 if none
-    oversize: np.ndarray  # int64, 0 if none
-    fuel: np.ndarray  # int64 (a fuel line of 0 is still a line)
-    found: np.ndarray  # bool: the card has a zone and a weight break for the parcel
-    currency: str  # the card's
-
-    @property
-    def total(self) -> np.ndarray:
-        return self.freight + self.remote + self.oversize + self.fuel
-
-    @property
-    def lines(self) -> tuple[np.ndarray, ...]:
-        return (self.freight, self.remote, self.oversize, self.fuel)
-
-    def take(self, rows: np.ndarray) -> ChargeParts:
-        return ChargeParts(
-            self.freight[rows],
-            self.remote[rows],
-            self.oversize[rows],
-            self.fuel[rows],
-            self.found[rows],
-            self.currency,
-        )
-
-
-class LaneCharges:
-    """Charges of the orders of one table on the lanes of one network (postal-code groups
-    and billed weights are worked out once, on first use)."""
-
-    def __init__(self, net: CompiledNetwork, orders: OrdersTable) -> None:
-        self.net, self.orders = net, orders
-        self._keys: _PostalKeys | None = None
-        self._weights: _Billed | None = None
-        self._first = np.zeros(0, dtype=np.int64)  # an order of each postal group
-        self._zone: dict[int, np.ndarray] = {}  # per service: zone per postal group
-        self._remote: dict[int, np.ndarray] = {}  # per service: surcharge per postal group
-
-    def on(self, k: int, rows: np.ndarray) -> ChargeParts:
-        """The charge lines of orders `rows` on service k: `price_on`'s steps, line by
-        line (`found` is False where the card has no zone or weight break for one)."""
-        if self._keys is None or self._weights is None:
-            self._keys, self._weights = _PostalKeys(self.net, self.orders), _Billed(self.orders)
-            self._first = np.unique(self._keys.index, return_index=True)[1]
-        table, card = self.net.lanes, self.net.services[k].rate_card
-        billed = self._weights.grams(float(table.divisor[k]), int(table.step_g[k]))[rows]
-        group = self._keys.index[rows]
-        if k not in self._zone:  # per postal group (an order of each: `first`)
-            self._zone[k] = _zones(table, card, k, self._keys)[self._first]
-            self._remote[k] = _remote(card, self._keys)[self._first]
-        zone = self._zone[k][group]
-        block = k * table.n_zones + np.maximum(zone, 0)
-        pos = np.searchsorted(table.break_key, block * _KEY + billed, side="left")
-        found = pos < len(table.break_key)
-        pos = np.minimum(pos, len(table.break_key) - 1)
-        found &= (table.break_key[pos] // _KEY == block) & (zone >= 0)
-        freight = table.break_per_piece[pos] + (table.break_per_kg[pos] * billed + 500) // 1000
-        freight = np.maximum(freight, table.minimum[k])
-        side = self._weights.side[rows]
-        weight = self.orders.weight_kg[rows]
-        too_big = (side > table.oversize_side_cm[k]) | (weight > table.oversize_weight_kg[k])
-        oversize = np.where(too_big, table.oversize[k], 0)
-        remote = self._remote[k][group]
-        fuel = ((freight + oversize + remote) * table.fuel_ppm[k] * 2 + 1_000_000) // 2_000_000
-        return ChargeParts(freight, remote, oversize, fuel, found, card.currency)
-
-
-def converted(
-    parts: ChargeParts, currency: str, day: date, fx: FxRates, near: np.ndarray
-) -> np.ndarray:
-    """The lines in `currency` at the rates of `day`, each converted and rounded half up
-    on its own, added up: the freight of a customs value. Orders whose float arithmetic
-    came near a tie are marked in `near`."""
-    if parts.currency == currency:
-        return parts.total
-    rate = fx.rate(parts.currency, currency, day).rate
-    factor = rate.scaleb(minor_units(currency) - minor_units(parts.currency))
-    return sum((times(line, factor, near) for line in parts.lines), np.zeros_like(parts.total))
-
-
-def codes(*columns: np.ndarray) -> np.ndarray:
-    """A dense int64 id per distinct combination of the columns' values."""
-    key = np.zeros(len(columns[0]), dtype=np.int64)
-    for column in columns:
-        found, uniques = pd.factorize(column)
-        key = pd.factorize(key * len(uniques) + found)[0].astype(np.int64)
-    return key
-
-
-def groups(*columns: np.ndarray) -> list[np.ndarray]:
-    """The positions of each distinct combination of the columns' values."""
-    if not len(columns[0]):
-        return []
-    return runs(codes(*columns))
-
-
-def runs(key: np.ndarray) -> list[np.ndarray]:
-    """The positions of each distinct value of an integer key, in the key's order."""
-    by = np.argsort(key, kind="stable")
-    return np.split(by, np.flatnonzero(np.diff(key[by])) + 1)
 
 
 @dataclass(frozen=True)

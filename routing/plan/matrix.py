@@ -1,27 +1,34 @@
 """Every order against every lane at once: what each lane charges it and whether it may
 carry it, as (orders x services) arrays.
 
-The per-order twin of `routing.network.lanes` (which prices one parcel on all lanes): here each
-service prices all parcels in a few vectorised steps with the same integer rules (a test
-holds the two equal). Postal-code rules (zones, remote areas, last-mile coverage) are
-evaluated once per distinct code prefix, not per order.
+The per-order twin of `routing.network.lanes` (which prices one parcel on all lanes) and of
+the quote's shipping lines: each service prices all parcels in a few vectorised steps
+with the same integer rules (`routing.plan.charges.LaneCharges`), and each charge line
+(freight, remote area, oversize, fuel) is converted into the plan's currency at the rates
+of the day the order was made and rounded half up on its own, as the quote's `Converter`
+converts it, so that a route's price is the quote's shipping for it to the minor unit.
+An order whose goods its destination's customs refuse on every route (HS codes off a
+positive list, as `routing.customs.screen` finds) is allowed on no lane.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 
-from carriers.errors import NotPriceable
-from carriers.model import GoodsCategory, RateCard
-from carriers.money import minor_units
-from carriers.pricing import zone_of
+from carriers.model import GoodsCategory
+from carriers.money import Money, minor_units
+from routing.calendar import day_date
+from routing.customs import CustomsRules, load_rules
+from routing.customs.rules import Topic
 from routing.fx import FxRates
 from routing.network import CompiledNetwork
-from routing.network.lanes import _KEY, CATEGORIES, LaneTable
+from routing.network.lanes import CATEGORIES, LaneTable
+from routing.plan.charges import ChargeParts, LaneCharges, converted, groups, runs
 from routing.plan.table import OrdersTable
 
 
@@ -36,29 +43,106 @@ def lane_matrix(
     net: CompiledNetwork, orders: OrdersTable, fx: FxRates, at: date, currency: str
 ) -> LaneMatrix:
     """Prices and permissions of every order on every service it could reach (a service
-    off every path from the order's origin to its country is left unpriced and refused)."""
+    off every path from the order's origin to its country is left unpriced and refused).
+    `at`, the plan's first day, is kept for callers: each order is priced at the rates
+    of the day it was made, as a quote at checkout is."""
     s, n = len(net.services), len(orders)
-    keys = _PostalKeys(net, orders)
-    weights = _Billed(orders)
+    lanes = LaneCharges(net, orders)
     relevant = _relevant(net, orders)
     price = np.full((s, n), np.inf, dtype=np.float64)
-    allowed = _restrictions(net.lanes, orders) & _value_ok(net, orders, fx, at) & relevant
-    for k, service in enumerate(net.services):
+    allowed = _restrictions(net.lanes, orders) & _value_ok(net, orders, fx) & relevant
+    allowed &= admitted(net, orders)[None, :]
+    rates = _DayRates(orders, fx, currency)
+    for k in range(s):
         rows = np.flatnonzero(relevant[k])
         if not len(rows):
             continue
-        minor = price_on(net.lanes, service.rate_card, k, weights, keys, rows)
-        card = service.rate_card.currency
-        factor = float(fx.rate(card, currency, at).rate) * 10.0 ** (
-            minor_units(currency) - minor_units(card)
-        )
-        ok = minor >= 0
-        price[k, rows] = np.where(ok, minor * factor, np.inf)
-        allowed[k, rows] &= ok
+        parts = lanes.on(k, rows)
+        price[k, rows] = np.where(parts.found, rates.shipping(parts, rows), np.inf)
+        allowed[k, rows] &= parts.found
     for country, services in net.last_miles.items():
         for k in services:
-            allowed[k] &= keys.covered(net, k, country)
+            allowed[k] &= lanes.keys.covered(net, k, country)
     return LaneMatrix(price, allowed, currency)
+
+
+class _DayRates:
+    """Charge lines in the plan's currency at the rates of each order's own day."""
+
+    def __init__(self, orders: OrdersTable, fx: FxRates, currency: str) -> None:
+        self.fx, self.currency = fx, currency
+        days, self.day_of = np.unique(orders.created_day, return_inverse=True)
+        self.days = [day_date(int(d)) for d in days]
+        self._by_rate: dict[str, tuple[np.ndarray, list[date]]] = {}
+
+    def _rates(self, card: str) -> tuple[np.ndarray, list[date]]:
+        """Per day, an id of its card -> plan rate; and a day of each id."""
+        if card not in self._by_rate:
+            rates = [self.fx.rate(card, self.currency, d).rate for d in self.days]
+            ids = pd.factorize(pd.Series(rates, dtype=object))[0].astype(np.int64)
+            first = np.unique(ids, return_index=True)[1]  # ids number rates as first seen
+            self._by_rate[card] = (ids, [self.days[int(d)] for d in first])
+        return self._by_rate[card]
+
+    def shipping(self, parts: ChargeParts, rows: np.ndarray) -> np.ndarray:
+        """The lines of orders `rows` converted and rounded one by one, added up."""
+        if parts.currency == self.currency:
+            return parts.total
+        ids, day = self._rates(parts.currency)
+        rate_of = ids[self.day_of[rows]]
+        out = np.empty(len(rows), dtype=np.int64)
+        for sel in runs(rate_of) if len(day) > 1 else [np.arange(len(rows))]:
+            when = day[int(rate_of[sel[0]])]
+            near = np.zeros(len(sel), dtype=bool)
+            out[sel] = converted(parts.take(sel), self.currency, when, self.fx, near)
+            for e in sel[near]:  # a float within a hair of a tie: as the quote does it
+                out[e] = self._exactly(parts, int(e), when)
+        return out
+
+    def _exactly(self, parts: ChargeParts, e: int, when: date) -> int:
+        rate = self.fx.rate(parts.currency, self.currency, when).rate
+        scale = -minor_units(parts.currency)
+        lines = (Decimal(int(line[e])).scaleb(scale) * rate for line in parts.lines)
+        return sum(Money.of(x, self.currency).amount for x in lines)
+
+
+def admitted(net: CompiledNetwork, orders: OrdersTable) -> np.ndarray:
+    """Per order: its destination's customs admit its goods (bool). Where a positive list
+    is in force on the order's day and duty is due (the origin lies outside the place's
+    customs union), an HS code that starts with none of its prefixes is refused on every
+    route, as `routing.customs.screen` refuses it (`prohibited`). Worked out once per
+    (jurisdiction, origin country, day) and HS code."""
+    rules = load_rules()
+    ok = np.ones(len(orders), dtype=bool)
+    rows = np.flatnonzero(np.isin(orders.dest_country, _listing_countries(rules)))
+    if not len(rows):
+        return ok
+    sub = orders.take(rows)
+    address = pd.MultiIndex.from_arrays([sub.dest_country, sub.dest_postal_code])
+    at, uniques = address.factorize()
+    place = np.array([rules.destination(c, p).id for c, p in uniques], dtype=object)[at]
+    country = dict(zip(net.node_ids, net.country, strict=True))
+    origin = pd.Series(sub.origin, dtype=object).map(country).to_numpy(dtype=object)
+    for group in groups(place, origin, sub.created_day):
+        o = int(group[0])
+        jurisdiction = rules.jurisdictions[str(place[o])]
+        view = rules.in_force(jurisdiction.id, day_date(int(sub.created_day[o])))
+        lists = view.all(Topic.POSITIVE_LIST)
+        if not lists or rules.customs_union_of(str(origin[o])) == jurisdiction.customs_union:
+            continue
+        listed = tuple(p for r in lists for p in r.selectors.hs_prefixes or ())
+        codes, inverse = np.unique(sub.hs_code[group].astype(str), return_inverse=True)
+        ok[rows[group]] = np.array([c.startswith(listed) for c in codes], dtype=bool)[inverse]
+    return ok
+
+
+def _listing_countries(rules: CustomsRules) -> list[str]:
+    """The countries of the jurisdictions that see a positive-list rule."""
+    found: set[str] = set()
+    for j in rules.jurisdictions.values():
+        if any(r.topic is Topic.POSITIVE_LIST for r in rules.visible(j.id)):
+            found.update((j.country, *j.aliases) if j.kind == "territory" else (j.id,))
+    return sorted(found)
 
 
 def _relevant(net: CompiledNetwork, orders: OrdersTable) -> np.ndarray:
@@ -87,141 +171,6 @@ def _reachable(net: CompiledNetwork, start: int) -> np.ndarray:
         reach = grown
 
 
-class _Billed:
-    """Actual and volumetric grams of every parcel, computed once per divisor and step."""
-
-    def __init__(self, orders: OrdersTable) -> None:
-        self.orders = orders
-        self.actual = np.ceil(np.round(orders.weight_kg * 1000, 6)).astype(np.int64)
-        self.volume = orders.length_cm * orders.width_cm * orders.height_cm * 1000
-        self.side = np.maximum(np.maximum(orders.length_cm, orders.width_cm), orders.height_cm)
-        self._cache: dict[tuple[float, int], np.ndarray] = {}
-
-    def grams(self, divisor: float, step: int) -> np.ndarray:
-        key = (divisor, step)
-        if key not in self._cache:
-            billed = self.actual
-            if divisor > 0:
-                vol = np.ceil(np.round(self.volume / divisor, 6)).astype(np.int64)
-                billed = np.maximum(vol, billed)
-            if step > 0:
-                billed = -(-billed // step) * step
-            self._cache[key] = billed
-        return self._cache[key]
-
-
-class _PostalKeys:
-    """Orders grouped by what postal-code rules can see of their code: its longest prefix
-    among the prefixes that the coverage and zone rules of its country name, and its
-    longest prefix among the remote-area prefixes. Every such rule takes the longest of
-    its own prefixes that the code starts with, and those all start the group's prefix,
-    so a group is decided once for all its orders."""
-
-    def __init__(self, net: CompiledNetwork, orders: OrdersTable) -> None:
-        codes = pd.Series(orders.dest_postal_code, dtype=object)
-        norm = codes.str.replace(" ", "").str.replace("-", "").str.upper()
-        remote = codes.str.replace(" ", "").str.upper()
-        rules, remote_rules = _prefixes(net)
-        key = np.full(len(codes), "", dtype=object)
-        for country, prefixes in rules.items():
-            rows = np.flatnonzero(orders.dest_country == country)
-            key[rows] = _longest_match(norm.iloc[rows], prefixes)
-        frame = pd.DataFrame(
-            {"c": orders.dest_country, "n": key, "r": _longest_match(remote, remote_rules)}
-        )
-        index, uniques = pd.MultiIndex.from_frame(frame).factorize()
-        self.index = index  # per order, its group
-        self.keys: list[tuple[str, str, str]] = list(uniques)  # (country, prefix, remote prefix)
-
-    def per_key(self, values: list | np.ndarray, dtype: type | None = None) -> np.ndarray:
-        return np.asarray(values, dtype=dtype)[self.index]
-
-    def covered(self, net: CompiledNetwork, k: int, country: str) -> np.ndarray:
-        s = net.services[k]
-        covers = [c == country and s.covers(c, code) for c, code, _ in self.keys]
-        return self.per_key(covers, bool)
-
-
-def _prefixes(net: CompiledNetwork) -> tuple[dict[str, set[str]], set[str]]:
-    """Postal prefixes named per country by coverage and zones, and all remote prefixes."""
-    rules: dict[str, set[str]] = {}
-    remote: set[str] = set()
-    for s in net.services:
-        for c in s.coverage:
-            rules.setdefault(c.country, set()).update(c.postal_prefixes, c.except_prefixes)
-        for z in s.rate_card.zones:
-            rules.setdefault(z.country, set()).update(z.postal_prefixes)
-        remote.update(s.rate_card.remote_area_prefixes)
-    return rules, remote
-
-
-def _longest_match(codes: pd.Series, prefixes: set[str]) -> np.ndarray:
-    """Per code, the longest of `prefixes` it starts with ("" when none)."""
-    out = np.full(len(codes), "", dtype=object)
-    done = np.zeros(len(codes), dtype=bool)
-    for length in sorted({len(p) for p in prefixes if p}, reverse=True):
-        cut = codes.str[:length]
-        hit = cut.isin([p for p in prefixes if len(p) == length]).to_numpy() & ~done
-        out[hit] = cut.to_numpy()[hit]
-        done |= hit
-    return out
-
-
-def price_on(
-    table: LaneTable,
-    card: RateCard,
-    k: int,
-    weights: _Billed,
-    keys: _PostalKeys,
-    rows: np.ndarray,
-) -> np.ndarray:
-    """Total charge (card minor units) of the parcels of `rows` on service k; -1 where the
-    card has no tier or zone for one. Same integer steps as `routing.network.lanes.lane_charges`."""
-    billed = weights.grams(float(table.divisor[k]), int(table.step_g[k]))[rows]
-    zone = _zones(table, card, k, keys)[rows]
-    block = k * table.n_zones + np.maximum(zone, 0)
-    pos = np.searchsorted(table.break_key, block * _KEY + billed, side="left")
-    pos_ok = pos < len(table.break_key)
-    pos = np.minimum(pos, len(table.break_key) - 1)
-    found = pos_ok & (table.break_key[pos] // _KEY == block) & (zone >= 0)
-    freight = table.break_per_piece[pos] + (table.break_per_kg[pos] * billed + 500) // 1000
-    freight = np.maximum(freight, table.minimum[k])
-    weight = weights.orders.weight_kg[rows]
-    too_big = (weights.side[rows] > table.oversize_side_cm[k]) | (
-        weight > table.oversize_weight_kg[k]
-    )
-    charge = freight + np.where(too_big, table.oversize[k], 0)
-    if card.remote_area_surcharge:
-        charge = charge + _remote(card, keys)[rows]
-    charge = charge + (charge * table.fuel_ppm[k] * 2 + 1_000_000) // 2_000_000
-    return np.where(found, charge, -1)
-
-
-def _zones(table: LaneTable, card: RateCard, k: int, keys: _PostalKeys) -> np.ndarray:
-    if not card.zones:
-        return np.zeros(len(keys.index), dtype=np.int64)
-    names = table.zone_names[k]
-    countries = {z.country for z in card.zones}
-    out = []
-    for country, code, _ in keys.keys:
-        if country not in countries:
-            out.append(-1)
-            continue
-        try:
-            out.append(names.index(zone_of(card, country, code)))
-        except NotPriceable:
-            out.append(-1)
-    return keys.per_key(out, np.int64)
-
-
-def _remote(card: RateCard, keys: _PostalKeys) -> np.ndarray:
-    hits = [
-        card.remote_area_surcharge if any(r.startswith(p) for p in card.remote_area_prefixes) else 0
-        for _, _, r in keys.keys
-    ]
-    return keys.per_key(hits, np.int64)
-
-
 def _restrictions(table: LaneTable, orders: OrdersTable) -> np.ndarray:
     """True where the service's limits take the order (weight, size, battery, liquid,
     category): the per-order twin of `routing.network.lanes.lane_blocks`."""
@@ -240,23 +189,23 @@ def _restrictions(table: LaneTable, orders: OrdersTable) -> np.ndarray:
     )
 
 
-def _value_ok(net: CompiledNetwork, orders: OrdersTable, fx: FxRates, at: date) -> np.ndarray:
+def _value_ok(net: CompiledNetwork, orders: OrdersTable, fx: FxRates) -> np.ndarray:
     """True unless the goods' value is over a service's declared-value ceiling (converted
-    half up to the ceiling's minor unit, as `FxRates.convert` does)."""
+    half up to the ceiling's minor unit at the rates of the order's day, as the quote's
+    `FxRates.convert` does)."""
     ok = np.ones((len(net.services), len(orders)), dtype=bool)
+    if not net.value_capped or not len(orders):
+        return ok
+    days = groups(orders.currency, orders.created_day)
     for k in net.value_capped:
         cap = net.services[k].restrictions.max_value
         assert cap is not None
-        converted = np.zeros(len(orders))
-        for cur in _uniq(orders.currency):
-            rows = orders.currency == cur
-            factor = float(fx.rate(cur, cap.currency, at).rate) * 10.0 ** (
+        value = np.zeros(len(orders))
+        for rows in days:
+            cur, day = str(orders.currency[rows[0]]), day_date(int(orders.created_day[rows[0]]))
+            factor = float(fx.rate(cur, cap.currency, day).rate) * 10.0 ** (
                 minor_units(cap.currency) - minor_units(cur)
             )
-            converted[rows] = np.floor(orders.value_minor[rows] * factor + 0.5)
-        ok[k] = converted <= cap.amount
+            value[rows] = np.floor(orders.value_minor[rows] * factor + 0.5)
+        ok[k] = value <= cap.amount
     return ok
-
-
-def _uniq(values: np.ndarray) -> list[str]:
-    return sorted(set(values.tolist()))

@@ -7,40 +7,48 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
-import pytest
 
 from carriers.model import BatteryClass, GoodsCategory
+from carriers.pricing import price_parcel
+from routing.calendar import day_date
 from routing.fx import load_fx
 from routing.network import Network
 from routing.network.lanes import NOT_PRICEABLE, lane_blocks, lane_charges
 from routing.plan import sample_orders, validate_orders
 from routing.plan.matrix import lane_matrix
 from routing.plan.table import BATTERIES
+from routing.quote.charges import Converter
 from tests.routing.plan.conftest import one_kilo_orders
 
 MONDAY = date(2026, 11, 9)
 RANKS = {rank: BatteryClass(name) for name, rank in BATTERIES.items()}
 
 
-def test_lane_matrix_prices_like_lane_charges(world: Network) -> None:
-    """The per-order pricing equals routing.network.lanes.lane_charges, parcel by parcel."""
-    table, _ = validate_orders(sample_orders(300, seed=9), world)
-    fx, at = load_fx(), date(2026, 11, 9)
-    m = lane_matrix(world.compiled, table, fx, at, "EUR")
-    net = world.compiled
+def test_lane_matrix_prices_like_the_quotes_shipping_lines(world: Network) -> None:
+    """In US dollars, for sample orders of the week across 1 July 2026 (new exchange
+    rates): each order's price on each lane that prices it is the sum of the parcel's
+    charge lines (`price_parcel`), each converted by the quote's `Converter` on the day
+    the order was made and rounded on its own; and the lane table prices it too."""
+    table, _ = validate_orders(sample_orders(300, seed=9, start=date(2026, 6, 27)), world)
+    fx, net = load_fx(), world.compiled
+    m = lane_matrix(net, table, fx, date(2026, 6, 27), "USD")
+    days = {day_date(int(d)) for d in table.created_day}
+    assert date(2026, 6, 30) in days and date(2026, 7, 1) in days
+    checked = 0
     for i in range(0, 300, 7):
-        p = lane_charges(
-            net.lanes,
-            net.services,
-            float(table.weight_kg[i]),
-            (table.length_cm[i], table.width_cm[i], table.height_cm[i]),
-            table.dest_country[i],
-            table.dest_postal_code[i],
-        ).total
+        to, day = (
+            (table.dest_country[i], table.dest_postal_code[i]),
+            day_date(int(table.created_day[i])),
+        )
+        dims = (table.length_cm[i], table.width_cm[i], table.height_cm[i])
+        p = lane_charges(net.lanes, net.services, float(table.weight_kg[i]), dims, *to).total
+        money = Converter(fx, "USD", day)
         for k in np.flatnonzero(np.isfinite(m.price[:, i])):
-            rate = float(fx.rate(net.services[k].rate_card.currency, "EUR", at).rate)
             assert p[k] != NOT_PRICEABLE
-            assert m.price[k, i] == pytest.approx(p[k] * rate, abs=1e-6)
+            lines = price_parcel(net.services[k].rate_card, table.weight_kg[i], dims, *to)
+            assert m.price[k, i] == sum(money(c.amount).amount for c in lines), (i, k)
+            checked += 1
+    assert checked > 100
 
 
 def _matrix(network: Network, weights: list[str], currency: str = "EUR"):
@@ -63,13 +71,24 @@ def test_two_lane_prices_worked_by_hand(two_lanes: Network) -> None:
     assert m.allowed[:, :2].all() and m.currency == "EUR"
 
 
-def test_prices_in_the_plans_currency_at_the_days_rate(two_lanes: Network) -> None:
-    """Planned in US dollars: each EUR price times the EUR/USD rate of the first day."""
-    eur, usd = _matrix(two_lanes, ["1", "2.345"]), _matrix(two_lanes, ["1", "2.345"], "USD")
-    rate = float(load_fx().rate("EUR", "USD", MONDAY).rate)
-    assert rate != 1.0
-    assert usd.price == pytest.approx(eur.price * rate)
+def test_prices_in_the_plans_currency_line_by_line_at_the_orders_rate(
+    two_lanes: Network,
+) -> None:
+    """Planned in US dollars at EUR/USD 1.1650 (from 1 July 2026): each charge line rounded
+    half up to the cent, 100 -> 117 (116.5), 235 -> 274 (273.775), 300 -> 350 (349.5),
+    704 -> 820 (820.16); an order made on 30 June is priced at that day's 1.2000 (100 ->
+    120), whatever the plan's first day."""
+    usd = _matrix(two_lanes, ["1", "2.345"], "USD")
+    k = two_lanes.compiled.service_index
+    rail, air, post = k["lanes-rail"], k["lanes-air"], k["post-es"]
+    assert usd.price[[rail, air, post], 0].tolist() == [117.0, 350.0, 117.0]
+    assert usd.price[[rail, air, post], 1].tolist() == [274.0, 820.0, 117.0]
     assert usd.currency == "USD"
+    frame = one_kilo_orders(2)
+    frame.loc[1, "created_at"] = "2026-06-30T23:30:00+08:00"  # 15:30 UTC, written on the 30th
+    table, _ = validate_orders(frame, two_lanes)
+    m = lane_matrix(two_lanes.compiled, table, load_fx(), MONDAY, "USD")
+    assert m.price[rail].tolist() == [117.0, 120.0]
 
 
 def test_lanes_off_the_way_are_neither_priced_nor_allowed(two_lanes: Network) -> None:
@@ -122,3 +141,20 @@ def test_no_orders_is_an_empty_matrix(world: Network) -> None:
     m = lane_matrix(world.compiled, table, load_fx(), MONDAY, "EUR")
     assert m.price.shape == m.allowed.shape == (len(world.compiled.services), 0)
     assert m.allowed.dtype == bool
+
+
+def test_goods_off_chinas_positive_list_take_no_lane_into_china(world: Network) -> None:
+    """From the Madrid hub to Shanghai (CBEC, duty due): a T-shirt (HS 610910, on the
+    positive list) may take the CBEC 9610 flight; a phone (HS 851713, off it) takes no
+    lane at all, as the quote refuses it on every route (`prohibited`); to Spain the
+    same phone is not screened by China's list."""
+    frame = one_kilo_orders(3)
+    frame["origin"] = "ES-MAD-HUB"
+    frame.loc[[0, 1], ["dest_country", "dest_postal_code"]] = ["CN", "200000"]
+    frame.loc[[1, 2], ["hs_code", "category"]] = ["851713", "electronics"]
+    table, _ = validate_orders(frame, world)
+    m = lane_matrix(world.compiled, table, load_fx(), MONDAY, "EUR")
+    cbec = world.compiled.service_index["silkroute-china-inbound-mad-sha-9610"]
+    assert m.allowed[cbec, 0] and np.isfinite(m.price[cbec, 0])
+    assert not m.allowed[:, 1].any() and np.isfinite(m.price[cbec, 1])
+    assert m.allowed[:, 2].any()
