@@ -268,7 +268,15 @@ def _plan(
             overrides = read_capacity(capacity, network.compiled) if capacity else []
         map_fn = deadline.map(dask_map(client) if client is not None else map)
         result = plan_orders(
-            table, network, params, scenario, overrides, invalid, map_fn=map_fn, stages=stages
+            table,
+            network,
+            params,
+            scenario,
+            overrides,
+            invalid,
+            map_fn=map_fn,
+            stages=stages,
+            time_left=deadline.left,
         )
         with stages("write"):
             figures = summary(result)

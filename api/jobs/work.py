@@ -106,7 +106,9 @@ def run(
         with dask_client(scheduler=scheduler) if scheduler else nullcontext() as client:
             inner = dask_map(client) if client is not None else reporter.checked_map(map)
             stages = deadline.stages(reporter)
-            figures = _plan(files, job, options, network_dir, dates, stages, deadline.map(inner))
+            figures = _plan(
+                files, job, options, network_dir, dates, stages, deadline.map(inner), deadline.left
+            )
     except Stop as stop:
         found = records.get(job.job_id)
         if found is not None and found.cancel_requested:
@@ -134,6 +136,7 @@ def _plan(
     dates: dict[str, int] | None,
     stages: Callable[[str], AbstractContextManager[None]],
     map_fn: Callable[..., Iterator[Any]],
+    time_left: Callable[[], float],
 ) -> dict[str, Any]:
     with stages("load"):
         network = load_network(network_dir)
@@ -151,6 +154,7 @@ def _plan(
         invalid,
         map_fn=map_fn,
         stages=stages,
+        time_left=time_left,
     )
     with stages("write"):
         figures = summary(result)

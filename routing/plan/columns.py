@@ -20,6 +20,8 @@ again.
 from __future__ import annotations
 
 import hashlib
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -36,6 +38,8 @@ from routing.plan.pricing import price_orders
 from routing.plan.refine import Splitter
 from routing.plan.table import OrdersTable
 from routing.plan.universe import Universe
+
+LATER = 3.0  # rounds' worth of time a new round must leave: itself, the solve and the rest
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ class ColumnReport:
     converged: bool  # the last round found no column, or its LP was within `pricing_gap`
     # of the bound over every route (else the round limit stopped it)
     bound: float  # the best bound over every route that a round's prices gave (pricing.py)
+    stopped: str  # "converged", "round limit" or "time limit"
 
 
 def generate(
@@ -68,8 +73,11 @@ def generate(
     params: PlanParams,
     penalty: float,
     map_fn: MapFunction,
+    time_left: Callable[[], float] | None = None,
 ) -> tuple[Restricted, ColumnReport]:
-    """`costs` prices the universe's arcs; `penalty` per unplanned order (minor units)."""
+    """`costs` prices the universe's arcs; `penalty` per unplanned order (minor units).
+    With `time_left` (seconds), no round begins that would leave the final solve less
+    than about two rounds' time (LATER)."""
     active = universe.initial.copy()
     model = _Model(orders, coarse, universe, costs, active)
     com, arcs, pairs, source = model.split(model.splitter.preferences(params.refine_top))
@@ -77,8 +85,10 @@ def generate(
     rounds = added = 0
     converged = False
     bound = -np.inf
+    stopped = "round limit"
     relax = Relaxations(map_fn)
     while rounds < params.pricing_rounds:
+        started = time.perf_counter()
         group = link_groups(coarse, com)
         relaxed = relax(model_blocks(com, arcs, rows, None, params, group))
         prices = collect(relaxed, len(arcs), len(rows), group, com.count)[2]
@@ -92,12 +102,17 @@ def generate(
         if len(new) and not (converged and rounds >= params.refine_rounds):
             active[new] = True
             added += len(new)
+            del model, pairs  # the old splitter's pairs go before the new one's are made
             model = _Model(orders, coarse, universe, costs, active)
         splits = rounds <= params.refine_rounds
         com, arcs, pairs, source = model.split([com.of_order] + [found.best] * splits)
         if converged and rounds >= params.refine_rounds:
+            stopped = "converged"
             break
-    report = ColumnReport(rounds, added, converged, bound)
+        if time_left is not None and time_left() < LATER * (time.perf_counter() - started):
+            stopped = "time limit"
+            break
+    report = ColumnReport(rounds, added, converged, bound, stopped)
     return Restricted(com, arcs, pairs, source, active, relax), report
 
 

@@ -272,6 +272,7 @@ def summary(result: PlanResult) -> dict[str, Any]:
             "rounds": result.columns.rounds,
             "generated": result.columns.columns,
             "converged": result.columns.converged,
+            "stopped_by": result.columns.stopped,
             "universe": len(result.universe),
         },
         "solver": {

@@ -6,15 +6,15 @@ Stages (each reported to `stages`, e.g. a progress display):
 - aggregate: every order priced on every lane; orders into coarse commodities;
 - routes: the universe: every open route of every commodity, its departures within the
   horizon (the next ones past it where none is within), dates and duties (universe.py);
-- model: the arcs (route x departure) with costs; commodities split by their orders'
-  cheapest arcs (refine.py); capacity rows;
-- refine: LP relaxations whose prices split the commodities again (refine.py), the greedy
-  plan, the blocks;
+- model: every order's own cost on the universe's arcs; capacity rows;
+- refine: column generation (columns.py): LP relaxations of the model, priced over the
+  whole universe (pricing.py), the arcs that pay added and the commodities split by their
+  orders' choices at the LP's prices (refine.py); then the greedy plan and the blocks;
 - solve: per block the LP (bound, prices) and whole units near it (blocks.py);
 - disaggregate: one route and departure per order (disaggregate.py), full departures
   repacked with the orders that save most per priced kg and m3 (repack.py), both plans
-  costed on the orders' own figures, and the bound that no plan of these orders can beat
-  (bound.py).
+  costed on the orders' own figures, and the bound over every route and departure of the
+  universe that no plan of these orders can beat (pricing.py).
 
 Loading and writing belong to the caller (`api/commands/plan.py`).
 """
@@ -46,7 +46,7 @@ from routing.plan.late import late_costs
 from routing.plan.master import collect, link_groups, model_blocks
 from routing.plan.matrix import LaneMatrix, lane_matrix
 from routing.plan.params import PlanParams, Scenario
-from routing.plan.pricing import price_orders
+from routing.plan.pricing import COMPLETIONS, price_orders
 from routing.plan.repack import repack
 from routing.plan.routes import RouteSet, enumerate_routes
 from routing.plan.table import InvalidRow, OrdersTable, resample
@@ -131,22 +131,26 @@ def plan_orders(
     map_fn: MapFunction | None = None,
     stages: Stages = _quiet,
     fx: FxRates | None = None,
+    time_left: Callable[[], float] | None = None,
 ) -> PlanResult:
     """Plan `orders` over the network's capacity. The blocks of the model go through
     `map_fn` (default: a pool of `params.workers` processes); the result does not depend
-    on it."""
+    on it. `time_left` (seconds, e.g. `Deadline.left`) ends column generation early
+    where another round would not leave the rest of the plan its time."""
     params = params or PlanParams()
     if map_fn is None:
         with worker_pool(params.workers) as pool:
             return plan_orders(
-                orders, network, params, scenario, overrides, invalid, pool, stages, fx
+                orders, network, params, scenario, overrides, invalid, pool, stages, fx, time_left
             )
     scenario = scenario or Scenario()
     clock = _Clock(stages)
     w = prepare(orders, network, params, scenario, overrides, fx, clock)
     orders, coarse, universe, rows, penalty = w.orders, w.coarse, w.universe, w.rows, w.penalty
     with clock("refine"):
-        model, columns = generate(orders, coarse, universe, w.costs, rows, params, penalty, map_fn)
+        model, columns = generate(
+            orders, coarse, universe, w.costs, rows, params, penalty, map_fn, time_left
+        )
         com, arcs, pairs = model.com, model.arcs, model.pairs
         costs = w.costs.with_arcs(arcs)
         base = greedy(orders, pairs, arcs, rows)
@@ -169,7 +173,9 @@ def plan_orders(
         else:
             repacked = 0
         limit = unit_limit(rows)
-        priced = price_orders(orders, coarse, universe, w.costs, rows, limit, prices, penalty)
+        priced = price_orders(
+            orders, coarse, universe, w.costs, rows, limit, prices, penalty, None, COMPLETIONS
+        )
         # every round's prices gave a bound too (columns.py): the best of them holds
         bound = min(max(priced.bound, columns.bound), chosen_eval.objective)
     return PlanResult(

@@ -33,7 +33,7 @@ from routing.plan.table import OrdersTable
 from routing.plan.universe import Universe
 
 CHUNK = 2_000_000  # (order, arc) pairs priced at once
-COMPLETIONS = 3  # passes that price the free rides pricing finds (`_completion`)
+COMPLETIONS = 2  # passes of the final bound that price the free rides it finds (`_completion`)
 TOLERANCE = 1e-6  # minor units: a column must beat the model by more than this
 
 
@@ -57,14 +57,17 @@ def price_orders(
     prices: RowPrices,
     penalty: float,
     active: np.ndarray | None = None,
+    completions: int = 0,
 ) -> Pricing:
     """`costs` prices the universe's arcs; `prices` are per row of `rows` (zero on rows
     the model does not use); their linking groups are the coarse commodities, which the
-    universe's arcs belong to. `active`: per universe arc, in the model."""
+    universe's arcs belong to. `active`: per universe arc, in the model. `completions`:
+    passes that charge free riders (`_completion`); column generation's rounds need none
+    (a free ride is a column, and the LP prices it once it is in), the final bound does."""
     best, reduced, columns = _cheapest(
         orders, coarse, universe, costs, rows, prices, penalty, active
     )
-    for _ in range(COMPLETIONS):
+    for _ in range(completions):
         extra = _completion(universe.arcs, best, rows, prices)
         if not len(extra[0]):
             break

@@ -7,15 +7,14 @@ a heavy order uses more of a scarce departure than a light one. The model sees a
 commodity's means, so a commodity whose orders disagree on the best arc hides savings
 from it, and its LP optimum does not bound the plan of the orders (see `bound.py`).
 
-So commodities are split, twice:
+So commodities are split (columns.py drives it):
 
 1. by their orders' `top` cheapest arcs on their own costs, before the model is solved;
-2. by each order's cheapest arc at the prices of the LP relaxation (its cost plus the
-   price of the kg and m3 it takes on each departure), after a first LP solve. Where
-   all orders of a commodity agree at those prices, the order-level bound of `bound.py`
-   equals the LP bound; the split makes them agree.
-
-On the sample week of 100,000 orders, 3.7k commodities become ~7k and then ~9k.
+2. in each of the first `refine_rounds` rounds of column generation, by each order's
+   cheapest arc of the whole universe at the prices of the LP relaxation (its cost plus
+   the price of the kg and m3 it takes on each departure). Where all orders of a
+   commodity agree at those prices, the order-level bound (pricing.py) equals the LP
+   bound; the split makes them agree.
 
 `Splitter.split` also yields `OrderArcs`: every order's candidate arcs with its own cost on
 each, cheapest first, which the greedy plan, the disaggregation and the bound use.

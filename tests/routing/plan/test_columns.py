@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 
 from routing.network import Network
-from routing.plan import PlanParams, plan_orders, plan_table, validate_orders
+from routing.plan import PlanParams, plan_orders, plan_table, summary, validate_orders
 from tests.routing.plan.conftest import one_kilo_orders
 
 # One signature per commodity: the first candidates hold rail only (EUR 2 an order with
@@ -50,3 +50,14 @@ def test_the_rounds_stop_at_the_limit_and_say_so(two_lanes: Network) -> None:
     e = result.plan_eval
     assert abs(e.objective - e.duties.sum() - 45_000) < 1e-6
     assert abs(result.plan_eval.objective - result.bound - 2_500) < 1e-6
+
+
+def test_no_round_begins_that_the_time_left_cannot_pay_for(two_lanes: Network) -> None:
+    """With no time left after the first round, column generation stops there and says
+    the time limit stopped it (the plan is still made, on what the model holds)."""
+    table, _ = validate_orders(one_kilo_orders(150), two_lanes)
+    result = plan_orders(table, two_lanes, NARROW, time_left=lambda: 0.0)
+    assert result.columns.rounds == 1 and result.columns.stopped == "time limit"
+    assert summary(result)["columns"]["stopped_by"] == "time limit"
+    plenty = plan_orders(table, two_lanes, NARROW, time_left=lambda: 1e9)
+    assert plenty.columns.stopped == "converged"

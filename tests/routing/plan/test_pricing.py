@@ -11,7 +11,7 @@ from routing.plan import PlanParams, Scenario, validate_orders
 from routing.plan.bound import RowPrices
 from routing.plan.capacity import unit_limit
 from routing.plan.planner import prepare
-from routing.plan.pricing import price_orders
+from routing.plan.pricing import COMPLETIONS, price_orders
 from tests.routing.plan.conftest import one_kilo_orders
 
 PARAMS = PlanParams(horizon_days=7, max_departures=1)
@@ -30,7 +30,16 @@ def _priced(two_lanes: Network, n: int, scenario: Scenario, capacity_kg: float =
     if capacity_kg:
         prices.capacity_kg[:] = capacity_kg
     found = price_orders(
-        w.orders, w.coarse, w.universe, w.costs, w.rows, unit_limit(w.rows), prices, w.penalty
+        w.orders,
+        w.coarse,
+        w.universe,
+        w.costs,
+        w.rows,
+        unit_limit(w.rows),
+        prices,
+        w.penalty,
+        None,
+        COMPLETIONS,
     )
     return w, found
 
