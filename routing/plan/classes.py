@@ -36,6 +36,7 @@ from routing.orders import Address, Item, Order, Parcel, Seller
 from routing.plan.charges import codes, groups
 from routing.plan.exact import times
 from routing.plan.freight import Destinations
+from routing.plan.matrix import places
 from routing.plan.table import SELLER_FLAGS, OrdersTable
 
 _BATTERY = {b.rank: b for b in BatteryClass}
@@ -152,32 +153,6 @@ def _rates(fx: FxRates, currencies: list[str], when: date) -> tuple:
             except UnknownCurrency:
                 out.append(None)
     return tuple(out)
-
-
-def places(orders: OrdersTable, rules: CustomsRules) -> tuple[np.ndarray, np.ndarray]:
-    """Per order the id of its destination's jurisdiction (a special territory by postal
-    code) and its state ("" where the jurisdiction has none), as `CustomsRules` says: each
-    asked once per distinct postal prefix that the territories look at, or code."""
-    width: dict[str, int] = {}  # country -> the longest territory prefix it has
-    for j in rules.jurisdictions.values():
-        for country in (j.country, *j.aliases) if j.kind == "territory" else ():
-            width[country] = max(width.get(country, 0), *map(len, j.postal_prefixes))
-    cut = np.full(len(orders), "", dtype=object)
-    for country, most in width.items():
-        rows = np.flatnonzero(orders.dest_country == country)
-        code = pd.Series(orders.dest_postal_code[rows], dtype=object)
-        code = code.str.replace(" ", "").str.replace("-", "").str.upper().str[:most]
-        cut[rows] = code.to_numpy(dtype=object)
-    place = np.empty(len(orders), dtype=object)
-    for rows in groups(orders.dest_country, cut):
-        country, prefix = str(orders.dest_country[rows[0]]), str(cut[rows[0]])
-        place[rows] = rules.destination(country, prefix).id
-    state = np.full(len(orders), "", dtype=object)
-    has = np.flatnonzero(pd.Series(place, dtype=object).isin(list(rules.states)).to_numpy())
-    keys = list(zip(place[has].tolist(), orders.dest_postal_code[has].tolist(), strict=True))
-    found = {key: rules.state_of(*key) for key in set(keys)}
-    state[has] = [found[key] for key in keys]
-    return place, state
 
 
 def customs_grams(weight_kg: np.ndarray) -> np.ndarray:

@@ -8,7 +8,9 @@ with the same integer rules (`routing.plan.charges.LaneCharges`), and each charg
 of the day the order was made and rounded half up on its own, as the quote's `Converter`
 converts it, so that a route's price is the quote's shipping for it to the minor unit.
 An order whose goods its destination's customs refuse on every route (HS codes off a
-positive list, as `routing.customs.screen` finds) is allowed on no lane.
+positive list, a value over a ceiling that excludes, under the Indonesian floor price, as
+`routing.customs.screen` finds) is allowed on no lane; one whose batteries are banned on
+some modes is allowed on no lane of those modes.
 """
 
 from __future__ import annotations
@@ -24,12 +26,13 @@ from carriers.model import GoodsCategory
 from carriers.money import Money, minor_units
 from routing.calendar import day_date
 from routing.customs import CustomsRules, load_rules
-from routing.customs.rules import Topic
+from routing.customs.rules import Rule, Topic
+from routing.customs.shipment import round_value
 from routing.fx import FxRates
 from routing.network import CompiledNetwork
 from routing.network.lanes import CATEGORIES, LaneTable
 from routing.plan.charges import ChargeParts, LaneCharges, converted, groups, runs
-from routing.plan.table import OrdersTable
+from routing.plan.table import SELLER_FLAGS, OrdersTable
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ def lane_matrix(
     price = np.full((s, n), np.inf, dtype=np.float64)
     allowed = _restrictions(net.lanes, orders) & _value_ok(net, orders, fx) & relevant
     allowed &= admitted(net, orders)[None, :]
+    allowed &= screened(net, orders, fx)
     rates = _DayRates(orders, fx, currency)
     for k in range(s):
         rows = np.flatnonzero(relevant[k])
@@ -134,6 +138,106 @@ def admitted(net: CompiledNetwork, orders: OrdersTable) -> np.ndarray:
         codes, inverse = np.unique(sub.hs_code[group].astype(str), return_inverse=True)
         ok[rows[group]] = np.array([c.startswith(listed) for c in codes], dtype=bool)[inverse]
     return ok
+
+
+def screened(net: CompiledNetwork, orders: OrdersTable, fx: FxRates) -> np.ndarray:
+    """(services x orders): what `routing.customs.screen` refuses that one order or one
+    service decides, worked out once per (jurisdiction, origin country, day):
+
+    - battery bans (`_bans`): an order whose batteries a ban names is refused on every
+      service of the ban's modes (a route's modes are its services' modes);
+    - where duty or tax is due (`_value_limits`): a value ceiling that excludes, on the
+      goods' value alone (a CIF value only adds the route's freight to it, so the goods
+      over the ceiling are over it on every route), and the floor price of a seller on a
+      cross-border marketplace (each unit's FOB value below it).
+    The values are converted exactly as the engine converts them (per distinct value)."""
+    rules = load_rules()
+    ok = np.ones((len(net.services), len(orders)), dtype=bool)
+    if not len(orders):
+        return ok
+    place = places(orders, rules)[0]
+    country = dict(zip(net.node_ids, net.country, strict=True))
+    origin = pd.Series(orders.origin, dtype=object).map(country).to_numpy(dtype=object)
+    mode = np.array([s.mode for s in net.services], dtype=object)
+    marketplace = (orders.seller.astype(np.int64) >> SELLER_FLAGS.index(_MARKETPLACE)) & 1 > 0
+    for group in groups(place, origin, orders.created_day):
+        o = int(group[0])
+        jurisdiction = rules.jurisdictions[str(place[o])]
+        day = day_date(int(orders.created_day[o]))
+        view = rules.in_force(jurisdiction.id, day)
+        for rule in view.all(Topic.BATTERY_BAN):
+            banned = np.isin(mode, list(rule.selectors.modes or ()))
+            if rule.battery is None:
+                continue
+            hit = group[orders.battery[group] == rule.battery.rank]
+            if banned.any() and len(hit):
+                ok[np.ix_(banned, hit)] = False
+        home = str(origin[o])
+        due = rules.customs_union_of(home) != jurisdiction.customs_union
+        if not (due or rules.vat_area_of(home) != jurisdiction.vat_area):
+            continue
+        refused = np.zeros(len(group), dtype=bool)
+        for rule in view.all(Topic.VALUE_CEILING):
+            if rule.treatment == "excludes":
+                refused |= _values(orders, group, rule, fx, day) > _limit(rule)
+        for rule in view.all(Topic.FLOOR_PRICE):
+            under = _values(orders, group, rule, fx, day) < _limit(rule)
+            refused |= under & marketplace[group]
+        ok[:, group[refused]] = False
+    return ok
+
+
+_MARKETPLACE = "cross_border_marketplace"
+
+
+def _limit(rule: Rule) -> Decimal:
+    assert rule.limit is not None
+    return rule.limit.value
+
+
+def _values(
+    orders: OrdersTable, rows: np.ndarray, rule: Rule, fx: FxRates, day: date
+) -> np.ndarray:
+    """The goods' value of each order (one line of goods, quantity 1) in the rule's limit
+    currency, rounded half up as `OrderFacts.goods_value_in` and `Shipment.convert` round
+    it (as Decimal objects)."""
+    assert rule.limit is not None
+    target = rule.limit.currency
+    out = np.empty(len(rows), dtype=object)
+    for sel in groups(orders.currency[rows]):
+        currency = str(orders.currency[rows[sel[0]]])
+        rate = fx.rate(currency, target, day).rate
+        values, inverse = np.unique(orders.value_minor[rows[sel]], return_inverse=True)
+        scale = -minor_units(currency)
+        found = [round_value(Decimal(int(v)).scaleb(scale) * rate, target) for v in values]
+        out[sel] = np.array(found, dtype=object)[inverse]
+    return out
+
+
+def places(orders: OrdersTable, rules: CustomsRules) -> tuple[np.ndarray, np.ndarray]:
+    """Per order the id of its destination's jurisdiction (a special territory by postal
+    code) and its state ("" where the jurisdiction has none), as `CustomsRules` says: each
+    asked once per distinct postal prefix that the territories look at, or code."""
+    width: dict[str, int] = {}  # country -> the longest territory prefix it has
+    for j in rules.jurisdictions.values():
+        for country in (j.country, *j.aliases) if j.kind == "territory" else ():
+            width[country] = max(width.get(country, 0), *map(len, j.postal_prefixes))
+    cut = np.full(len(orders), "", dtype=object)
+    for country, most in width.items():
+        rows = np.flatnonzero(orders.dest_country == country)
+        code = pd.Series(orders.dest_postal_code[rows], dtype=object)
+        code = code.str.replace(" ", "").str.replace("-", "").str.upper().str[:most]
+        cut[rows] = code.to_numpy(dtype=object)
+    place = np.empty(len(orders), dtype=object)
+    for rows in groups(orders.dest_country, cut):
+        country, prefix = str(orders.dest_country[rows[0]]), str(cut[rows[0]])
+        place[rows] = rules.destination(country, prefix).id
+    state = np.full(len(orders), "", dtype=object)
+    has = np.flatnonzero(pd.Series(place, dtype=object).isin(list(rules.states)).to_numpy())
+    keys = list(zip(place[has].tolist(), orders.dest_postal_code[has].tolist(), strict=True))
+    found = {key: rules.state_of(*key) for key in set(keys)}
+    state[has] = [found[key] for key in keys]
+    return place, state
 
 
 def _listing_countries(rules: CustomsRules) -> list[str]:

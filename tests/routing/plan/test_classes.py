@@ -15,7 +15,8 @@ from routing.customs import load_rules
 from routing.fx import load_fx
 from routing.network import Network
 from routing.plan import validate_orders
-from routing.plan.classes import DutyClasses, customs_grams, epochs, places
+from routing.plan.classes import DutyClasses, customs_grams, epochs
+from routing.plan.matrix import places
 from routing.plan.table import OPTIONAL_COLUMNS
 from tests.routing.plan.conftest import one_kilo_orders
 

@@ -158,3 +158,45 @@ def test_goods_off_chinas_positive_list_take_no_lane_into_china(world: Network) 
     assert m.allowed[cbec, 0] and np.isfinite(m.price[cbec, 0])
     assert not m.allowed[:, 1].any() and np.isfinite(m.price[cbec, 1])
     assert m.allowed[:, 2].any()
+
+
+def test_goods_over_brazils_ceiling_take_no_lane_into_brazil(world: Network) -> None:
+    """Shenzhen to Sao Paulo: goods of USD 3,000.01 are over Brazil's USD 3,000 CIF
+    ceiling on every route before any freight is added (the quote refuses each route:
+    `over_value_limit`); goods of USD 2,000.00 may take lanes into Brazil."""
+    frame = one_kilo_orders(2)
+    frame["origin"] = "CN-SZX-WH"
+    frame[["dest_country", "dest_postal_code"]] = ["BR", "01310-100"]
+    frame[["value", "currency"]] = [["3000.01", "USD"], ["2000.00", "USD"]]
+    table, _ = validate_orders(frame, world)
+    m = lane_matrix(world.compiled, table, load_fx(), MONDAY, "EUR")
+    assert not m.allowed[:, 0].any()
+    assert m.allowed[:, 1].any()
+
+
+def test_indonesias_floor_price_refuses_cheap_goods_of_marketplace_sellers(
+    world: Network,
+) -> None:
+    """To Jakarta, a seller on a cross-border marketplace may not send a unit under USD
+    100 FOB (no lane at all); the same goods from another seller, or at USD 100, may."""
+    frame = one_kilo_orders(3)
+    frame[["dest_country", "dest_postal_code"]] = ["ID", "10110"]
+    frame[["value", "currency"]] = [["99.99", "USD"], ["99.99", "USD"], ["100.00", "USD"]]
+    frame["seller_cross_border_marketplace"] = ["true", "false", "true"]
+    table, _ = validate_orders(frame, world)
+    m = lane_matrix(world.compiled, table, load_fx(), MONDAY, "EUR")
+    assert not m.allowed[:, 0].any()
+    assert m.allowed[:, 1].any() and m.allowed[:, 2].any()
+
+
+def test_loose_batteries_take_no_air_or_postal_lane(world: Network) -> None:
+    """The UPU ban: loose lithium batteries never travel by air or post, whatever the
+    lane's own limits; equipment with batteries inside may."""
+    frame = one_kilo_orders(2)
+    frame["battery"] = ["loose", "in_equipment"]
+    table, _ = validate_orders(frame, world)
+    m = lane_matrix(world.compiled, table, load_fx(), MONDAY, "EUR")
+    net = world.compiled
+    banned = np.array([s.mode.value in ("air", "postal") for s in net.services])
+    assert not m.allowed[banned, 0].any()
+    assert m.allowed[banned, 1].any()
