@@ -55,7 +55,7 @@ def lane_matrix(
     price = np.full((s, n), np.inf, dtype=np.float64)
     allowed = _restrictions(net.lanes, orders) & _value_ok(net, orders, fx) & relevant
     allowed &= admitted(net, orders)[None, :]
-    allowed &= screened(net, orders, fx)
+    screened(net, orders, fx, allowed)
     rates = _DayRates(orders, fx, currency)
     for k in range(s):
         rows = np.flatnonzero(relevant[k])
@@ -140,9 +140,11 @@ def admitted(net: CompiledNetwork, orders: OrdersTable) -> np.ndarray:
     return ok
 
 
-def screened(net: CompiledNetwork, orders: OrdersTable, fx: FxRates) -> np.ndarray:
-    """(services x orders): what `routing.customs.screen` refuses that one order or one
-    service decides, worked out once per (jurisdiction, origin country, day):
+def screened(
+    net: CompiledNetwork, orders: OrdersTable, fx: FxRates, ok: np.ndarray | None = None
+) -> np.ndarray:
+    """(services x orders): False where `routing.customs.screen` refuses what one order or
+    one service decides, worked out once per (jurisdiction, origin country, day):
 
     - battery bans (`_bans`): an order whose batteries a ban names is refused on every
       service of the ban's modes (a route's modes are its services' modes);
@@ -150,9 +152,11 @@ def screened(net: CompiledNetwork, orders: OrdersTable, fx: FxRates) -> np.ndarr
       goods' value alone (a CIF value only adds the route's freight to it, so the goods
       over the ceiling are over it on every route), and the floor price of a seller on a
       cross-border marketplace (each unit's FOB value below it).
-    The values are converted exactly as the engine converts them (per distinct value)."""
+    The values are converted exactly as the engine converts them (per distinct value).
+    Given `ok`, it is cleared where refused, in place (no second matrix), and returned."""
     rules = load_rules()
-    ok = np.ones((len(net.services), len(orders)), dtype=bool)
+    if ok is None:
+        ok = np.ones((len(net.services), len(orders)), dtype=bool)
     if not len(orders):
         return ok
     place = places(orders, rules)[0]
