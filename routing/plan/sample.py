@@ -3,7 +3,8 @@ profile.
 
 Origins, markets, goods and service levels follow the default world's shape: most volume
 leaves the Chinese warehouses for Spain, the rest of the EU, the UK, the US, Russia,
-Brazil and Indonesia; a tenth is the reverse flow from the Madrid hub into China. Weights
+Brazil and Indonesia; a tenth is the reverse flow from the Madrid hub into China, in
+goods that China's cross-border e-commerce positive list admits (`EXPORTS_TO_CN`). Weights
 are log-normal (median ~0.6 kg, a tail to 30 kg), sizes follow weight through a density
 per category, values are log-normal per category. A fifth of the orders promise express
 delivery, half standard, some economy, the rest no date.
@@ -103,6 +104,11 @@ CATEGORIES = {
     "books": (0.02, "490199", 14.0, 600.0),
 }
 _ELECTRONICS = CATEGORIES["electronics"][0]
+# The reverse flow (Madrid hub -> China, cross-border e-commerce): Spain sells China
+# cosmetics, fashion and bags (and food and wine, which these categories do not carry),
+# and a merchant on that channel ships only goods its positive list admits
+# (data/customs/cn.toml, cn.cbec.positive-list): these categories' HS codes are on it.
+EXPORTS_TO_CN = {"cosmetics": 0.35, "apparel": 0.3, "bags": 0.25, "toys": 0.1}
 # service level: share, days from creation to deliver_by (None: no date)
 LEVELS = {"express": (0.2, 12), "standard": (0.5, 30), "economy": (0.15, 60), "none": (0.15, None)}
 CURRENCY = {
@@ -275,6 +281,8 @@ def sample_orders(
     origin = _pick(rng, ORIGINS, n)
     country = np.where(origin == "ES-MAD-HUB", "CN", _pick(rng, MARKETS, n)).astype(object)
     category = _categories(rng, np.array(shape.electronics)[day])
+    to_cn = np.flatnonzero(origin == "ES-MAD-HUB")  # own stream: the rest stays as it was
+    category[to_cn] = _pick(np.random.default_rng([seed, 86]), EXPORTS_TO_CN, len(to_cn))
     cat = {
         k: np.array([CATEGORIES[c][i] for c in category])
         for i, k in ((1, "hs"), (2, "value"), (3, "density"))
