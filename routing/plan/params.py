@@ -72,9 +72,9 @@ class PlanParams:
     deadline_bucket_days: int = 2  # deadlines within this many days share a commodity
     refine_top: int = 2  # commodities split by their orders' this many cheapest arcs (0: not)
     refine_rounds: int = 2  # splits by the orders' cheapest arc at the LP's prices (refine.py)
-    pricing_rounds: int = 3  # column generation: LP solves priced over every route at most
-    # (columns.py); 0: the first candidates only. More close the gap further, at about
-    # ten seconds a round on 100,000 orders (bench/plan.py)
+    pricing_rounds: int = 2  # column generation: LP solves priced over every route at most
+    # (columns.py); 0: the first candidates only. A third changed the gap by 0.02-0.06 points
+    # on the sample weeks for ten seconds more on 100,000 orders (bench/plan.py)
     pricing_gap: float = 0.001  # column generation stops once the LP is within this share
     # of the bound over every route
     integer_flows: bool = False  # True: whole orders per arc in the model (slower); False:
