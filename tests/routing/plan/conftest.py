@@ -24,7 +24,7 @@ from routing.plan import (
     validate_orders,
 )
 from routing.plan.arcs import Arcs, build_arcs
-from routing.plan.capacity import CapacityRows
+from routing.plan.capacity import CapacityRows, Override
 from routing.plan.commodities import aggregate
 from routing.plan.costs import OrderCosts
 from routing.plan.duties import Duties
@@ -93,6 +93,19 @@ def one_kilo_orders(n: int, weight_kg: float = 1.0, deliver_by: str = "") -> pd.
         for i in range(n)
     ]
     return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def weighed_orders(network: Network, weights: list[float]) -> OrdersTable:
+    """`one_kilo_orders` at the given weights (kg), validated on `network`."""
+    frame = one_kilo_orders(len(weights))
+    frame["weight_kg"] = [f"{w:.3f}" for w in weights]
+    return validate_orders(frame, network)[0]
+
+
+def lane_capacity(network: Network, **kg: float) -> list[Override]:
+    """Booked kg of the two-lane world's services by name: rail=..., air=..."""
+    net = network.compiled
+    return [Override(net.service_index[f"lanes-{k}"], None, v, None) for k, v in kg.items()]
 
 
 def one_commodity_block(

@@ -14,9 +14,8 @@ from hypothesis import strategies as st
 from bench.exact_mip import solve_exactly
 from routing.network import Network
 from routing.plan import PlanParams, Scenario, plan_orders, sample_orders, validate_orders
-from routing.plan.capacity import Override
 from routing.plan.planner import prepare
-from tests.routing.plan.conftest import one_kilo_orders
+from tests.routing.plan.conftest import lane_capacity, weighed_orders
 
 PARAMS = PlanParams(horizon_days=7, time_limit_s=10, pricing_rounds=30)
 
@@ -53,14 +52,8 @@ def test_two_lanes_with_scarce_capacity(
 ) -> None:
     """Parcels of mixed weights over a rail lane and an air lane bought in pallets, with
     booked capacities drawn at random (often binding)."""
-    frame = one_kilo_orders(len(weights))
-    frame["weight_kg"] = [f"{w:.3f}" for w in weights]
-    table, _ = validate_orders(frame, two_lanes)
-    net = two_lanes.compiled
-    overrides = [
-        Override(net.service_index["lanes-rail"], None, rail_kg, None),
-        Override(net.service_index["lanes-air"], None, air_kg, None),
-    ]
+    table = weighed_orders(two_lanes, weights)
+    overrides = lane_capacity(two_lanes, rail=rail_kg, air=air_kg)
     result = plan_orders(table, two_lanes, PARAMS, overrides=overrides)
     exact = solve_exactly(prepare(table, two_lanes, PARAMS, Scenario(), overrides), 30)
     _agrees(result, exact)
@@ -79,13 +72,10 @@ def test_less_capacity_never_saves_more_than_the_certified_gap(
 ) -> None:
     """cost(cut) >= optimum(cut) >= optimum(full) >= bound(full): a plan on less capacity
     may come out cheaper than the full plan only by less than the full plan's gap."""
-    frame = one_kilo_orders(len(weights))
-    frame["weight_kg"] = [f"{w:.3f}" for w in weights]
-    table, _ = validate_orders(frame, two_lanes)
-    rail = two_lanes.compiled.service_index["lanes-rail"]
-    full = plan_orders(table, two_lanes, PARAMS, overrides=[Override(rail, None, rail_kg, None)])
+    table = weighed_orders(two_lanes, weights)
+    full = plan_orders(table, two_lanes, PARAMS, overrides=lane_capacity(two_lanes, rail=rail_kg))
     less = plan_orders(
-        table, two_lanes, PARAMS, overrides=[Override(rail, None, rail_kg * cut, None)]
+        table, two_lanes, PARAMS, overrides=lane_capacity(two_lanes, rail=rail_kg * cut)
     )
     saved = full.plan_eval.objective - less.plan_eval.objective
     assert saved <= full.plan_eval.objective - full.bound + 1e-6

@@ -16,8 +16,7 @@ from hypothesis import strategies as st
 from routing.network import Network
 from routing.plan import PlanParams, Scenario, plan_orders, plan_table, validate_orders
 from routing.plan import summary as plan_summary
-from routing.plan.capacity import Override
-from tests.routing.plan.conftest import one_kilo_orders
+from tests.routing.plan.conftest import lane_capacity, one_kilo_orders, weighed_orders
 
 PARAMS = PlanParams(horizon_days=7, max_departures=1, time_limit_s=10)
 
@@ -33,17 +32,11 @@ PARAMS = PlanParams(horizon_days=7, max_departures=1, time_limit_s=10)
 def test_no_plan_exceeds_a_capacity_and_every_order_appears_once(
     two_lanes: Network, weights: list[float], rail_kg: float, air_kg: float
 ) -> None:
-    frame = one_kilo_orders(len(weights))
-    frame["weight_kg"] = [f"{w:.3f}" for w in weights]
-    table, _ = validate_orders(frame, two_lanes)
-    net = two_lanes.compiled
-    overrides = [
-        Override(net.service_index["lanes-rail"], None, rail_kg, None),
-        Override(net.service_index["lanes-air"], None, air_kg, None),
-    ]
+    table = weighed_orders(two_lanes, weights)
+    overrides = lane_capacity(two_lanes, rail=rail_kg, air=air_kg)
     result = plan_orders(table, two_lanes, PARAMS, overrides=overrides)
     out = plan_table(result)
-    assert sorted(out["order_id"]) == sorted(frame["order_id"])
+    assert sorted(out["order_id"]) == sorted(f"T{i:04d}" for i in range(len(weights)))
     for e in (result.plan_eval, result.greedy_eval):
         assert np.all(e.load_kg <= result.rows.cap_kg + 1e-6)
         assert np.all(e.load_m3 <= result.rows.cap_m3 + 1e-9)
