@@ -16,8 +16,9 @@ row (buy none or all, by the sign of the unit's reduced cost):
 with p_r = pi_r + q_r (booked-capacity and unit prices per kg and per m3) and nu the
 linking prices (the orders of a group of commodities c on departure r cannot outnumber
 n_c y_r, which holds for whole orders too). Where a commodity's orders are alike it
-equals the LP bound. The bound is over the candidate routes and departures, like the
-plan.
+equals the LP bound. This module holds the two priced parts (per arc, per row);
+pricing.py takes the minimum over every route and departure of the universe, order by
+order.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from routing.plan.arcs import Arcs, OrderArcs
+from routing.plan.arcs import Arcs
 from routing.plan.capacity import CapacityRows
 from routing.plan.table import OrdersTable
 
@@ -46,21 +47,6 @@ class RowPrices:
     group_count: np.ndarray  # per group, its orders
 
 
-def order_bound(
-    orders: OrdersTable,
-    pairs: OrderArcs,
-    arcs: Arcs,
-    rows: CapacityRows,
-    unit_limit: np.ndarray,
-    prices: RowPrices,
-    penalty: float,
-) -> float:
-    """The bound above over the arcs of `pairs`; `unit_limit` per row."""
-    best = np.full(len(orders), penalty)
-    np.minimum.at(best, pairs.owner, reduced_costs(orders, pairs, arcs, rows, prices))
-    return float(best.sum()) + row_terms(rows, unit_limit, prices)
-
-
 def row_terms(rows: CapacityRows, unit_limit: np.ndarray, prices: RowPrices) -> float:
     """The rows' part of the bound: units whose reduced cost is negative bought to their
     limit, less the priced capacity."""
@@ -78,25 +64,6 @@ def row_terms(rows: CapacityRows, unit_limit: np.ndarray, prices: RowPrices) -> 
         + cap_m3 @ np.where(cap_m3 > 0, rows.cap_m3, 0.0)
     )
     return units - capacity
-
-
-def cheapest_at_prices(
-    orders: OrdersTable,
-    pairs: OrderArcs,
-    arcs: Arcs,
-    rows: CapacityRows,
-    prices: RowPrices,
-    penalty: float,
-) -> np.ndarray:
-    """Per order, its arc of least reduced cost (-1: leaving it unplanned costs less)."""
-    reduced = reduced_costs(orders, pairs, arcs, rows, prices)
-    owner = pairs.owner
-    order = np.lexsort((pairs.arc, reduced, owner))
-    first = np.full(len(orders), -1, dtype=np.int64)
-    has = pairs.counts > 0
-    at = pairs.start[:-1][has]
-    first[has] = np.where(reduced[order[at]] < penalty, pairs.arc[order[at]], -1)
-    return first
 
 
 @dataclass(frozen=True)
@@ -136,15 +103,6 @@ def arc_prices(arcs: Arcs, rows: CapacityRows, prices: RowPrices, group: np.ndar
             np.where(r >= 0, group * (n_row + 1) + r, -1),
         )
     return out
-
-
-def reduced_costs(
-    orders: OrdersTable, pairs: OrderArcs, arcs: Arcs, rows: CapacityRows, prices: RowPrices
-) -> np.ndarray:
-    """Per (order, arc) pair: the order's own cost plus the prices of the capacity it takes
-    on the arc's departures (kg and m3) and of its commodity's linking rows there."""
-    priced = arc_prices(arcs, rows, prices, prices.group[arcs.commodity])
-    return pairs.cost + priced.of(orders, pairs.owner, pairs.arc)
 
 
 def _capacity_prices(rows: CapacityRows, prices: RowPrices) -> tuple[np.ndarray, np.ndarray]:

@@ -17,6 +17,11 @@ from routing.plan.model import BlockData
 from routing.plan.params import PlanParams
 
 
+def in_minor(amount: object, currency: str) -> float:
+    """An amount of the plan's money (a Decimal parameter) in its minor units."""
+    return float(amount) * 10 ** minor_units(currency)  # type: ignore[arg-type]
+
+
 def link_groups(coarse: Commodities, com: Commodities) -> np.ndarray:
     """Per commodity, the coarse commodity it was split from: its linking group."""
     return coarse.of_order[com.members[com.start[:-1]]]
@@ -39,7 +44,7 @@ def model_blocks(
     if base is not None:
         hint = np.bincount(keeper[base.arc[base.arc >= 0]], minlength=len(arcs)).astype(float)
     limit = unit_limit(rows)
-    penalty = float(params.unplanned_penalty) * 10 ** minor_units(params.currency)
+    penalty = in_minor(params.unplanned_penalty, params.currency)
     out = []
     for b in range(int(block_of.max(initial=-1)) + 1):
         cs = np.flatnonzero(block_of == b)

@@ -29,7 +29,6 @@ from datetime import date
 
 import numpy as np
 
-from carriers.money import minor_units
 from routing.calendar import day_date
 from routing.fx import FxRates, load_fx
 from routing.network import Network
@@ -43,7 +42,7 @@ from routing.plan.costs import OrderCosts
 from routing.plan.disaggregate import disaggregate, improve
 from routing.plan.duties import Duties
 from routing.plan.late import late_costs
-from routing.plan.master import collect, link_groups, model_blocks
+from routing.plan.master import collect, in_minor, link_groups, model_blocks
 from routing.plan.matrix import LaneMatrix, lane_matrix
 from routing.plan.params import PlanParams, Scenario
 from routing.plan.pricing import COMPLETIONS, price_orders
@@ -245,7 +244,7 @@ def prepare(
         orders = resample(orders, scenario.demand, scenario.seed)
     at = _first_day(orders)
     late = late_costs(orders, params, fx, at)  # per order: once late, and per day
-    penalty = _minor(params.unplanned_penalty, params.currency)
+    penalty = in_minor(params.unplanned_penalty, params.currency)
     with clock("aggregate"):
         lanes = lane_matrix(net, orders, fx, at, params.currency)
         for s in scenario.close:
@@ -266,10 +265,6 @@ def _first_day(orders: OrdersTable) -> date:
     if not len(orders):
         return date(2026, 1, 1)
     return day_date(int(orders.created_min.min()) // 1440)
-
-
-def _minor(amount: object, currency: str) -> float:
-    return float(amount) * 10 ** minor_units(currency)  # type: ignore[arg-type]
 
 
 def _unit_costs(network: Network, fx: FxRates, at: date, currency: str) -> dict[int, float]:
