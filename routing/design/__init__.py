@@ -1,0 +1,1 @@
+"""Lane booking design: forecast -> units to book per service and departure."""
