@@ -132,21 +132,22 @@ class InvalidRow:
     message: str
 
 
-def read_table(path: Path) -> pd.DataFrame:
-    """The raw table, every cell a string ("" where the file has none)."""
+def read_table(path: Path, what: str = "orders table") -> pd.DataFrame:
+    """The raw table, every cell a string ("" where the file has none); `what` names the
+    table in errors."""
     if path.is_dir():
-        raise InvalidPlanInput(f"{path}: cannot read the orders table: it is a directory")
+        raise InvalidPlanInput(f"{path}: cannot read the {what}: it is a directory")
     if path.suffix.lower() in PARQUET:
-        return text_cells(_read_parquet(path))
+        return text_cells(_read_parquet(path, what))
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
     except pd.errors.EmptyDataError:
-        raise InvalidPlanInput(f"{path}: the orders table is empty (not even a header)") from None
+        raise InvalidPlanInput(f"{path}: the {what} is empty (not even a header)") from None
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InvalidPlanInput(f"{path}: cannot read the orders table: {exc}") from None
+        raise InvalidPlanInput(f"{path}: cannot read the {what}: {exc}") from None
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
+def _read_parquet(path: Path, what: str) -> pd.DataFrame:
     try:
         import pyarrow as pa
     except ImportError:
@@ -155,9 +156,7 @@ def _read_parquet(path: Path) -> pd.DataFrame:
         return pd.read_parquet(path)
     except (OSError, ValueError, pa.ArrowException) as exc:  # ArrowInvalid: not Parquet
         first = str(exc).strip().split("\n", 1)[0]
-        raise InvalidPlanInput(
-            f"{path}: cannot read the orders table as Parquet: {first}"
-        ) from None
+        raise InvalidPlanInput(f"{path}: cannot read the {what} as Parquet: {first}") from None
 
 
 def text_cells(frame: pd.DataFrame) -> pd.DataFrame:
