@@ -168,6 +168,55 @@ class ConsolidationUnit:
     cost: Money
 
 
+class UnitType(StrEnum):
+    """What line-haul capacity is booked in, and the modes that carry it."""
+
+    ULD = "uld"  # an air pallet or container (PMC, AKE/LD3)
+    CONTAINER_20 = "container_20"
+    CONTAINER_40 = "container_40"
+    TRAILER = "trailer"  # a semi-trailer, on the road or on a ro-ro ferry
+    RAIL_SLOT = "rail_slot"  # a wagon slot on a block train
+
+
+UNIT_MODES: dict[UnitType, frozenset[Mode]] = {
+    UnitType.ULD: frozenset({Mode.AIR}),
+    UnitType.CONTAINER_20: frozenset({Mode.SEA, Mode.RAIL, Mode.ROAD}),
+    UnitType.CONTAINER_40: frozenset({Mode.SEA, Mode.RAIL, Mode.ROAD}),
+    UnitType.TRAILER: frozenset({Mode.ROAD, Mode.SEA}),
+    UnitType.RAIL_SLOT: frozenset({Mode.RAIL}),
+}
+
+
+class Commitment(StrEnum):
+    """How booked units are committed over a season."""
+
+    DEPARTURE = "departure"  # each departure's units chosen on their own
+    WEEKLY = "weekly"  # the same units on the same weekday's departure every week
+
+
+@dataclass(frozen=True)
+class BookingOption:
+    """How a service's capacity can be booked for a season, in its `unit`
+    (`ConsolidationUnit`: kg, m3 and cost per unit and departure): between `min_units`
+    and `max_units` units a departure, committed per departure or weekly; what is not
+    booked moves at `spot_rate` per chargeable kg (kg, or m3 x `spot_kg_per_m3` where
+    that is more), at most `spot_cap_kg` a departure (None: unlimited; a None rate: no
+    spot on this service). `vehicle_kg` and `vehicle_m3` are what one departure's aircraft,
+    vessel, train or truck can physically carry."""
+
+    unit_type: UnitType
+    min_units: int
+    max_units: int
+    commitment: Commitment
+    vehicle_kg: float
+    vehicle_m3: float
+    spot_rate: Money | None = None  # per chargeable kg
+    spot_cap_kg: float | None = None  # chargeable kg per departure
+    spot_kg_per_m3: float = 167.0  # 1:6000 air; 1000 sea and rail (W/M); 333 road
+    illustrative: bool = True
+    source: str = ""
+
+
 @dataclass(frozen=True)
 class Restrictions:
     max_weight_kg: float | None = None
@@ -263,6 +312,7 @@ class Service:
     schedule: Schedule
     capacity: Capacity = field(default_factory=Capacity)
     unit: ConsolidationUnit | None = None
+    booking: BookingOption | None = None  # how `unit`s can be booked for a season
     restrictions: Restrictions = field(default_factory=Restrictions)
     customs: CustomsRole = field(default_factory=CustomsRole)
     coverage: tuple[Coverage, ...] = ()

@@ -30,6 +30,7 @@ from carriers.model import (
     TransitTime,
 )
 from carriers.places import iso_countries
+from carriers.registry.booking import booking_option
 from carriers.registry.fields import (
     MAX_CM,
     MAX_DAYS,
@@ -66,6 +67,7 @@ SERVICE_KEYS = {
     "handling_days",
     "capacity",
     "unit",
+    "booking",
     "restrictions",
     "customs",
     "coverage",
@@ -205,11 +207,13 @@ def _service(
     card = cards.get(card_id or "")
     if card is None and card_id is not None and card_id not in broken_cards:
         f.fail((*key, "rate_card"), f"unknown rate card {card_id!r}")  # a broken one is reported
+    schedule, unit = _schedule(f, key, t), _unit(f, key, t.get("unit"))
     parts = {
         "transit": _transit(f, key, t.get("transit_days")),
-        "schedule": _schedule(f, key, t),
+        "schedule": schedule,
         "capacity": _capacity(f, key, _part(f, key, t, "capacity")),
-        "unit": _unit(f, key, t.get("unit")),
+        "unit": unit,
+        "booking": booking_option(f, key, t.get("booking"), mode, unit, schedule),
         "restrictions": _restrictions(f, key, _part(f, key, t, "restrictions")),
         "customs": _customs(f, key, _part(f, key, t, "customs")),
         "coverage": _coverage(f, key, array(f, (*key, "coverage"), t.get("coverage"))),
