@@ -33,7 +33,7 @@ from typing import NoReturn
 
 import typer
 
-from api.commands import customs, keys, network, plan, promise, serve
+from api.commands import customs, design, keys, network, plan, promise, serve
 from api.commands.quote import quote_command
 from carriers.errors import GlocalError, Problem
 
@@ -53,6 +53,7 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(serve.app, name="serve")
 app.command("plan")(plan.plan_command)
 app.command("sample-orders")(plan.sample_orders_command)
+app.add_typer(design.app, name="design")
 
 
 def main() -> None:
