@@ -80,10 +80,15 @@ def solve(
     relative_gap: float = 1e-4,
     relax: bool = False,
     hint: np.ndarray | None = None,
+    node_limit: int | None = None,
 ) -> Solution:
-    """Minimise; `relax` drops integrality (an LP, with duals)."""
+    """Minimise; `relax` drops integrality (an LP, with duals). `node_limit` stops a MIP
+    search after that many branch-and-bound nodes (a work limit: unlike the time limit,
+    where it stops does not depend on the machine's speed); it then ends `feasible`."""
     proto = _proto(model, relax)
     params = _params(solver, time_limit_s, threads, seed, relative_gap)
+    if node_limit is not None and not relax:
+        params.node_limit = node_limit
     model_params = model_parameters_pb2.ModelSolveParametersProto()
     if hint is not None and not relax and solver != "cp_sat":
         h = model_params.solution_hints.add()

@@ -100,3 +100,30 @@ def test_solver_output_never_reaches_stdout(capfd: pytest.CaptureFixture[str]) -
         os.write(1, b"HighsMipSolverData::transformNewIntegerFeasibleSolution\n")
     print("after")
     assert capfd.readouterr().out == "after\n"
+
+
+def test_a_node_limit_stops_the_search_with_the_best_found() -> None:
+    """A five-row knapsack of 30 items (seeded) needs branching: with one node HiGHS stops
+    `feasible`, its bound short of the optimum the full search proves; the packing it
+    returns fits every row."""
+    rng = np.random.default_rng(3)
+    weights = rng.integers(10, 100, (5, 30)).astype(float)
+    values = rng.integers(10, 100, 30).astype(float)
+    rows, cols = np.nonzero(weights)
+    model = SparseModel(
+        lower=np.zeros(30),
+        upper=np.ones(30),
+        integer=np.ones(30, dtype=bool),
+        cost=-values,
+        row_lower=np.full(5, -math.inf),
+        row_upper=weights.sum(axis=1) / 2,
+        rows=rows,
+        cols=cols,
+        vals=weights[rows, cols],
+    )
+    full = solve(model, "highs", 20, relative_gap=0.0)
+    limited = solve(model, "highs", 20, relative_gap=0.0, node_limit=1)
+    assert full.status is Status.OPTIMAL
+    assert limited.status is Status.FEASIBLE
+    assert limited.bound < full.objective - 1
+    assert np.all(weights @ np.rint(limited.values) <= model.row_upper)
