@@ -35,7 +35,7 @@ from routing.calendar import MINUTES_PER_DAY
 class ConformalParams:
     window: int = 300  # the most recent scores of a segment that set its correction
     min_scores: int = 30  # fewer in a segment: the next coarser segment's scores
-    gamma: float = 0.005  # ACI step per delivery day; 0 turns the adaptive update off
+    gamma: float = 0.002  # ACI step per delivery day; 0 turns the adaptive update off
     keep: int = 5000  # the most recent delivered shipments kept, all segments together
 
     def __post_init__(self) -> None:

@@ -47,7 +47,7 @@ class LearnParams:
     levels: tuple[float, ...] = LEVELS
     fit_share: float = 0.75  # the earliest share trains the boosters; the rest seeds scores
     min_history: int = 40  # fewer shipments: no learned model (the schedule engine stands)
-    segment_by: tuple[str, ...] = ("mode",)
+    segment_by: tuple[str, ...] = ("mode", "origin")
     boost: BoostParams = field(default_factory=BoostParams)
     conformal: ConformalParams = field(default_factory=ConformalParams)
 
