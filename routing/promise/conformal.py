@@ -9,7 +9,8 @@ Split conformal per segment. The state keeps the scores of the most recent `keep
 shipments. A shipment's correction c comes from the last `window` scores of its segment (a
 key such as "scheduled|Air|Nigeria"), backing off to a coarser key ("scheduled|Air", then
 "scheduled") while the segment has fewer than `min_scores`. c is the
-ceil((n + 1)(1 - a)) -th smallest of the n scores: for exchangeable shipments
+ceil((n + 1)(1 - a)) -th smallest of the n scores (with `max_age_days`, scores older
+than that are left out of a segment's window while `min_scores` remain): for exchangeable shipments
 P(y <= q_hat + c) >= 1 - a.
 
 Adaptive conformal inference (Gibbs and Candes 2021). Each level keeps its own a_t, which
@@ -37,6 +38,8 @@ class ConformalParams:
     min_scores: int = 30  # fewer in a segment: the next coarser segment's scores
     gamma: float = 0.002  # ACI step per delivery day; 0 turns the adaptive update off
     keep: int = 5000  # the most recent delivered shipments kept, all segments together
+    max_age_days: float = 0.0  # > 0: scores older than this before the newest are dropped
+    # from a segment's window while `min_scores` remain (busy histories adapt in days)
 
     def __post_init__(self) -> None:
         if self.window < 1:
@@ -47,6 +50,8 @@ class ConformalParams:
             raise ValueError(f"gamma must be in [0, 1), got {self.gamma}")
         if self.keep < self.window:
             raise ValueError(f"keep must be >= window ({self.window}), got {self.keep}")
+        if self.max_age_days < 0:
+            raise ValueError(f"max_age_days must be >= 0, got {self.max_age_days}")
 
 
 @dataclass(eq=False)
@@ -89,13 +94,22 @@ class ConformalState:
         for depth, key in enumerate(keys):
             found = self._cache.get((depth, key))
             if found is None:
-                index = np.flatnonzero(self.keys[:, depth] == key)[-self.params.window :]
+                index = self._fresh(np.flatnonzero(self.keys[:, depth] == key))
                 found = np.sort(self.scores[index], axis=0)
                 self._cache[(depth, key)] = found
             if len(found) >= self.params.min_scores:
                 return found
-        index = slice(-self.params.window, None)
-        return np.sort(self.scores[index], axis=0)
+        return np.sort(self.scores[self._fresh(np.arange(len(self.scores)))], axis=0)
+
+    def _fresh(self, index: np.ndarray) -> np.ndarray:
+        """The last `window` of these scores, less those past `max_age_days` (module doc)."""
+        index = index[-self.params.window :]
+        if self.params.max_age_days > 0 and len(index) > self.params.min_scores:
+            oldest = self.delivered[-1] - self.params.max_age_days * MINUTES_PER_DAY
+            young = index[self.delivered[index] >= oldest]
+            enough = len(young) >= self.params.min_scores
+            index = young if enough else index[-self.params.min_scores :]
+        return index
 
     def absorb(
         self, scores: np.ndarray, missed: np.ndarray, keys: np.ndarray, delivered: np.ndarray
