@@ -14,17 +14,23 @@ SCMS), and recovery of simulated distributions.
    purchase-order date: calibrate on the earliest 70 % by PO date, promise the rest, next
    to the shipper's own scheduled dates for the same shipments. (B) all rows: calibrate the
    slip of the delivery against the shipper's schedule, and promise schedule + slip
-   quantile, next to the schedule alone (late on 11.5 % of all shipments).
+   quantile, next to the schedule alone (late on 11.5 % of all shipments). Each beside
+   the learned promise (issue 22: LightGBM quantiles + conformal layer, replayed online:
+   each test shipment promised when it was asked, each delivery known from the next day;
+   in (B) a promise is asked at the PO date, or for a shipment from a regional
+   distribution centre, which has none, RDC_LEAD_DAYS before its scheduled date).
+   `--json` prints only this section, as one JSON object with "A" and "B".
 3. Simulate 50,000 shipments of the default world, calibrate from their scan events, and
    compare each service's fitted P90 with the P90 it was simulated from.
 
     .venv/bin/python bench/promise.py [--data ../shared/bench] [--routes N] [--seed S]
-                                      [--speed-only]
+                                      [--speed-only] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import statistics
 import sys
@@ -55,6 +61,8 @@ from routing.promise import (
 )
 from routing.promise.calibration import LEG
 from routing.promise.history import history_from_frame, table_from_bytes
+from routing.promise.learned import fit_model
+from routing.promise.online import OnlineEvaluation, evaluate_model, evaluate_online
 
 TARGET_MS = 0.5
 SCMS_ZIP = Path("scms") / "SCMS_Delivery_History_Dataset.csv.zip"
@@ -66,8 +74,10 @@ SCMS_COLUMNS = {
     "mode": "Shipment Mode",
     "origin": "Manufacturing Site",
     "destination": "Country",
+    "weight_kg": "Weight (Kilograms)",
 }
 ANCHOR_DAYS = 1000  # (B) durations run from schedule - 1000 days, so that all are > 0
+RDC_LEAD_DAYS = 90  # (B) an RDC shipment's promise is asked this long before its schedule
 
 
 def main() -> None:
@@ -79,7 +89,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--simulate", type=int, default=50_000)
     parser.add_argument("--speed-only", action="store_true", help="run section 1 only")
+    parser.add_argument("--json", action="store_true", help="section 2 only, as JSON")
     args = parser.parse_args()
+    if args.json:
+        print(json.dumps(scms_figures(args.data / SCMS_ZIP), indent=2))
+        return
     network = load_network()
     print(f"default world: {len(network.nodes)} nodes, {len(network.services)} services")
     speed(network, args.routes, args.seed)
@@ -190,10 +204,97 @@ def scms(path: Path) -> None:
     dropped = ", ".join(f"{n} {why}" for why, n in order_to_delivery.dropped.items())
     print(f"\n   (A) order (PO sent to vendor) to delivery: {len(order_to_delivery)} shipments")
     print(f"       left out: {dropped}")
-    _report(evaluate(order_to_delivery, CalibrationParams()), anchor=0.0)
+    today = evaluate(order_to_delivery, CalibrationParams())
+    _report(today, anchor=0.0)
+    _beside(today, _learned_a(order_to_delivery), anchor=0.0)
     anchored = _anchored(frame)
     print(f"\n   (B) slip against the shipper's schedule, all {len(anchored)} shipments")
-    _report(evaluate(anchored, CalibrationParams()), anchor=ANCHOR_DAYS)
+    today = evaluate(anchored, CalibrationParams())
+    _report(today, anchor=ANCHOR_DAYS)
+    _beside(today, _learned_b(frame, anchored), anchor=ANCHOR_DAYS)
+
+
+def scms_figures(path: Path) -> dict[str, dict[str, float]]:
+    """The JSON of `--json`: (A) and (B), learned and today's figures."""
+    frame = _scms_frame(path)
+    a = history_from_frame(frame, SCMS_COLUMNS, "SCMS")
+    b = _anchored(frame)
+    out = {
+        "A": _figures(_learned_a(a), evaluate(a, CalibrationParams()), 0.0),
+        "B": _figures(_learned_b(frame, b), evaluate(b, CalibrationParams()), ANCHOR_DAYS),
+    }
+    out["B"]["p95_mean_days_after_schedule"] = out["B"]["p95_mean_days"]
+    return out
+
+
+def _figures(e: OnlineEvaluation, today: Evaluation, anchor: float) -> dict[str, float]:
+    mean, median = e.widths()
+    return {
+        "tested": e.n_test,
+        "p50_coverage": e.coverage(0.5),
+        "p90_coverage": e.coverage(0.9),
+        "p95_coverage": e.coverage(0.95),
+        "width_mean_days": mean,
+        "width_median_days": median,
+        "p95_mean_days": e.lead_days(0.95) - anchor,
+        "today_p90_coverage": today.coverage[0.9],
+        "today_p95_coverage": today.coverage[0.95],
+        "today_width_mean_days": today.width_days,
+        "today_p95_mean_days": today.lead_days[0.95] - anchor,
+    }
+
+
+def _learned_a(history: History) -> OnlineEvaluation:
+    """Same split as today's: the earliest 70 % by PO date fit."""
+    return evaluate_online(history, "time", CalibrationParams().train_share)
+
+
+def _learned_b(frame: pd.DataFrame, anchored: History) -> OnlineEvaluation:
+    """Same split as today's (by scheduled date); promises asked as the module says."""
+    order = np.argsort(anchored.shipped, kind="stable")
+    cut = round(CalibrationParams().train_share * len(order))
+    train, test = np.sort(order[:cut]), np.sort(order[cut:])
+    asked = _asked(frame)
+    assert len(asked) == len(anchored)  # (B) keeps every row: the anchor is always readable
+    model = fit_model(anchored.take(train))
+    return evaluate_model(model, anchored.take(test), "time", len(train), asked[test])
+
+
+def _asked(frame: pd.DataFrame) -> np.ndarray:
+    """When each promise is asked (UTC minutes): the PO date, else RDC_LEAD_DAYS before the
+    scheduled date."""
+    po = pd.to_datetime(frame["PO Sent to Vendor Date"], format="%m/%d/%y", errors="coerce")
+    scheduled = pd.to_datetime(frame["Scheduled Delivery Date"], format="%d-%b-%y")
+    asked = po.fillna(scheduled - pd.Timedelta(days=RDC_LEAD_DAYS))
+    return ((asked - pd.Timestamp("1970-01-01")) / pd.Timedelta(minutes=1)).to_numpy(float)
+
+
+def _beside(today: Evaluation, e: OnlineEvaluation, anchor: float) -> None:
+    """Today's figures and the learned promise's, on the same split."""
+    what = "days after PO" if not anchor else "days after schedule"
+    print(f"\n       beside the learned promise (tested {e.n_test}; today tested {today.n_test}):")
+    print(
+        f"       {'promise':10} {'today':>8} {'learned':>8}   {'today':>8} {'learned':>8}  {what}"
+    )
+    for q in (0.5, 0.9, 0.95):
+        print(
+            f"       {'P' + str(round(q * 100)):10} {today.coverage[q]:8.1%} {e.coverage(q):8.1%}"
+            f"   {today.lead_days[q] - anchor:8.1f} {e.lead_days(q) - anchor:8.1f}"
+        )
+    own = e.schedule()
+    if own is not None:
+        print(f"       {'schedule':10} {'':8} {own[0]:8.1%}   {'':8} {own[1] - anchor:8.1f}")
+    mean, median = e.widths()
+    print(
+        f"       width P95 - P50: today mean {today.width_days:.1f} d; learned mean {mean:.1f} d,"
+        f" median {median:.1f} d"
+    )
+    at = e.at_schedule_lead()
+    if own is not None and at is not None:
+        print(
+            f"       at the schedule's mean lead ({own[1] - anchor:.1f} d) the learned promise"
+            f" covers {at:.1%}, the schedule {own[0]:.1%}"
+        )
 
 
 def _scms_frame(path: Path) -> pd.DataFrame:

@@ -1,8 +1,10 @@
 """`glocal promise`: delivery dates a merchant can promise, and their calibration.
 
     glocal promise --origin CN-YIW-WH --to ES:28013 [--at ISO-DATETIME] [--json] [--all]
-    glocal promise calibrate HISTORY.csv --out PARAMS.csv [--columns NAME=COLUMN,...]
+    glocal promise calibrate HISTORY.csv --out PARAMS.csv [--model MODEL.json] [--columns ...]
+    glocal promise calibrate --append NEW.csv --model MODEL.json [--columns ...]
     glocal promise evaluate HISTORY.csv [--columns ...] [--plot FILE.png] [--json]
+                            [--split time|random] [--report REPORT.html]
     glocal promise simulate --n 50000 [--seed S] --out FILE.csv
 
 Errors end the run as `api.cli` says: one line on stderr and exit 1.
@@ -22,6 +24,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.commands.network import NetworkOption, read_network
+from api.commands.promise_learned import append_model, evaluate_learned, write_model
 from api.commands.quote import check_day
 from carriers.errors import GlocalError, UnknownNode
 from routing.promise import (
@@ -172,9 +175,21 @@ def _promise_table(origin: str, to: str, order_time: datetime, shown: list[Route
 
 @app.command("calibrate")
 def calibrate_command(
-    history: Annotated[Path, typer.Argument(help="Shipment history CSV.")],
-    out: Annotated[Path, typer.Option("--out", help="Where to write the fitted parameters (CSV).")],
+    history: Annotated[Path | None, typer.Argument(help="Shipment history CSV.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Where to write the fitted parameters (CSV).")
+    ] = None,
     columns: ColumnsOption = None,
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model", help="The learned promise (JSON): written, or updated by --append."
+        ),
+    ] = None,
+    append: Annotated[
+        Path | None,
+        typer.Option("--append", help="New shipments to replay through --model, without a refit."),
+    ] = None,
     prior_strength: Annotated[
         float, typer.Option(help="Shipments' worth of weight a parent fit carries.")
     ] = CalibrationParams.prior_strength,
@@ -182,7 +197,15 @@ def calibrate_command(
         int, typer.Option(help="Fewest shipments for a group's own fit.")
     ] = CalibrationParams.min_group,
 ) -> None:
-    """Fit transit-time distributions per service, lane and month, with shrinkage."""
+    """Fit transit-time distributions per service, lane and month, with shrinkage; with
+    --model also the learned promise; with --append update a learned promise online."""
+    if append is not None:
+        if model is None:
+            raise GlocalError("--append needs --model MODEL.json, the learned promise to update")
+        append_model(_history(append, columns), model)
+        return
+    if history is None or out is None:
+        raise GlocalError("give HISTORY and --out PARAMS.csv (or --append NEW --model MODEL)")
     params = _refused(
         "--prior-strength, --min-group",
         lambda: CalibrationParams(prior_strength=prior_strength, min_group=min_group),
@@ -190,6 +213,8 @@ def calibrate_command(
     shipments = _history(history, columns)
     fitted = calibrate(shipments, params)
     fitted.write_csv(out)
+    if model is not None:
+        write_model(shipments, model)
     console.print(f"read [bold]{len(shipments)}[/] shipments from {history}")
     for reason, count in shipments.dropped.items():
         console.print(f"  left out {count}: {reason}")
@@ -218,10 +243,21 @@ def evaluate_command(
         float, typer.Option(help="Share of shipments, earliest first, that fits.")
     ] = CalibrationParams.train_share,
     as_json: JsonOption = False,
+    split: Annotated[
+        str | None, typer.Option("--split", help="time or random: evaluate the learned promise.")
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="The learned promise's report (HTML).")
+    ] = None,
 ) -> None:
-    """Fit on the earlier shipments, test on the later: coverage at P50/P90/P95 and width."""
+    """Fit on the earlier shipments, test on the later: coverage at P50/P90/P95 and width.
+    With --split or --report: the learned promise, replayed online, and its report."""
     params = _refused("--train-share", lambda: CalibrationParams(train_share=train_share))
     shipments = _history(history, columns)
+    if split is not None or report is not None:
+        name = history.name
+        evaluate_learned(shipments, name, split or "time", train_share, report, as_json)
+        return
     result = evaluate(shipments, params)
     if plot is not None:
         _refused(f"--plot {plot}", lambda: plot_calibration(result, plot, title=history.name))

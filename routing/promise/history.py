@@ -8,7 +8,9 @@ One row per shipment. glocal's names for the columns (map yours with `parse_colu
 - `service`: what a transit distribution is fitted for (a service id, a product), else
   `mode`; `lane`: a lane id, else `origin>destination`, else `destination`;
 - `promised_at`: the shipper's own promised date, evaluated beside glocal's;
-- `shipment_id`; `origin`, `destination`, `mode` (used when `service` or `lane` are absent);
+- `shipment_id`; `origin`, `destination`, `mode` (used when `service` or `lane` are absent,
+  and as features of the learned promise, `routing.promise.features`);
+- `weight_kg`: the parcel's weight (text such as "Weight Captured Separately" is unknown);
 - `leg<i>_service`, `leg<i>_departed_at`, `leg<i>_arrived_at` (optional scan events of
   leg i = 1, 2, ...): each leg's service gets its own transit-time fit.
 
@@ -41,6 +43,7 @@ COLUMNS = (
     "shipped_at",
     "delivered_at",
     "promised_at",
+    "weight_kg",
 )
 REQUIRED = ("shipped_at", "delivered_at")
 _LEG = re.compile(r"^leg(\d+)_(service|departed_at|arrived_at)$")
@@ -79,6 +82,10 @@ class History:
     legs: tuple[LegScans, ...] = ()
     dropped: Mapping[str, int] = field(default_factory=dict)
     source: str = ""
+    mode: np.ndarray | None = None  # str per shipment, as the table says ("" unknown)
+    origin: np.ndarray | None = None
+    destination: np.ndarray | None = None
+    weight_kg: np.ndarray | None = None  # float, NaN unknown
 
     def __len__(self) -> int:
         return len(self.shipped)
@@ -106,7 +113,41 @@ class History:
             ),
             self.dropped,
             self.source,
+            *(None if a is None else a[index] for a in self._attributes),
         )
+
+    @property
+    def _attributes(self) -> tuple[np.ndarray | None, ...]:
+        return (self.mode, self.origin, self.destination, self.weight_kg)
+
+    def concat(self, other: History) -> History:
+        """This history followed by `other` (the columns either lacks are unknown there)."""
+        return History(
+            np.concatenate([self.shipped, other.shipped]),
+            np.concatenate([self.delivered, other.delivered]),
+            np.concatenate([self.service, other.service]),
+            np.concatenate([self.lane, other.lane]),
+            _joined(self.promised, other.promised, len(self), len(other), np.nan),
+            self.date_only and other.date_only,
+            (),
+            {},
+            f"{self.source} + {other.source}",
+            *(
+                _joined(a, b, len(self), len(other), np.nan if i == 3 else "")
+                for i, (a, b) in enumerate(zip(self._attributes, other._attributes, strict=True))
+            ),
+        )
+
+
+def _joined(
+    a: np.ndarray | None, b: np.ndarray | None, n_a: int, n_b: int, missing: object
+) -> np.ndarray | None:
+    if a is None and b is None:
+        return None
+    dtype = np.float64 if isinstance(missing, float) else object
+    first = np.full(n_a, missing, dtype=dtype) if a is None else a
+    second = np.full(n_b, missing, dtype=dtype) if b is None else b
+    return np.concatenate([first, second])
 
 
 def parse_columns(specs: Iterable[str]) -> dict[str, str]:
@@ -178,7 +219,24 @@ def history_from_frame(
         legs=tuple(_legs(frame, cols, keep)),
         dropped=dropped,
         source=source,
+        mode=_column(text, "mode", keep),
+        origin=_column(text, "origin", keep),
+        destination=_column(text, "destination", keep),
+        weight_kg=_weights(text, keep),
     )
+
+
+def _column(text: dict[str, pd.Series], name: str, keep: np.ndarray) -> np.ndarray | None:
+    return text[name].to_numpy(dtype=object)[keep] if name in text else None
+
+
+def _weights(text: dict[str, pd.Series], keep: np.ndarray) -> np.ndarray | None:
+    """Weights in kg; a cell that is not a non-negative number is unknown (NaN)."""
+    if "weight_kg" not in text:
+        return None
+    kg = pd.to_numeric(text["weight_kg"].str.replace(",", ""), errors="coerce")
+    kg = kg.to_numpy(dtype=np.float64)[keep]
+    return np.where(kg >= 0, kg, np.nan)
 
 
 def _text(column: pd.Series) -> pd.Series:

@@ -163,3 +163,28 @@ def test_a_missing_file_is_an_invalid_history(tmp_path: Path) -> None:
     """A path that is not a file is refused by name, before anything is read."""
     with pytest.raises(InvalidHistory, match=r"none\.csv: no such file"):
         read_history(tmp_path / "none.csv")
+
+
+def test_weights_mode_and_places_are_kept_for_the_learned_promise() -> None:
+    """Weights that are not numbers are unknown, never zero; mode, origin and destination
+    come through as the table says; two histories concatenate in order."""
+    import pandas as pd
+
+    from routing.promise.history import history_from_frame
+
+    frame = pd.DataFrame(
+        {
+            "shipped_at": ["2026-01-02", "2026-01-03"],
+            "delivered_at": ["2026-01-09", "2026-01-20"],
+            "mode": ["Air", "Ocean"],
+            "origin": ["CN", "VN"],
+            "destination": ["ES", "BR"],
+            "weight_kg": ["1,250", "Weight Captured Separately"],
+        }
+    )
+    h = history_from_frame(frame, source="tiny")
+    assert h.weight_kg is not None and h.weight_kg[0] == 1250 and np.isnan(h.weight_kg[1])
+    assert list(h.mode) == ["Air", "Ocean"] and list(h.destination) == ["ES", "BR"]
+    both = h.concat(h.take(np.array([1])))
+    assert len(both) == 3 and list(both.origin) == ["CN", "VN", "VN"]
+    assert both.promised is None
