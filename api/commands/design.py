@@ -1,4 +1,6 @@
-"""`glocal design`: lane booking design. `glocal design mcnd FILE.dow` solves a public
+"""`glocal design`: lane booking design. `glocal design FORECAST --out bookings.csv` books
+a season on the network and `glocal design evaluate BOOKINGS --forecast F` replays demand
+scenarios over a booking (api/commands/season.py). `glocal design mcnd FILE.dow` solves a public
 MCND benchmark instance (Crainic-Frangioni-Gendron `.dow`) with the design engine and
 prints its value, bound, gap, seconds and status (`--json`: as one JSON object).
 
@@ -10,17 +12,36 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
+from api.commands.season import design_command, evaluate_command
 from routing.design.mcnd import design_problem, read_dow, shortest_path_pricer
 from routing.design.solve import DEFAULT_METHOD, METHODS, solve_design
 
 console = Console(stderr=True)
+SEASON = "season"  # the hidden subcommand `glocal design FORECAST ...` runs
+
+
+class DesignGroup(TyperGroup):
+    """A group whose first argument, when it names no subcommand (nor asks for help), is
+    the forecast of `glocal design FORECAST`: Click would otherwise take it for an
+    unknown subcommand."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # Typer's own click.Context
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = [SEASON, *args]
+        return super().parse_args(ctx, args)
+
+
 app = typer.Typer(
-    help="Lane booking design: which capacity to book.",
+    cls=DesignGroup,
+    help="Lane booking design: which capacity to book. `glocal design FORECAST --out "
+    "bookings.csv [--weeks N] [--time-limit S] [--summary F] [--report F] "
+    "[--demand-quantile Q]` books a season; the subcommands below do the rest.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
@@ -76,4 +97,6 @@ def mcnd_command(
     )
 
 
+app.command(SEASON, hidden=True)(design_command)
+app.command("evaluate")(evaluate_command)
 app.command("mcnd")(mcnd_command)

@@ -193,11 +193,17 @@ def top_shadow_prices(deps: list[dict[str, Any]], currency: str) -> list[dict[st
             "date": d["date"],
             "measure": measure,
             "saving": saving,
-            "sentence": f"one more {measure} on the {d['date']} {_lane(d)} "
-            f"{_VEHICLE.get(d['mode'], 'departure')} saves {_words(saving, currency)}",
+            "sentence": saving_sentence(f"one more {measure}", d, saving, currency),
         }
         for saving, d, measure in found[:TOP_PRICES]
     ]
+
+
+def saving_sentence(what: str, d: dict[str, Any], saving: float, currency: str) -> str:
+    """'one more m3 on the 2026-11-18 PVG-MAD flight saves EUR 429.00', of a departure
+    `d` with its `date`, `from`, `to` and `mode`."""
+    vehicle = _VEHICLE.get(d["mode"], "departure")
+    return f"{what} on the {d['date']} {_lane(d)} {vehicle} saves {_words(saving, currency)}"
 
 
 def _lane(departure: dict[str, Any]) -> str:

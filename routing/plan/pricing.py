@@ -102,7 +102,7 @@ def _cheapest(
     best = np.full(len(orders), -1, dtype=np.int64)
     reduced = np.full(len(orders), float(penalty))
     columns = []
-    for owner, arc in _pairs(coarse, universe):
+    for owner, arc in order_arc_pairs(coarse, universe):
         rc = costs(owner, arc) + priced.of(orders, owner, arc)
         if active is not None:
             held = np.full(len(orders), float(penalty))
@@ -157,7 +157,9 @@ def _completion(
     return g[keep], r[keep], price[keep]
 
 
-def _pairs(coarse: Commodities, universe: Universe) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+def order_arc_pairs(
+    coarse: Commodities, universe: Universe
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(order, arc) arrays, every order against every arc of its coarse commodity, a chunk
     of commodities at a time."""
     per_com = np.diff(universe.start)

@@ -144,11 +144,11 @@ def _postal(rng: np.random.Generator, country: np.ndarray) -> np.ndarray:
         for i, row in enumerate(rows):
             prefix = prefixes[chosen[i]][0]
             rest = "".join(map(str, digits[i, : max(length - len(prefix), 0)]))
-            out[row] = _postal_format(c, prefix + rest, digits[i])
+            out[row] = postal_format(c, prefix + rest, digits[i])
     return out
 
 
-def _postal_format(country: str, code: str, digits: np.ndarray) -> str:
+def postal_format(country: str, code: str, digits: np.ndarray) -> str:
     if country == "GB":
         return f"{code[:2].rstrip('0123456789') or code[:1]}{digits[0]} {digits[1]}AB"
     if country == "PT":

@@ -9,10 +9,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
+from routing.design.forecast import Forecast, load_forecast
 from routing.design.mcnd import Network
 from routing.design.problem import CapacityRows, Columns, Commodities, DesignProblem
+from routing.design.run import SeasonDesign, design_season
 from routing.design.solution import DesignSolution
+from routing.network import Network as NetworkWorld
 from routing.plan.solver import SparseModel, solve
 from routing.plan.table import COLUMNS
 
@@ -197,3 +201,18 @@ def history_frame(rows: list[tuple] = HISTORY) -> pd.DataFrame:
         for (o, origin, c, p, kg, sides, v, cur, cat, b, liq, at, by) in rows
     ]
     return pd.DataFrame(records, columns=list(COLUMNS))
+
+
+TINY_FORECAST = Path(__file__).parents[2] / "data" / "design_season" / "forecast.csv"
+
+
+@pytest.fixture(scope="session")
+def tiny(default_world: NetworkWorld) -> Forecast:
+    """One week of the default world, three rows (tests/data/design_season)."""
+    return load_forecast(TINY_FORECAST, default_world)
+
+
+@pytest.fixture(scope="session")
+def tiny_season(tiny: Forecast, default_world: NetworkWorld) -> SeasonDesign:
+    """The tiny forecast designed (solved once for the session)."""
+    return design_season(tiny, default_world, time_limit_s=30)

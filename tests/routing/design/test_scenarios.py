@@ -1,0 +1,41 @@
+"""Demand scenarios: drawn in turn from the three kinds, deterministic per seed; scaling,
+fixing and closing change exactly what they say."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from routing.design.run import SeasonDesign
+from routing.design.scenarios import KINDS, closing, draw_scenarios, scaled, with_units
+
+WEEK = 20_000  # a Monday's day number
+
+
+def test_the_kinds_come_in_turn_and_a_seed_repeats_them() -> None:
+    week = np.repeat([WEEK, WEEK + 7, WEEK + 14], 4)
+    rows = {"a": np.array([0, 1]), "b": np.array([2])}
+    row_week = np.array([WEEK, WEEK + 7, WEEK + 14])
+    first = draw_scenarios(6, week, WEEK + 7, rows, row_week, seed=3)
+    again = draw_scenarios(6, week, WEEK + 7, rows, row_week, seed=3)
+    assert [s.name for s in first] == [s.name for s in again]
+    assert all(np.array_equal(a.factor, b.factor) for a, b in zip(first, again, strict=True))
+    demand, surge, closed = first[:3]
+    assert KINDS == ("demand", "late surge", "lane closed")
+    assert ((demand.factor >= 0.8) & (demand.factor <= 1.2)).all()
+    assert len(np.unique(demand.factor)) <= 3  # one factor a week
+    assert np.array_equal(surge.factor, np.where(week == WEEK + 14, 1.5, 1.0))
+    assert len(closed.closed) == 1 and closed.factor.tolist() == [1.0] * 12
+
+
+def test_scaling_fixing_and_closing(tiny_season: SeasonDesign) -> None:
+    p = tiny_season.design.problem
+    n = len(p.commodities)
+    factor = np.linspace(0.5, 1.5, n)
+    big = scaled(p, factor)
+    assert np.allclose(big.commodities.kg, p.commodities.kg * factor)
+    assert np.allclose(big.columns.cost, p.columns.cost * factor[p.columns.commodity])
+    fixed = with_units(p, np.array([0, 1]), np.array([2, 0]))
+    assert fixed.capacity.min_units[:2].tolist() == [2, 0] == fixed.capacity.max_units[:2].tolist()
+    shut = closing(p, np.array([2]))
+    assert shut.capacity.max_units[2] == 0 and np.isinf(shut.capacity.spot_rate[2])
+    assert np.array_equal(shut.capacity.max_units[3:], p.capacity.max_units[3:])
