@@ -92,7 +92,10 @@ def main() -> None:
         f"({(b['fill'] or 0):.1%}); spot {b['spot_kg']:,.0f} kg = {b['spot_share']:.1%} "
         "of line-haul kg"
     )
-    print(f"on time {s['on_time_share']:.1%}; unserved parcels {s['unserved_parcels']:,.0f}")
+    print(
+        f"on time {s['on_time_share']:.1%}; unserved parcels {s['unserved_parcels']:,.0f}, "
+        f"{s['no_route_parcels']:,.0f} of them with no route in the network"
+    )
     for line in s["shadow_prices"]:
         print(f"  {line['sentence']}")
     print(f"\nrobustness over {args.scenarios} scenarios ({replay:.1f} s):")

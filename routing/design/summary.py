@@ -17,6 +17,7 @@ import numpy as np
 from carriers.money import minor_units
 from routing.calendar import day_date
 from routing.design.bookings import row_loads
+from routing.design.solution import DesignSolution
 from routing.design.world import WorldDesign
 from routing.plan.output import saving_sentence
 
@@ -45,7 +46,7 @@ def on_time_share(
 
 
 def design_summary(
-    design: WorldDesign, solution: Any, forecast_info: dict[str, Any]
+    design: WorldDesign, solution: DesignSolution, forecast_info: dict[str, Any]
 ) -> dict[str, Any]:
     money = _Major(design.currency)
     rows = design.problem.capacity
@@ -78,16 +79,42 @@ def design_summary(
             "units": int(units[booked].sum()),
             "kg": round(booked_kg, 1),
             "used_kg": round(line_haul_kg - spot, 1),
-            "fill": round((line_haul_kg - spot) / booked_kg, 4) if booked_kg else None,
+            "fill": _fill(design, solution),
             "spot_kg": round(spot, 1),
             "spot_share": round(spot / line_haul_kg, 4) if line_haul_kg else 0.0,
         },
         "on_time_share": round(on_time_share(design, solution.share), 4),
         "unserved_parcels": round(float((solution.unserved * design.reps.parcels).sum()), 1),
+        "no_route_parcels": round(float(design.reps.parcels[_no_route(design)].sum()), 1),
         "by_service": _by_service(design, units, kg, solution.spot_kg, money),
         "by_week": _by_week(design, units, kg, solution.spot_kg),
         "shadow_prices": _prices(design, solution.unit_value, money),
     }
+
+
+def _fill(design: WorldDesign, solution: DesignSolution) -> float | None:
+    """How full the booked units are: per departure, the units its load within them
+    needs on the dimension that binds (kg or m3), over the units booked."""
+    rows = design.problem.capacity
+    kg, m3 = row_loads(design, solution.share)
+    spot = solution.spot_kg
+    within_kg = np.maximum(kg - spot, 0.0)
+    per_m3 = np.where(rows.spot_kg_per_m3 > 0, rows.spot_kg_per_m3, np.inf)
+    within_m3 = np.maximum(m3 - spot / per_m3, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        need = np.maximum(
+            np.where(rows.unit_kg > 0, within_kg / rows.unit_kg, 0.0),
+            np.where(rows.unit_m3 > 0, within_m3 / rows.unit_m3, 0.0),
+        )
+    units = solution.units * design.booked
+    return round(float(need[units > 0].sum() / units.sum()), 4) if units.sum() else None
+
+
+def _no_route(design: WorldDesign) -> np.ndarray:
+    """Per commodity: no route of the network takes it (liquids where no lane does): in
+    every design's unserved cost, and in its bound."""
+    cols = design.problem.columns
+    return np.bincount(cols.commodity, minlength=len(design.problem.commodities)) == 0
 
 
 def _by_service(
