@@ -80,7 +80,7 @@ def build_state(settings: Settings, metrics: Metrics, network: Network | None) -
     engine_for(network)  # FX rates and customs rules, read now rather than on a request
     store = Store(settings.database_url, background_checkpoints=True)
     store.upgrade()
-    promise = LivePromise(store)
+    promise = LivePromise(store, network)
     promise.load()
     return AppState(
         settings=settings,

@@ -25,8 +25,9 @@ from typing import Any
 from api.calibration.records import CalibrationRecords, StoredCalibration
 from api.store import Store
 from carriers.errors import InvalidRule, StoreUnavailable
+from routing.network import Network
 from routing.promise.checked import checked_model
-from routing.promise.served import ServedModel, model_id_of
+from routing.promise.served import ServedModel, model_id_of, network_lanes
 
 log = logging.getLogger("glocal.api")
 
@@ -39,15 +40,22 @@ class Live:
     stored: StoredCalibration
 
 
-def parsed_model(text: str | bytes, source: str = "body") -> ServedModel:
+def parsed_model(
+    text: str | bytes, source: str = "body", network: Network | None = None
+) -> ServedModel:
     """The served model of a document (JSON as `glocal promise calibrate --model` writes
-    it), or InvalidRule whose problems name the fields (ValueError: not JSON)."""
+    it), or InvalidRule whose problems name the fields (ValueError: not JSON); with a
+    network, its days on every lane of the network computed (`ServedModel.warm`)."""
     document: Any = json.loads(text)
-    return ServedModel(model_id_of(document), checked_model(document, source))
+    served = ServedModel(model_id_of(document), checked_model(document, source))
+    if network is not None:
+        served.warm(network_lanes(network))
+    return served
 
 
 class LivePromise:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, network: Network | None = None) -> None:
+        self.network = network  # whose lanes a model's days are computed for, before it serves
         self.records = CalibrationRecords(store)
         self.current: Live | None = None
         self._refused = 0  # the newest seq whose document could not be used
@@ -66,7 +74,7 @@ class LivePromise:
 
     async def post(self, text: bytes, key_id: str) -> Live:
         """Check a posted document, store it as the live model and serve it here now."""
-        served = await asyncio.to_thread(parsed_model, text)
+        served = await asyncio.to_thread(parsed_model, text, "body", self.network)
         body = text.decode("utf-8")
         stored = await asyncio.to_thread(self.records.add, served.model_id, key_id, body)
         async with self._lock:
@@ -93,7 +101,7 @@ class LivePromise:
         if stored is None or (held is not None and held.stored.seq >= seq):
             return
         try:
-            served = parsed_model(stored.body, f"promise model {seq}")
+            served = parsed_model(stored.body, f"promise model {seq}", self.network)
         except (InvalidRule, ValueError) as exc:
             self._refused = seq
             log.error("stored promise model not used", extra={"seq": seq, "error": str(exc)})

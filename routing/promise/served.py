@@ -3,6 +3,7 @@ whether the model knows it at all.
 
     lane = lane_of(route, network.nodes)          # once per route (the quote engine keeps it)
     served = ServedModel(model_id_of(document), model)
+    served.warm(lanes)                            # days of every known lane, band, month
     dates = served.dates(lane, order_time, kg)    # LearnedDates, or None: the model does
                                                   # not know the lane (schedule engine stands)
 
@@ -14,8 +15,10 @@ knows a lane when its fitting history had that mode and that destination
 
 A lane's dates start at the order time (a quote has no shipper's schedule): the model's
 days per level for (mode, origin, destination, weight band, month) are kept in a bounded
-cache of the served model, a pure function of that key, so a quote on a known lane reads a
-few numbers and converts three instants to local dates; the boosters run once per key.
+cache of the served model, a pure function of that key, filled for a network's lanes in
+one batch (`warm`) before the model serves, so a quote on a known lane reads a few numbers
+and converts three instants to local dates; a key `warm` did not cover runs the boosters
+once.
 A `ServedModel` is never changed once built: a server swaps in a new one whole.
 """
 
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
@@ -32,13 +36,14 @@ import numpy as np
 
 from carriers.model import Node
 from routing.cache import Lru
-from routing.network import Route
+from routing.network import Network, Route, routes_from
 from routing.promise import features as ft
 from routing.promise.engine import STANDARD
 from routing.promise.families import line_haul, route_family
 from routing.promise.learned import PromiseModel
 
-LANES_KEPT = 65_536  # (mode, origin, destination, weight band, month) keys per served model
+LANES_KEPT = 262_144  # (mode, origin, destination, weight band, month) keys per served model
+BANDS = range(len(ft.WEIGHT_BANDS_KG) + 1)
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,27 @@ class ServedModel:
             self._days.put(key, found)
         return found
 
+    def warm(self, lanes: Iterable[Lane]) -> int:
+        """Compute, in one batch per booster, the days of every known lane of `lanes` for
+        every weight band and month, so quotes on them never run a booster; returns the
+        keys computed. A server calls it once per model, before serving it."""
+        wanted = sorted({(k[0], lane.origin, k[1]) for lane in lanes if (k := self.known(lane))})
+        keys = [(*w, float(b), m) for w in wanted for b in BANDS for m in range(1, 13)]
+        if not keys:
+            return 0
+        raw = {
+            name: np.array([k[i] for k in keys], dtype=object)
+            for i, name in ((0, "mode"), (0, "service"), (1, "origin"), (2, "destination"))
+        }
+        raw["weight_band"] = np.array([k[3] for k in keys], dtype=np.float64)
+        raw["lead_days"] = np.full(len(keys), np.nan)
+        raw["month"] = np.array([k[4] for k in keys], dtype=np.float64)
+        days = self.model.days_of(raw, np.zeros(len(keys), dtype=bool))
+        days.setflags(write=False)
+        for key, row in zip(keys, days, strict=True):
+            self._days.put(key, row)
+        return len(keys)
+
     def dates(self, lane: Lane, order_time: datetime, kg: float) -> LearnedDates | None:
         """The lane's promised local dates for an order placed at `order_time` (aware), or
         None where the model does not know the lane."""
@@ -142,3 +168,8 @@ class ServedModel:
         levels = self.model.levels
         p50, p90, p95 = (dates[levels.index(q)] for q in STANDARD)
         return LearnedDates((p50, p90, p95), levels, dates)
+
+
+def network_lanes(network: Network) -> set[Lane]:
+    """The lane of every route from every origin of the network (what `warm` is given)."""
+    return {lane_of(r, network.nodes) for o in network.origins for r in routes_from(network, o)}

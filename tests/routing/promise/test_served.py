@@ -81,3 +81,20 @@ def test_a_model_id_is_its_content_whatever_the_key_order(model: PromiseModel) -
     assert model_id_of(document) == model_id_of(reordered)
     assert model_id_of({**document, "n_seen": 1}) != model_id_of(document)
     assert model_id_of(document).startswith("pm_")
+
+
+def test_warm_computes_every_band_and_month_of_the_known_lanes_at_once(
+    model: PromiseModel,
+) -> None:
+    """Two known lanes (one twice) and an unknown one: 2 x 8 bands x 12 months keys, the
+    same days a single computation gives; nothing for a model that knows no lane."""
+    served = ServedModel("pm_x", model)
+    assert (
+        served.warm([lane(), lane(), lane(family="sea", line_mode="sea"), lane(country="PT")])
+        == 192
+    )
+    warmed = served._days.get(("air", "CN", "ES", 0.0, 6))
+    assert warmed is not None
+    fresh = ServedModel("pm_y", model).days("air", "CN", "ES", 0.1, 6)
+    assert warmed.tolist() == pytest.approx(fresh.tolist())
+    assert ServedModel("pm_z", model).warm([lane(country="PT")]) == 0
