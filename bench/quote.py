@@ -52,7 +52,8 @@ def run(
         orders[0], network, learned=learned
     )  # load rules, rates, calendars once, as a server does at start
     gc.freeze()  # and, as `glocal serve` does, keep that start-up heap out of the collector
-    timings, outcome = [], Counter()
+    timings: list[float] = []
+    outcome: Counter[str] = Counter()
     for order in orders:
         started = time.perf_counter()
         q = quote(order, network, learned=learned)
