@@ -6,6 +6,8 @@
     POST /v1/plans              scope plan      an orders table -> a plan job (202)
     GET  /v1/plans/{id}[/result|/summary|/report], DELETE /v1/plans/{id}
     GET|POST /v1/webhook-secret scope plan      the secret that signs plan webhooks
+    POST /v1/promise-calibrations  scope admin  a learned promise model -> live (201)
+    GET  /v1/promise-calibrations/current       scope promise: the live model
     GET  /v1/network            scope quote     the loaded network's summary
     GET  /v1/carriers           scope quote     carriers and their services
     GET  /healthz, /readyz, /metrics            liveness, readiness, Prometheus
@@ -17,9 +19,12 @@ store: `api.store`; settings (`GLOCAL_*`): `api.settings`.
 At start-up (the app's lifespan) the network is loaded, validated and compiled, the
 quote engine's tables (FX rates, customs rules) are read, the network summary is
 computed, and the store is opened and upgraded; a request then does no file I/O and no
-graph building. The lifespan also starts the plan job runner (`api.jobs.runner`: queued
-plans, each in a process of its own) and the webhook sender (`api.webhooks`), and stops
-them at shutdown, the runner putting its unfinished jobs back in the queue. Run it with
+graph building. The store's live learned promise model is loaded too, and polled for a
+newer one (`api.calibration`). The lifespan also starts the plan job runner
+(`api.jobs.runner`: queued plans, each in a process of its own) and the webhook sender
+(`api.webhooks`), and stops them at shutdown, the runner putting its unfinished jobs back
+in the queue.
+Run it with
 `glocal serve`, or `uvicorn --factory api.app:create_app`.
 """
 
@@ -37,6 +42,7 @@ from fastapi import FastAPI
 
 from api import problems
 from api.auth import KeyRing, RateLimiter
+from api.calibration import LivePromise
 from api.compute import Compute
 from api.deps import AppState
 from api.jobs import JobRecords, JobRunner, RunnerConfig
@@ -74,6 +80,8 @@ def build_state(settings: Settings, metrics: Metrics, network: Network | None) -
     engine_for(network)  # FX rates and customs rules, read now rather than on a request
     store = Store(settings.database_url, background_checkpoints=True)
     store.upgrade()
+    promise = LivePromise(store, network)
+    promise.load()
     return AppState(
         settings=settings,
         network=network,
@@ -84,6 +92,7 @@ def build_state(settings: Settings, metrics: Metrics, network: Network | None) -
         usage=UsageMeter(store),
         metrics=metrics,
         compute=Compute(settings.quote_threads, settings.request_timeout_s),
+        promise=promise,
         summary=summary_body(summarize(network), network.source.name if network.source else None),
         carriers=carriers_body(network),
     )
@@ -169,6 +178,7 @@ def create_app(settings: Settings | None = None, network: Network | None = None)
             asyncio.create_task(state.usage.flush_every(settings.usage_flush_seconds)),
             asyncio.create_task(_purge_every(state.store, PURGE_EVERY_S)),
             asyncio.create_task(_checkpoint_every(state.store, CHECKPOINT_EVERY_S)),
+            asyncio.create_task(state.promise.watch_every(settings.promise_poll_seconds)),
         ]
         log.info("ready", extra={"network": state.summary["network"], "db": state.store.dialect})
         try:
@@ -199,7 +209,10 @@ def create_app(settings: Settings | None = None, network: Network | None = None)
         metrics=metrics,
         router=app.router,
         max_body=settings.max_body_bytes,
-        upload_caps={"/v1/plans": settings.plan_max_upload_bytes},
+        upload_caps={
+            "/v1/plans": settings.plan_max_upload_bytes,
+            "/v1/promise-calibrations": settings.promise_model_max_bytes,
+        },
     )
     app.openapi = lambda: with_models(app, settings)  # type: ignore[method-assign]
     return app

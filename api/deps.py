@@ -15,6 +15,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPBearer
 
 from api.auth import KeyRing, RateLimiter, grants
+from api.calibration import LivePromise
 from api.compute import Compute
 from api.metrics import Metrics
 from api.problems import ProblemError
@@ -38,6 +39,7 @@ class AppState:
     usage: UsageMeter
     metrics: Metrics
     compute: Compute
+    promise: LivePromise  # the learned promise model this process serves, if any
     summary: dict[str, Any]
     carriers: dict[str, Any]
 
@@ -96,6 +98,7 @@ def _unauthorized(detail: str) -> ProblemError:
 
 QuoteKey = Annotated[StoredKey, Depends(ApiKey("quote"))]
 PromiseKey = Annotated[StoredKey, Depends(ApiKey("promise"))]
+AdminKey = Annotated[StoredKey, Depends(ApiKey("admin"))]
 
 
 JSON_MEDIA = "application/json"

@@ -13,9 +13,15 @@ from pydantic import ValidationError
 from api.compute import Deadline
 from api.deps import AppState
 from api.problems import ProblemError, field_path
-from api.schemas import PromiseRequest, excluded_body, promises_body, quote_body
+from api.schemas import (
+    PromiseRequest,
+    calibration_body,
+    excluded_body,
+    promises_body,
+    quote_body,
+)
 from api.store import StoredKey, StoredQuote
-from carriers.errors import InvalidOrder, Problem, UnknownNode
+from carriers.errors import InvalidOrder, InvalidRule, Problem, UnknownNode
 from carriers.places import is_country
 from routing.orders import Order, OrderLimits, parse_order
 from routing.orders.postal import postal_problem
@@ -66,7 +72,7 @@ def _quoted(state: AppState, body: bytes, limits: OrderLimits) -> tuple[Order, Q
     json.dumps writes it); a 422 problem when it has no option."""
     order = parse_order(read_json(body), limits)
     try:
-        found = quote(order, state.network)
+        found = quote(order, state.network, learned=state.promise.served())
     except UnknownNode as exc:
         raise InvalidOrder([Problem("order", "origin", exc.message)]) from None
     if not found.options:
@@ -161,6 +167,8 @@ async def create_promises(state: AppState, body: bytes) -> dict[str, Any]:
             [Problem("request", _request_field(p.field), p.message) for p in exc.problems]
         ) from None
 
+    learned = state.promise.served()  # one model for the whole answer
+
     def promise_each(deadline: Deadline) -> list[Any]:
         answers = []
         for destination in destinations:
@@ -168,7 +176,7 @@ async def create_promises(state: AppState, body: bytes) -> dict[str, Any]:
                 break
             try:
                 answers += product_promises(
-                    state.network, product, [destination], at, request.currency
+                    state.network, product, [destination], at, request.currency, learned
                 )
             except UnknownNode as exc:
                 raise invalid([Problem("request", "product.origin", exc.message)]) from None
@@ -176,3 +184,29 @@ async def create_promises(state: AppState, body: bytes) -> dict[str, Any]:
         return answers
 
     return promises_body(at, await state.compute.run(promise_each))
+
+
+async def post_calibration(state: AppState, key: StoredKey, body: bytes) -> dict[str, Any]:
+    """Make a posted promise model live (`api.calibration`): 400 when the body is not
+    JSON, 422 naming every bad field of the model; the live model is left as it was."""
+    try:
+        live = await state.promise.post(body, key.key_id)
+    except InvalidRule as exc:
+        detail = "; ".join(f"{p.field}: {p.message}" for p in exc.problems)
+        raise ProblemError(422, "invalid_promise_model", detail, errors=exc.problems) from None
+    except ValueError as exc:  # json: not JSON, or not UTF-8
+        raise ProblemError(400, "malformed_json", f"the body is not JSON: {exc}") from None
+    return calibration_body(live)
+
+
+def current_calibration(state: AppState) -> dict[str, Any]:
+    """The live promise model of this process, or a 404 saying the schedule engine serves."""
+    live = state.promise.current
+    if live is None:
+        raise ProblemError(
+            404,
+            "no_promise_model",
+            "no learned promise model is live: every promise comes from the schedule-based "
+            "engine (POST /v1/promise-calibrations makes one live)",
+        )
+    return calibration_body(live)

@@ -20,7 +20,11 @@
 - `GLOCAL_KEY_CACHE_SECONDS` (2): how long a worker trusts what it read of a key, so how
   long a revocation takes to bite;
 - `GLOCAL_USAGE_FLUSH_SECONDS` (5): how often per-key usage counts are written;
-- `GLOCAL_LOG_LEVEL` (INFO): level of the JSON-lines log on stderr.
+- `GLOCAL_LOG_LEVEL` (INFO): level of the JSON-lines log on stderr;
+- `GLOCAL_PROMISE_POLL_SECONDS` (1): how often a server process looks in the store for a
+  newer learned promise model (`POST /v1/promise-calibrations`), so how long a model
+  posted to one worker takes to be live on the others;
+- `GLOCAL_PROMISE_MODEL_MAX_BYTES` (64 MiB): largest promise model upload (413 above).
 
 Plan jobs (`POST /v1/plans`) and their webhooks:
 
@@ -75,6 +79,8 @@ class Settings(BaseSettings):
     key_cache_seconds: float = Field(default=2.0, ge=0)
     usage_flush_seconds: float = Field(default=5.0, gt=0)
     log_level: str = "INFO"
+    promise_poll_seconds: float = Field(default=1.0, gt=0)
+    promise_model_max_bytes: int = Field(default=64 * 2**20, ge=1024)
 
     @property
     def order_limits(self) -> OrderLimits:

@@ -6,12 +6,19 @@ Two traffic shapes on the default network: a checkout's day (orders spread over 
 so the same first departures recur and the promise engine's per-departure results are
 reused, as they are in service) and a cold year (orders spread over 365 days, nothing
 reused across orders).
+
+With `--promise-model M.json` (`glocal promise calibrate HISTORY --model M.json`), every
+quote is given that learned model, as a server serves it: options on the lanes it knows
+are promised by it, the others by the schedule engine.
+
+    .venv/bin/python bench/quote.py [--n 10000] [--promise-model M.json]
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import json
 import random
 import statistics
 import sys
@@ -27,20 +34,33 @@ from bench.orders import random_orders
 from bench.synthetic import COUNTRIES, synthetic_network
 from routing.network import Network, load_network
 from routing.orders import parse_order
+from routing.promise.checked import checked_model
+from routing.promise.served import ServedModel, model_id_of, network_lanes
 from routing.quote import quote
 
 
-def run(network: Network, documents: list[dict]) -> tuple[list[float], Counter]:
+def parsed_model(text: bytes, source: str) -> ServedModel:
+    document = json.loads(text)
+    return ServedModel(model_id_of(document), checked_model(document, source))
+
+
+def run(
+    network: Network, documents: list[dict], learned: ServedModel | None = None
+) -> tuple[list[float], Counter]:
     orders = [parse_order(d) for d in documents]
-    quote(orders[0], network)  # load rules, rates, calendars once, as a server does at start
+    quote(
+        orders[0], network, learned=learned
+    )  # load rules, rates, calendars once, as a server does at start
     gc.freeze()  # and, as `glocal serve` does, keep that start-up heap out of the collector
-    timings, outcome = [], Counter()
+    timings: list[float] = []
+    outcome: Counter[str] = Counter()
     for order in orders:
         started = time.perf_counter()
-        q = quote(order, network)
+        q = quote(order, network, learned=learned)
         timings.append((time.perf_counter() - started) * 1000)
         outcome["with options" if q.options else "no option"] += 1
         outcome["options"] += len(q.options)
+        outcome["learned"] += sum(o.promise.source == "learned" for o in q.options)
     return timings, outcome
 
 
@@ -50,7 +70,8 @@ def report(name: str, timings: list[float], outcome: Counter, p50: float, p99: f
         f"{name}: {len(timings)} quotes, p50 {q[49]:.2f} ms (target <= {p50}), "
         f"p99 {q[98]:.2f} ms (target <= {p99}), mean {statistics.fmean(timings):.2f} ms; "
         f"{outcome['with options']} with options, {outcome['no option']} without, "
-        f"{outcome['options'] / len(timings):.1f} options per quote"
+        f"{outcome['options'] / len(timings):.1f} options per quote, "
+        f"{outcome['learned'] / max(outcome['options'], 1):.0%} of them promised by the model"
     )
 
 
@@ -95,15 +116,24 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--synthetic-n", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=20261126)
+    parser.add_argument("--promise-model", type=Path, help="a learned promise model to serve")
     args = parser.parse_args()
     print(f"quote engine: {routing.build()}")
+    learned = None
     world = load_network()
-    report(
-        "default network, a checkout's day", *run(world, random_orders(args.n, args.seed)), 2, 10
-    )
+    if args.promise_model:
+        learned = parsed_model(args.promise_model.read_bytes(), str(args.promise_model))
+        started = time.perf_counter()
+        keys = learned.warm(network_lanes(world))
+        print(
+            f"learned promise model {learned.model_id}: {keys} lane keys computed in "
+            f"{time.perf_counter() - started:.2f} s (a server does it once per model)"
+        )
+    day = random_orders(args.n, args.seed)
+    report("default network, a checkout's day", *run(world, day, learned), 2, 10)
     report(
         "default network, cold (a year)",
-        *run(world, random_orders(args.n // 5, args.seed + 1, 24 * 365)),
+        *run(world, random_orders(args.n // 5, args.seed + 1, 24 * 365), learned),
         2,
         10,
     )

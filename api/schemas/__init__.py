@@ -7,12 +7,14 @@ records (the API and `glocal quote --json` write through the same ones).
     quotes.py     a quote
     promises.py   a product page's promises
     network.py    the network summary and carriers
+    calibrations.py  the live promise model
     bodies.py     the writers that fill those shapes from the engine's records
     plans.py      plan jobs and webhook secrets
     problems.py   problem details (RFC 9457), health and readiness
 """
 
 from api.schemas.bodies import (
+    calibration_body,
     carriers_body,
     excluded_body,
     money_body,
@@ -20,6 +22,7 @@ from api.schemas.bodies import (
     quote_body,
     summary_body,
 )
+from api.schemas.calibrations import PromiseCalibration
 from api.schemas.network import CarriersResponse, NetworkSummary
 from api.schemas.problems import FieldError, Health, ProblemDetails, Readiness
 from api.schemas.promises import PromiseResponse
@@ -42,10 +45,12 @@ __all__ = [
     "NetworkSummary",
     "OrderRequest",
     "ProblemDetails",
+    "PromiseCalibration",
     "PromiseRequest",
     "PromiseResponse",
     "QuoteResponse",
     "Readiness",
+    "calibration_body",
     "carriers_body",
     "excluded_body",
     "money_body",

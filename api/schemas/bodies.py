@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal as Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carriers.money import Money as Amount
 from routing.network import Network
@@ -24,6 +24,9 @@ from routing.quote import Line, Quote, Window
 from routing.quote import Option as QuoteOption
 from routing.quote import PromiseDates as Dates
 from routing.quote.records import Message as Finding
+
+if TYPE_CHECKING:
+    from api.calibration import Live
 
 
 def money_body(money: Amount) -> dict[str, str]:
@@ -107,6 +110,9 @@ def _promise_body(p: Dates) -> dict[str, Any]:
     found: dict[str, Any] = {"p50": _iso(p.p50), "p90": _iso(p.p90), "p95": _iso(p.p95)}
     if p.on_time_probability is not None:
         found["on_time_probability"] = round(p.on_time_probability, 4)
+    found["source"] = p.source
+    if p.calibration is not None:
+        found["calibration"] = p.calibration
     return found
 
 
@@ -177,12 +183,16 @@ def _destination(a: Promised) -> dict[str, Any]:
 
 def _window(w: Window) -> dict[str, Any]:
     dates = w.dates
-    return {
+    found = {
         "total": money_body(w.total),
         "p50": dates.p50.isoformat(),
         "p90": dates.p90.isoformat(),
         "p95": dates.p95.isoformat(),
+        "source": dates.source,
     }
+    if dates.calibration is not None:
+        found["calibration"] = dates.calibration
+    return found
 
 
 def summary_body(summary: Summary, network: str | None) -> dict[str, Any]:
@@ -205,3 +215,24 @@ def carriers_body(network: Network) -> dict[str, Any]:
         for c, services in sorted(by_carrier.items())
     ]
     return {"carriers": carriers}
+
+
+def calibration_body(live: Live) -> dict[str, Any]:
+    """A live promise model as `PromiseCalibration` describes it."""
+    model, stored = live.served.model, live.stored
+    vocabulary = model.vocabulary.values
+    return {
+        "id": live.served.model_id,
+        "version": stored.seq,
+        "posted_at": stored.created_at.isoformat(),
+        "posted_by": stored.key_id,
+        "bytes": stored.bytes,
+        "levels": list(model.levels),
+        "adaptive_levels": [round(1 - float(a), 6) for a in model.conformal.alpha],
+        "n_fit": model.n_fit,
+        "n_seen": model.n_seen,
+        **{name: list(vocabulary.get(key, ())) for name, key in _VOCABULARY},
+    }
+
+
+_VOCABULARY = (("modes", "mode"), ("origins", "origin"), ("destinations", "destination"))

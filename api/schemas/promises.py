@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from typing import Literal
+
+from pydantic import BaseModel, Field
 
 from api.schemas.quotes import Money
 from api.schemas.types import Currency, IsoDate, IsoDateTime
@@ -16,6 +18,12 @@ class PromiseWindow(BaseModel):
     p50: IsoDate
     p90: IsoDate
     p95: IsoDate
+    source: Literal["schedule", "learned"] | None = Field(
+        default=None, description="Where the dates come from (as a quote option's promise)."
+    )
+    calibration: str | None = Field(
+        default=None, description="The id of the learned model, when `source` is learned."
+    )
 
 
 class PriceRange(BaseModel):

@@ -52,6 +52,14 @@ class PromiseDates(BaseModel):
     on_time_probability: float | None = Field(
         default=None, ge=0, le=1, description="Given when the order has deliver_by."
     )
+    source: Literal["schedule", "learned"] | None = Field(
+        default=None,
+        description="Where the dates come from: the schedule-based engine, or the learned "
+        "promise model live on the server (`/v1/promise-calibrations/current`).",
+    )
+    calibration: str | None = Field(
+        default=None, description="The id of the learned model, when `source` is learned."
+    )
 
 
 class Message(BaseModel):

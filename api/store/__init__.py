@@ -1,4 +1,5 @@
-"""The service's store: API keys, quotes, usage and plan jobs, in SQLite or PostgreSQL.
+"""The service's store: API keys, quotes, usage, plan jobs and
+promise models, in SQLite or PostgreSQL.
 
 database.py    Store: checking a database URL, opening it, and every read and write
 faults.py      a failure of the database (not of the request) as StoreUnavailable
@@ -8,7 +9,14 @@ schema.py      upgrading a database in place (Alembic, migrations/versions/)
 
 from api.store.database import Store, StoredKey, StoredQuote, check_database_url, engine_url
 from api.store.schema import head
-from api.store.tables import heartbeat, metadata, plan_jobs, quotes, webhook_secrets
+from api.store.tables import (
+    heartbeat,
+    metadata,
+    plan_jobs,
+    promise_models,
+    quotes,
+    webhook_secrets,
+)
 
 __all__ = [
     "Store",
@@ -20,6 +28,7 @@ __all__ = [
     "heartbeat",
     "metadata",
     "plan_jobs",
+    "promise_models",
     "quotes",
     "webhook_secrets",
 ]

@@ -114,3 +114,16 @@ webhook_secrets = sa.Table(
     sa.Column("secret", sa.String(128), nullable=False),  # HMAC needs it in clear
     sa.Column("created_at", UtcDateTime, nullable=False),
 )
+
+# Learned promise models (`api.calibration`): the live one is the highest `seq`; `body` is
+# the model document as posted (`glocal promise calibrate --model` writes it).
+promise_models = sa.Table(
+    "promise_models",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("model_id", sa.String(40), nullable=False),
+    sa.Column("key_id", sa.String(32), nullable=False),  # who posted it ("file": the watched file)
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("bytes", sa.BigInteger, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+)

@@ -90,8 +90,11 @@ class PromiseModel:
 
     def promise_days(self, history: History) -> np.ndarray:
         """Days from each shipment's base to its promise per level, with today's state."""
-        raw = ft.columns(history)
-        keys = self.keys(raw, _scheduled(history))
+        return self.days_of(ft.columns(history), _scheduled(history))
+
+    def days_of(self, raw: Mapping[str, np.ndarray], scheduled: np.ndarray) -> np.ndarray:
+        """`promise_days` of shipments given by their raw feature columns (`ft.columns`)."""
+        keys = self.keys(raw, scheduled)
         days = self.quantiles.predict(ft.matrix(raw, self.vocabulary))
         for i in range(len(days)):
             days[i] += self.conformal.correction(list(keys[i]))

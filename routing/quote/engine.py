@@ -26,6 +26,7 @@ from routing.fx import FxRates, load_fx
 from routing.network import Network
 from routing.orders import Order
 from routing.promise import STANDARD, promise
+from routing.promise.served import ServedModel, lane_of
 from routing.quote.charges import (
     Converter,
     collection_messages,
@@ -76,6 +77,7 @@ class Engine:
                 route_factors(self.network, route),
                 tuple(names.get(s.carrier, s.carrier) for s in route),
                 tuple(s.mode for s in route),
+                lane_of(route, self.network.nodes),
             )
             self.routes.put(services, found)
         return found
@@ -99,8 +101,11 @@ def quote(
     at: datetime | None = None,
     currency: str | None = None,
     locale: str | None = None,
+    learned: ServedModel | None = None,
 ) -> Quote:
-    """Ranked options for one order; `at` (default: the order's time) picks the rules."""
+    """Ranked options for one order; `at` (default: the order's time) picks the rules.
+    With `learned`, the options on lanes that model knows are promised by it, the others
+    by the schedule-based engine (`_promise`)."""
     engine = engine_for(network)
     at = at or order.created_at
     outside = data_window().problem(at.date())
@@ -120,7 +125,7 @@ def quote(
     facts: dict[str, RouteFacts] = {}
     for f in found:
         route = engine.route(f.services)
-        built = _route_options(engine, order, route, lanes, money, memo, case)
+        built = _route_options(engine, order, route, lanes, money, memo, case, learned)
         if isinstance(built, Excluded):
             excluded.append(built)
         else:
@@ -145,6 +150,7 @@ def _route_options(
     money: Converter,
     memo: dict,
     case: CustomsCase,
+    learned: ServedModel | None,
 ) -> list[Option] | Excluded:
     """The route's options (DDP, DAP), or why the order cannot take it."""
     rid, route = facts.route_id, facts.services
@@ -156,10 +162,7 @@ def _route_options(
     shipping = total([line.amount for line in freight], money.currency)
     landed = case.landed_cost(route, charges)
     money.note(landed.fx)
-    dates = promise(route, order.created_at, engine.network)
-    on_time = None if order.deliver_by is None else dates.probability_by(order.deliver_by)
-    p50, p90, p95 = dates.quantiles(*STANDARD)
-    when = PromiseDates(p50, p90, p95, on_time)
+    when = _promise(engine, order, facts, learned)
     co2 = co2e_of(facts.co2e, order.weight_kg)
     messages = tuple(Message(f.code, f.message) for f in findings)
     duties_lines = duty_lines(landed, money)
@@ -183,6 +186,23 @@ def _route_options(
             )
         )
     return options
+
+
+def _promise(
+    engine: Engine, order: Order, facts: RouteFacts, learned: ServedModel | None
+) -> PromiseDates:
+    """The route's dates: the learned model's where it knows the lane, else the schedule's."""
+    found = (
+        None if learned is None else learned.dates(facts.lane, order.created_at, order.weight_kg)
+    )
+    if found is not None and learned is not None:
+        p50, p90, p95 = found.standard
+        on_time = None if order.deliver_by is None else found.probability_by(order.deliver_by)
+        return PromiseDates(p50, p90, p95, on_time, "learned", learned.model_id)
+    dates = promise(facts.services, order.created_at, engine.network)
+    on_time = None if order.deliver_by is None else dates.probability_by(order.deliver_by)
+    p50, p90, p95 = dates.quantiles(*STANDARD)
+    return PromiseDates(p50, p90, p95, on_time)
 
 
 def _summary(o: Option, tag: str, route: RouteFacts) -> str:

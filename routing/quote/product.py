@@ -10,6 +10,7 @@ from typing import Any
 from carriers.money import Money
 from routing.network import Network
 from routing.orders import Address, Order
+from routing.promise.served import ServedModel
 from routing.quote.engine import quote
 from routing.quote.records import Option, PromiseDates
 
@@ -43,14 +44,15 @@ def product_promises(
     destinations: list[tuple[str, str]],
     at: datetime,
     currency: str | None = None,
+    learned: ServedModel | None = None,
 ) -> list[DestinationPromise]:
     """For each (country, postal code): the cheapest and the fastest option's P50/P90/P95
     and the range of totals of `product`, an order of one unit (its own destination is
-    replaced by each of them), placed at `at`."""
+    replaced by each of them), placed at `at`; `learned` as for `quote`."""
     answers = []
     for country, postal_code in destinations:
         order = replace(product, destination=Address(country, postal_code), created_at=at)
-        q = quote(order, network, at, currency)
+        q = quote(order, network, at, currency, learned=learned)
         answers.append(_answer(country, postal_code, q.currency, q.options, q.excluded))
     return answers
 

@@ -18,6 +18,7 @@ from carriers.money import Money
 from routing.fx import FxRate
 from routing.network import Route
 from routing.orders import Incoterm
+from routing.promise.served import Lane
 from routing.quote.emissions import Factors
 
 
@@ -51,6 +52,8 @@ class PromiseDates(NamedTuple):
     p90: date
     p95: date
     on_time_probability: float | None = None
+    source: str = "schedule"  # "learned": from the served model `calibration`
+    calibration: str | None = None
 
 
 class Option(NamedTuple):
@@ -85,6 +88,7 @@ class RouteFacts:
     co2e: Factors
     carriers: tuple[str, ...]  # the carriers' display names, leg by leg
     modes: tuple[Mode, ...]
+    lane: Lane  # what the learned promise knows the route by
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from routing.customs.rules import Confidence, Valuation
 from routing.fx import FxRates, read_fx
 from routing.network import Network, routes_from
 from routing.orders import Address, Incoterm, Item, Order, Parcel
+from routing.promise.served import lane_of
 from routing.quote.charges import (
     CLEARANCE_FEE,
     Converter,
@@ -74,7 +75,8 @@ def order(*parcels: Parcel, incoterm: Incoterm | None = None) -> Order:
 def facts(network: Network, last_mile: str) -> RouteFacts:
     route = next(r for r in routes_from(network, "CN-YIW-WH") if r[-1].id == last_mile)
     ks = tuple(network.compiled.service_index[s.id] for s in route)
-    return RouteFacts(ks, route, route_id(route), legs_of(route), (), (), ())
+    lane = lane_of(route, network.nodes)
+    return RouteFacts(ks, route, route_id(route), legs_of(route), (), (), (), lane)
 
 
 def test_two_parcels_make_one_line_per_leg(tiny: Network, fx: FxRates) -> None:
