@@ -27,6 +27,7 @@ vehicles higher.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -76,18 +77,17 @@ def path_problems(instance: Instance, bundle: int, path: Sequence[str]) -> list[
         return [f"{name}: path {list(path)} does not run from its supplier to its plant"]
     if len(set(path)) != len(path):
         return [f"{name}: path {list(path)} visits a point twice"]
-    missing = [f"{u}->{v}" for u, v in zip(path, path[1:]) if (u, v) not in instance.legs]
+    missing = [f"{u}->{v}" for u, v in itertools.pairwise(path) if (u, v) not in instance.legs]
     if missing:
         return [f"{name}: no leg {', '.join(missing)}"]
-    weeks = sum(instance.legs[(u, v)].weeks for u, v in zip(path, path[1:]))
+    weeks = sum(instance.legs[(u, v)].weeks for u, v in itertools.pairwise(path))
     late = [o.week for o in b.orders if weeks > o.max_weeks]
     if late:
-        return [
-            f"{name}: {weeks} weeks of travel exceed the maximum lead time of the orders of week(s) {late}"
-        ]
+        lead = f"the maximum lead time of the orders of week(s) {late}"
+        return [f"{name}: {weeks} weeks of travel exceed {lead}"]
     big = [
         f"{u}->{v}"
-        for u, v in zip(path, path[1:])
+        for u, v in itertools.pairwise(path)
         if not instance.legs[(u, v)].is_linear
         and max(o.sizes[0] for o in b.orders) > instance.legs[(u, v)].capacity
     ]
@@ -101,11 +101,11 @@ def loads(
     on: dict[tuple[str, str, int], list[int]] = {}
     parts = {"linear": 0.0, "carbon": 0.0, "lead_time": 0.0, "handling": 0.0}
     for bundle, path in paths.items():
-        steps = list(zip(path, path[1:]))
+        steps = list(itertools.pairwise(path))
         left = [sum(instance.legs[s].weeks for s in steps[i:]) for i in range(len(steps))]
         for order in instance.bundles[bundle].orders:
             volume = order.volume
-            for (u, v), weeks in zip(steps, left):
+            for (u, v), weeks in zip(steps, left, strict=True):
                 leg = instance.legs[(u, v)]
                 t = departure_week(instance, order, weeks)
                 if leg.is_linear:

@@ -14,9 +14,11 @@ bundles already placed. Bundles go largest first.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +26,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from routing.design.renault.evaluate import Evaluation, Path, evaluate
-from routing.design.renault.instance import VOLUME_FACTOR, Bundle, Instance
+from routing.design.renault.instance import VOLUME_FACTOR, Bundle, Instance, Leg
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +51,7 @@ class Lanes:
         at = {p: i for i, p in enumerate(points)}
         legs = list(instance.legs.values())
 
-        def col(f):  # type: ignore[no-untyped-def]
+        def col(f: Callable[[Leg], float]) -> np.ndarray:
             return np.array([f(leg) for leg in legs], dtype=float)
 
         handling = col(lambda g: instance.points[g.dst].cost_per_m3 / VOLUME_FACTOR)
@@ -81,9 +83,10 @@ class Lanes:
     def carry(self, instance: Instance, bundle: Bundle, path: Path, sign: int) -> None:
         """Add (sign 1) or remove (-1) the bundle's volume along `path`."""
         index = {
-            (self.points[s], self.points[d]): i for i, (s, d) in enumerate(zip(self.src, self.dst))
+            (self.points[s], self.points[d]): i
+            for i, (s, d) in enumerate(zip(self.src, self.dst, strict=True))
         }
-        steps = [index[(u, v)] for u, v in zip(path, path[1:])]
+        steps = [index[(u, v)] for u, v in itertools.pairwise(path)]
         for order in bundle.orders:
             left = int(sum(self.weeks[steps]))
             for leg in steps:
@@ -99,7 +102,9 @@ def best_path(instance: Instance, lanes: Lanes, b: int) -> Path | None:
     at = {p: i for i, p in enumerate(lanes.points)}
     kinds = [instance.points[p].kind for p in lanes.points]
     origin, plant, top = at[bundle.supplier], at[bundle.plant], bundle.max_weeks
-    ok = np.array([_usable(kinds, s, d, origin, plant) for s, d in zip(lanes.src, lanes.dst)])
+    ok = np.array(
+        [_usable(kinds, s, d, origin, plant) for s, d in zip(lanes.src, lanes.dst, strict=True)]
+    )
     rows, cols, data = [], [], []
     n = len(lanes.points)
     for left in range(top + 1):
@@ -128,7 +133,7 @@ def best_path(instance: Instance, lanes: Lanes, b: int) -> Path | None:
 def _usable(kinds: list[str], s: int, d: int, origin: int, plant: int) -> bool:
     """Legs a bundle may take: none out of another supplier or into a supplier, none out
     of a plant or into another plant."""
-    if kinds[s] == "supplier" and s != origin or kinds[d] == "supplier":
+    if (kinds[s] == "supplier" and s != origin) or kinds[d] == "supplier":
         return False
     return kinds[s] != "plant" and (kinds[d] != "plant" or d == plant)
 

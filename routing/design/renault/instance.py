@@ -112,8 +112,10 @@ def point(row: Mapping[str, str]) -> Point:
     )
 
 
-_LEG_FIELDS = ("src_account", "dst_account", "shipment_cost", "capacity", "leg_type")
-_LEG_FIELDS += ("src_type", "dst_type", "distance", "travel_time", "carbon_cost")
+_LEG_FIELDS = (
+    *("src_account", "dst_account", "shipment_cost", "capacity", "leg_type"),
+    *("src_type", "dst_type", "distance", "travel_time", "carbon_cost"),
+)
 
 
 def legs(rows: Iterable[Mapping[str, str]]) -> dict[tuple[str, str], Leg]:
