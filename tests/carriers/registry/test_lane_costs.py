@@ -42,5 +42,3 @@ def test_lane_costs_not_given_are_none(world: Path) -> None:
     services = [s for s in load_world(world).services if s.carrier == "renault-direct"]
     assert services
     assert all(s.distance_km is None and s.carbon_cost_per_m3 is None for s in services)
-        s.distance_km is None and s.carbon_cost_per_m3 is None for s in services
-    )
