@@ -93,6 +93,10 @@ class Node:
     lon: float
     tz: str  # IANA time zone
     source: str = ""
+    # optional: what handling each m3 that enters the node costs, and how many m3 it can
+    # handle a week (None: not stated)
+    handling_cost_per_m3: Money | None = None
+    capacity_m3_per_week: float | None = None
 
 
 # z-score of the 90th percentile of the standard normal distribution.
@@ -318,6 +322,11 @@ class Service:
     coverage: tuple[Coverage, ...] = ()
     handling_days: float = 0.0  # working days at the from-node before the departure
     source: str = ""
+    # optional lane facts for costs beyond the rate card (None: not stated): the lane's
+    # length, which a shipment's inventory (lead-time) cost per km is charged on, and the
+    # carbon cost of each m3 carried
+    distance_km: float | None = None
+    carbon_cost_per_m3: Money | None = None
 
     def covers(self, country: str, postal_code: str) -> bool:
         return any(c.covers(country, postal_code) for c in self.coverage)

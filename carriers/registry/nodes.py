@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from carriers.errors import Problem
 from carriers.model import Node, NodeKind
+from carriers.money import Money, is_currency, minor_units
 from carriers.places import iso_countries, time_zones
-from carriers.registry.fields import Collector, enum, number_between
+from carriers.registry.fields import MAX_LOAD_M3, Collector, enum, number_between
 
 NODE_COLUMNS = ("id", "kind", "country", "city", "lat", "lon", "tz", "source")
 
@@ -86,6 +88,13 @@ def _node(row: Mapping[str, str], line: int, out: Collector) -> Node | None:
     tz = (row.get("tz") or "").strip()
     if tz not in time_zones():
         out.fail(line, "tz", f"unknown IANA time zone {tz!r}")
+    handling = _handling_cost(
+        row.get("handling_cost_per_m3"), lambda m: out.fail(line, "handling_cost_per_m3", m)
+    )
+    capacity = None
+    if (row.get("capacity_m3_per_week") or "").strip():
+        fail = lambda m: out.fail(line, "capacity_m3_per_week", m)  # noqa: E731
+        capacity = number_between(row.get("capacity_m3_per_week"), 0, MAX_LOAD_M3, fail)
     if len(out.problems) > before or kind is None or lat is None or lon is None:
         return None
     return Node(
@@ -97,4 +106,25 @@ def _node(row: Mapping[str, str], line: int, out: Collector) -> Node | None:
         lon,
         tz,
         (row.get("source") or "").strip(),
+        handling,
+        capacity,
     )
+
+
+def _handling_cost(value: str | None, fail: Callable[[str], None]) -> Money | None:
+    """An optional "2.81 EUR" per m3 handled; empty is none."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    parts = text.split()
+    if len(parts) != 2 or not is_currency(parts[1]):
+        fail(f'must read "AMOUNT CURRENCY" with an ISO 4217 code, got {text!r}')
+        return None
+    try:
+        amount = Decimal(parts[0]).scaleb(minor_units(parts[1]))
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite() or amount < 0 or amount != amount.to_integral_value():
+        fail(f"must be an amount >= 0 in whole minor units of {parts[1]}, got {parts[0]!r}")
+        return None
+    return Money(int(amount), parts[1])

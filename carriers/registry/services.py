@@ -49,6 +49,7 @@ from carriers.registry.fields import (
     table,
     text,
 )
+from carriers.registry.lane_costs import LANE_COST_KEYS, lane_costs
 from carriers.registry.rate_cards import rate_card
 
 CARRIER_KEYS = {"carrier", "rate_cards", "services"}
@@ -72,6 +73,7 @@ SERVICE_KEYS = {
     "customs",
     "coverage",
     "source",
+    *LANE_COST_KEYS,
 }
 # the keys of a service's own tables
 PART_KEYS = {
@@ -218,6 +220,7 @@ def _service(
         "customs": _customs(f, key, _part(f, key, t, "customs")),
         "coverage": _coverage(f, key, array(f, (*key, "coverage"), t.get("coverage"))),
         "handling_days": number(f, (*key, "handling_days"), t.get("handling_days", 0), MAX_DAYS),
+        **lane_costs(f, key, t),
     }
     service_id = t.get("id")
     if not isinstance(service_id, str) or not service_id.strip():
@@ -235,7 +238,7 @@ def _service(
         mode=mode,
         rate_card=card,
         source=source or "",
-        **parts,  # type: ignore[arg-type]
+        **parts,
     )
 
 
