@@ -20,12 +20,14 @@ from carriers.errors import InvalidOrder, Problem
 from carriers.model import ORIGIN_KINDS
 from carriers.money import total
 from routing.cache import Lru
+from routing.capacity.state import CapacityView
 from routing.coverage import data_window
 from routing.customs import CustomsCase, CustomsRules, customs_case, load_rules, route_id
 from routing.fx import FxRates, load_fx
 from routing.network import Network
 from routing.orders import Order
 from routing.promise import STANDARD, promise
+from routing.quote.capacity import route_departures
 from routing.quote.charges import (
     Converter,
     collection_messages,
@@ -99,8 +101,11 @@ def quote(
     at: datetime | None = None,
     currency: str | None = None,
     locale: str | None = None,
+    capacity: CapacityView | None = None,
 ) -> Quote:
-    """Ranked options for one order; `at` (default: the order's time) picks the rules."""
+    """Ranked options for one order; `at` (default: the order's time) picks the rules.
+    With `capacity`, each option names the capacitated departures it takes, and a route
+    with a departure that has no room for the order is excluded (`no_capacity`)."""
     engine = engine_for(network)
     at = at or order.created_at
     outside = data_window().problem(at.date())
@@ -120,11 +125,15 @@ def quote(
     facts: dict[str, RouteFacts] = {}
     for f in found:
         route = engine.route(f.services)
+        taken = () if capacity is None else route_departures(capacity, network, order, route)
+        if isinstance(taken, Excluded):
+            excluded.append(taken)
+            continue
         built = _route_options(engine, order, route, lanes, money, memo, case)
         if isinstance(built, Excluded):
             excluded.append(built)
         else:
-            options += built
+            options += [o._replace(departures=taken) for o in built] if taken else built
             facts[route.route_id] = route
     options, beaten = undominated(options)
     excluded += beaten

@@ -53,6 +53,13 @@ class PromiseDates(NamedTuple):
     on_time_probability: float | None = None
 
 
+class Departure(NamedTuple):
+    """A capacitated departure an option takes: service id, local departure date."""
+
+    service: str
+    date: date
+
+
 class Option(NamedTuple):
     option_id: str
     route_id: str
@@ -67,6 +74,7 @@ class Option(NamedTuple):
     messages: tuple[Message, ...] = ()
     tags: tuple[str, ...] = ()
     summary: str = ""
+    departures: tuple[Departure, ...] = ()  # its capacitated departures, when capacity is known
 
 
 class Excluded(NamedTuple):
