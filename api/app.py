@@ -2,6 +2,8 @@
 
     POST /v1/quotes             scope quote     an order -> ranked options (201, Location)
     GET  /v1/quotes/{quote_id}  scope quote     a stored quote, for 30 days
+    POST /v1/quotes/{quote_id}/book  scope book  book an option: its capacity taken (201)
+    GET|DELETE /v1/shipments/{id}  scope book   a shipment; cancelled, its capacity back
     POST /v1/promises           scope promise   a product x up to 200 destinations -> dates
     POST /v1/plans              scope plan      an orders table -> a plan job (202)
     GET  /v1/plans/{id}[/result|/summary|/report], DELETE /v1/plans/{id}
@@ -37,6 +39,7 @@ from fastapi import FastAPI
 
 from api import problems
 from api.auth import KeyRing, RateLimiter
+from api.capacity import CapacityBoard
 from api.compute import Compute
 from api.deps import AppState
 from api.jobs import JobRecords, JobRunner, RunnerConfig
@@ -50,7 +53,7 @@ from api.quote_writer import QuoteWriter
 from api.routes import ROUTERS
 from api.schemas import carriers_body, summary_body
 from api.settings import Settings
-from api.store import Store
+from api.store import ShipmentStore, Store
 from api.usage import UsageMeter
 from api.webhooks import SenderConfig, WebhookSender
 from carriers.errors import StoreUnavailable
@@ -74,6 +77,9 @@ def build_state(settings: Settings, metrics: Metrics, network: Network | None) -
     engine_for(network)  # FX rates and customs rules, read now rather than on a request
     store = Store(settings.database_url, background_checkpoints=True)
     store.upgrade()
+    shipments = ShipmentStore(store)
+    capacity = CapacityBoard(network, shipments, settings.capacity_file)
+    capacity.refresh()
     return AppState(
         settings=settings,
         network=network,
@@ -86,6 +92,8 @@ def build_state(settings: Settings, metrics: Metrics, network: Network | None) -
         compute=Compute(settings.quote_threads, settings.request_timeout_s),
         summary=summary_body(summarize(network), network.source.name if network.source else None),
         carriers=carriers_body(network),
+        shipments=shipments,
+        capacity=capacity,
     )
 
 
@@ -169,6 +177,7 @@ def create_app(settings: Settings | None = None, network: Network | None = None)
             asyncio.create_task(state.usage.flush_every(settings.usage_flush_seconds)),
             asyncio.create_task(_purge_every(state.store, PURGE_EVERY_S)),
             asyncio.create_task(_checkpoint_every(state.store, CHECKPOINT_EVERY_S)),
+            asyncio.create_task(state.capacity.refresh_every(settings.capacity_refresh_s)),
         ]
         log.info("ready", extra={"network": state.summary["network"], "db": state.store.dialect})
         try:

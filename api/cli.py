@@ -33,7 +33,7 @@ from typing import NoReturn
 
 import typer
 
-from api.commands import customs, design, forecast, keys, network, plan, promise, serve
+from api.commands import capacity, customs, design, forecast, keys, network, plan, promise, serve
 from api.commands.quote import quote_command
 from carriers.errors import GlocalError, Problem
 
@@ -56,6 +56,7 @@ app.command("sample-orders")(plan.sample_orders_command)
 app.command("forecast")(forecast.forecast_command)
 app.command("sample-forecast")(forecast.sample_forecast_command)
 app.add_typer(design.app, name="design")
+app.add_typer(capacity.app, name="capacity")
 
 
 def main() -> None:

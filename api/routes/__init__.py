@@ -1,7 +1,14 @@
 """The API's routers, one per resource."""
 
-from api.routes import health, network, plans, promises, quotes
+from api.routes import bookings, health, network, plans, promises, quotes
 
-ROUTERS = (health.router, quotes.router, promises.router, plans.router, network.router)
+ROUTERS = (
+    health.router,
+    quotes.router,
+    bookings.router,
+    promises.router,
+    plans.router,
+    network.router,
+)
 
 __all__ = ["ROUTERS"]

@@ -88,6 +88,8 @@ def _option_body(
         "messages": [_message_body(m) for m in o.messages],
         "summary": o.summary,
     }
+    if o.departures:
+        out["departures"] = [{"service": d.service, "date": _iso(d.date)} for d in o.departures]
     written[o.route_id] = (o, out)
     return out
 
