@@ -78,7 +78,7 @@ def build_state(settings: Settings, metrics: Metrics, network: Network | None) -
     store = Store(settings.database_url, background_checkpoints=True)
     store.upgrade()
     shipments = ShipmentStore(store)
-    capacity = CapacityBoard(network, shipments, settings.capacity_file)
+    capacity = CapacityBoard(network, shipments, settings.capacity_file, settings.bidprice_file)
     capacity.refresh()
     return AppState(
         settings=settings,

@@ -6,6 +6,11 @@ Two traffic shapes on the default network: a checkout's day (orders spread over 
 so the same first departures recur and the promise engine's per-departure results are
 reused, as they are in service) and a cold year (orders spread over 365 days, nothing
 reused across orders).
+
+`--capacity`: quotes as the server makes them, over the capacity state (each option's
+capacitated departures found and checked for room, full ones excluded; with
+`--bid-prices FILE`, a published snapshot steering the ranking): compare with a run
+without it for the cost of capacity-aware checkout.
 """
 
 from __future__ import annotations
@@ -25,19 +30,23 @@ sys.path.append(str(Path(__file__).resolve().parent.parent))  # after PYTHONPATH
 import routing
 from bench.orders import random_orders
 from bench.synthetic import COUNTRIES, synthetic_network
+from routing.capacity import CapacityLimits
+from routing.capacity.state import CapacityView
 from routing.network import Network, load_network
 from routing.orders import parse_order
 from routing.quote import quote
 
 
-def run(network: Network, documents: list[dict]) -> tuple[list[float], Counter]:
+def run(
+    network: Network, documents: list[dict], capacity: CapacityView | None = None
+) -> tuple[list[float], Counter]:
     orders = [parse_order(d) for d in documents]
     quote(orders[0], network)  # load rules, rates, calendars once, as a server does at start
     gc.freeze()  # and, as `glocal serve` does, keep that start-up heap out of the collector
     timings, outcome = [], Counter()
     for order in orders:
         started = time.perf_counter()
-        q = quote(order, network)
+        q = quote(order, network, capacity=capacity)
         timings.append((time.perf_counter() - started) * 1000)
         outcome["with options" if q.options else "no option"] += 1
         outcome["options"] += len(q.options)
@@ -95,15 +104,21 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--synthetic-n", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=20261126)
+    parser.add_argument("--capacity", action="store_true", help="quote over capacity state")
     args = parser.parse_args()
     print(f"quote engine: {routing.build()}")
     world = load_network()
+    view = CapacityView(CapacityLimits(world.compiled)) if args.capacity else None
+    print(f"capacity: {'on' if view else 'off'}")
     report(
-        "default network, a checkout's day", *run(world, random_orders(args.n, args.seed)), 2, 10
+        "default network, a checkout's day",
+        *run(world, random_orders(args.n, args.seed), view),
+        2,
+        10,
     )
     report(
         "default network, cold (a year)",
-        *run(world, random_orders(args.n // 5, args.seed + 1, 24 * 365)),
+        *run(world, random_orders(args.n // 5, args.seed + 1, 24 * 365), view),
         2,
         10,
     )

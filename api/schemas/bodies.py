@@ -49,6 +49,7 @@ def quote_body(q: Quote) -> dict[str, Any]:
         ],
         "options": [_option_body(o, written) for o in q.options],
         "excluded": excluded_body(q.excluded),
+        **({} if q.capacity_snapshot is None else {"capacity_snapshot": q.capacity_snapshot}),
     }
 
 

@@ -111,6 +111,11 @@ class QuoteResponse(BaseModel):
         "the server's quotes state it.",
     )
     currency: Currency
+    capacity_snapshot: str | None = Field(
+        default=None,
+        description="The bid-price snapshot that ranked the options (price plus the "
+        "capacity's opportunity cost), when the server has one.",
+    )
     fx: list[FxUsed] = []
     options: list[Option]
     excluded: list[Excluded]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from routing.calendar import day_number
+from routing.capacity.bidprices import BidPrices
 from routing.capacity.limits import CapacityLimits
 
 SLACK = 1e-9  # kg or m3 a departure may be found over by rounding alone
@@ -28,10 +29,11 @@ class Sold:
 
 @dataclass(frozen=True)
 class CapacityView:
-    """Limits per departure and what is sold on each."""
+    """Limits per departure, what is sold on each, and the bid prices in force."""
 
     limits: CapacityLimits
     sold: Mapping[DepartureKey, Sold] = field(default_factory=dict)
+    bid_prices: BidPrices | None = None  # the snapshot that steers the ranking, if any
 
     def capacitated(self, k: int) -> bool:
         return self.limits.capacitated(k)

@@ -4,11 +4,15 @@ excluded with reason `no_capacity`."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from carriers.money import Money, minor_units
 from routing.capacity.departures import planned_departures
 from routing.capacity.state import CapacityView
 from routing.network import Network
 from routing.orders import Order
-from routing.quote.records import Departure, Excluded, Message, RouteFacts
+from routing.quote.charges import Converter
+from routing.quote.records import Departure, Excluded, Message, Option, RouteFacts
 
 
 def order_load(order: Order) -> tuple[float, float]:
@@ -36,3 +40,22 @@ def route_departures(
             return Excluded(facts.route_id, (Message("no_capacity", text),))
         out.append(Departure(service, day))
     return tuple(out)
+
+
+def opportunity_costs(
+    options: list[Option], view: CapacityView, order: Order, money: Converter
+) -> dict[str, int]:
+    """Each option's capacity opportunity cost under the view's bid prices (the sum of
+    bid price x kg or m3 over its departures), in the answer's minor units; {} without
+    bid prices."""
+    bids = view.bid_prices
+    if bids is None:
+        return {}
+    kg, m3 = order_load(order)
+    scale = Decimal(10) ** minor_units(bids.currency)
+    out = {}
+    for o in options:
+        cost = bids.opportunity_cost(o.departures, kg, m3)
+        if cost > 0:
+            out[o.option_id] = money(Money.of(Decimal(repr(cost)) / scale, bids.currency)).amount
+    return out

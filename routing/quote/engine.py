@@ -27,7 +27,7 @@ from routing.fx import FxRates, load_fx
 from routing.network import Network
 from routing.orders import Order
 from routing.promise import STANDARD, promise
-from routing.quote.capacity import route_departures
+from routing.quote.capacity import opportunity_costs, route_departures
 from routing.quote.charges import (
     Converter,
     collection_messages,
@@ -137,13 +137,16 @@ def quote(
             facts[route.route_id] = route
     options, beaten = undominated(options)
     excluded += beaten
-    tagged = tags(options)
+    extra = {} if capacity is None else opportunity_costs(options, capacity, order, money)
+    tagged = tags(options, extra)
     options = [
         o._replace(tags=tagged[o.option_id], summary=_summary(o, tag, facts[o.route_id]))
-        for o in ranked(options, order)
+        for o in ranked(options, order, extra)
     ]
     rates = tuple(sorted(money.used.values(), key=lambda r: (r.base, r.quote, r.as_of)))
-    return Quote(new_quote_id(), at, currency, tuple(options), tuple(excluded), rates)
+    bids = None if capacity is None or capacity.bid_prices is None else capacity.bid_prices
+    snapshot = None if bids is None else bids.snapshot_id
+    return Quote(new_quote_id(), at, currency, tuple(options), tuple(excluded), rates, snapshot)
 
 
 def _route_options(

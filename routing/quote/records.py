@@ -103,6 +103,7 @@ class Quote:
     options: tuple[Option, ...]
     excluded: tuple[Excluded, ...]
     fx: tuple[FxRate, ...] = field(default=())
+    capacity_snapshot: str | None = None  # the bid prices that ranked it, if any
 
 
 def new_quote_id() -> str:

@@ -52,3 +52,26 @@ def test_loads_round_up_and_options_say_what_they_take() -> None:
     assert taken["options"][first.option_id] == {
         "total": first.total.text, "currency": "EUR", "departures": [],
     }  # fmt: skip
+
+
+def test_the_latest_bid_price_snapshot_is_loaded_whole(tmp_path: Path) -> None:
+    """The board's view carries the snapshot of GLOCAL_BIDPRICE_FILE, and the next one
+    once a publisher renamed a new file into place."""
+    from routing.capacity.bidprices import BidPrices, write_bid_prices
+
+    store = Store(f"sqlite:///{tmp_path / 's.sqlite3'}")
+    store.upgrade()
+    path = tmp_path / "bids.json"
+    write_bid_prices(path, BidPrices("bp_1", "EUR", {("skyline-pvg-mad", DAY): (10.0, 0.0)}))
+    board = CapacityBoard(load_network(TINY), ShipmentStore(store), None, path)
+    board.refresh()
+    assert board.view.bid_prices is not None and board.view.bid_prices.snapshot_id == "bp_1"
+    write_bid_prices(path, BidPrices("bp_2", "EUR", {}))
+    import os
+
+    os.utime(path, (1, 1))  # a new mtime, whatever the clock's resolution
+    board.refresh()
+    assert board.view.bid_prices.snapshot_id == "bp_2"
+    found = quote(parse_order(tiny_order()), load_network(TINY), capacity=board.view)
+    assert found.capacity_snapshot == "bp_2"
+    store.dispose()
