@@ -8,9 +8,10 @@ reused, as they are in service) and a cold year (orders spread over 365 days, no
 reused across orders).
 
 `--capacity`: quotes as the server makes them, over the capacity state (each option's
-capacitated departures found and checked for room, full ones excluded; with
-`--bid-prices FILE`, a published snapshot steering the ranking): compare with a run
-without it for the cost of capacity-aware checkout.
+capacitated departures found and checked for room, full ones excluded, and a bid price
+of 1 minor unit per kg and 100 per m3 on each of them, so the opportunity cost is
+computed and ranked on every option): compare with a run without it for the cost of
+capacity-aware checkout.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import routing
 from bench.orders import random_orders
 from bench.synthetic import COUNTRIES, synthetic_network
 from routing.capacity import CapacityLimits
+from routing.capacity.bidprices import BidPrices
 from routing.capacity.state import CapacityView
 from routing.network import Network, load_network
 from routing.orders import parse_order
@@ -99,6 +101,18 @@ def search_only(network: Network, documents: list[dict]) -> list[float]:
     return timings
 
 
+class EveryDeparture(dict):
+    """Bid prices on every departure (1 minor unit per kg, 100 per m3)."""
+
+    def get(self, key, default=None):  # type: ignore[no-untyped-def, override]
+        return (1.0, 100.0)
+
+
+def capacity_view(world: Network) -> CapacityView:
+    bids = BidPrices("bench", "EUR", EveryDeparture())
+    return CapacityView(CapacityLimits(world.compiled), bid_prices=bids)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=10_000)
@@ -108,7 +122,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"quote engine: {routing.build()}")
     world = load_network()
-    view = CapacityView(CapacityLimits(world.compiled)) if args.capacity else None
+    view = capacity_view(world) if args.capacity else None
     print(f"capacity: {'on' if view else 'off'}")
     report(
         "default network, a checkout's day",
