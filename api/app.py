@@ -2,6 +2,8 @@
 
     POST /v1/quotes             scope quote     an order -> ranked options (201, Location)
     GET  /v1/quotes/{quote_id}  scope quote     a stored quote, for 30 days
+    POST /v1/quotes/{quote_id}/book  scope book  book an option: its capacity taken (201)
+    GET|DELETE /v1/shipments/{id}  scope book   a shipment; cancelled, its capacity back
     POST /v1/promises           scope promise   a product x up to 200 destinations -> dates
     POST /v1/plans              scope plan      an orders table -> a plan job (202)
     GET  /v1/plans/{id}[/result|/summary|/report], DELETE /v1/plans/{id}
@@ -43,6 +45,7 @@ from fastapi import FastAPI
 from api import problems
 from api.auth import KeyRing, RateLimiter
 from api.calibration import LivePromise
+from api.capacity import CapacityBoard
 from api.compute import Compute
 from api.deps import AppState
 from api.jobs import JobRecords, JobRunner, RunnerConfig
@@ -56,7 +59,7 @@ from api.quote_writer import QuoteWriter
 from api.routes import ROUTERS
 from api.schemas import carriers_body, summary_body
 from api.settings import Settings
-from api.store import Store
+from api.store import ShipmentStore, Store
 from api.usage import UsageMeter
 from api.webhooks import SenderConfig, WebhookSender
 from carriers.errors import StoreUnavailable
@@ -82,6 +85,9 @@ def build_state(settings: Settings, metrics: Metrics, network: Network | None) -
     store.upgrade()
     promise = LivePromise(store, network)
     promise.load()
+    shipments = ShipmentStore(store)
+    capacity = CapacityBoard(network, shipments, settings.capacity_file, settings.bidprice_file)
+    capacity.refresh()
     return AppState(
         settings=settings,
         network=network,
@@ -95,6 +101,8 @@ def build_state(settings: Settings, metrics: Metrics, network: Network | None) -
         promise=promise,
         summary=summary_body(summarize(network), network.source.name if network.source else None),
         carriers=carriers_body(network),
+        shipments=shipments,
+        capacity=capacity,
     )
 
 
@@ -179,6 +187,7 @@ def create_app(settings: Settings | None = None, network: Network | None = None)
             asyncio.create_task(_purge_every(state.store, PURGE_EVERY_S)),
             asyncio.create_task(_checkpoint_every(state.store, CHECKPOINT_EVERY_S)),
             asyncio.create_task(state.promise.watch_every(settings.promise_poll_seconds)),
+            asyncio.create_task(state.capacity.refresh_every(settings.capacity_refresh_s)),
         ]
         log.info("ready", extra={"network": state.summary["network"], "db": state.store.dialect})
         try:

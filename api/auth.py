@@ -5,8 +5,9 @@ logs and usage); the secret is 256 random bits, shown once at creation and never
 the store keeps a random salt and `sha256(salt + secret)`. A fast hash is enough for a
 secret of this entropy (slow hashes are for passwords a person chose).
 
-Scopes: `quote`, `promise`, `plan`, `admin`; `admin` grants every scope (and reading any
-key's stored quotes).
+Scopes: `quote`, `promise`, `plan`, `book` (booking a quoted option, cancelling a
+shipment), `admin`; `admin` grants every scope (and reading any key's stored quotes and
+shipments).
 
 `KeyRing` verifies a presented key, caching what it read of a key id for a few seconds so
 that a request does not wait on the database; `RateLimiter` is a token bucket per key id,
@@ -25,7 +26,7 @@ from datetime import UTC, datetime
 
 from api.store import Store, StoredKey
 
-SCOPES = ("quote", "promise", "plan", "admin")
+SCOPES = ("quote", "promise", "plan", "book", "admin")
 KEY_PREFIX = "glocal"
 _CACHE_LIMIT = 10_000
 

@@ -33,7 +33,18 @@ from typing import NoReturn
 
 import typer
 
-from api.commands import customs, design, forecast, importer, keys, network, plan, promise, serve
+from api.commands import (
+    capacity,
+    customs,
+    design,
+    forecast,
+    importer,
+    keys,
+    network,
+    plan,
+    promise,
+    serve,
+)
 from api.commands.quote import quote_command
 from carriers.errors import GlocalError, Problem
 
@@ -57,6 +68,7 @@ app.command("forecast")(forecast.forecast_command)
 app.command("sample-forecast")(forecast.sample_forecast_command)
 app.add_typer(design.app, name="design")
 app.add_typer(importer.app, name="import")
+app.add_typer(capacity.app, name="capacity")
 
 
 def main() -> None:

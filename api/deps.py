@@ -16,12 +16,13 @@ from fastapi.security import HTTPBearer
 
 from api.auth import KeyRing, RateLimiter, grants
 from api.calibration import LivePromise
+from api.capacity import CapacityBoard
 from api.compute import Compute
 from api.metrics import Metrics
 from api.problems import ProblemError
 from api.quote_writer import QuoteWriter
 from api.settings import Settings
-from api.store import Store, StoredKey
+from api.store import ShipmentStore, Store, StoredKey
 from api.usage import UsageMeter
 from routing.network import Network
 
@@ -42,6 +43,8 @@ class AppState:
     promise: LivePromise  # the learned promise model this process serves, if any
     summary: dict[str, Any]
     carriers: dict[str, Any]
+    shipments: ShipmentStore
+    capacity: CapacityBoard
 
 
 async def get_state(request: Request) -> AppState:
@@ -99,6 +102,7 @@ def _unauthorized(detail: str) -> ProblemError:
 QuoteKey = Annotated[StoredKey, Depends(ApiKey("quote"))]
 PromiseKey = Annotated[StoredKey, Depends(ApiKey("promise"))]
 AdminKey = Annotated[StoredKey, Depends(ApiKey("admin"))]
+BookKey = Annotated[StoredKey, Depends(ApiKey("book"))]
 
 
 JSON_MEDIA = "application/json"

@@ -15,10 +15,16 @@ from pydantic import BaseModel
 
 from api.problems import HTTP_TITLES, PROBLEM_JSON
 from api.schemas import OrderRequest, ProblemDetails, PromiseRequest
+from api.schemas.bookings import BookRequest
 from api.settings import Settings
 
 REF = "#/components/schemas/{model}"
-DOCUMENTED_MODELS: tuple[type[BaseModel], ...] = (OrderRequest, PromiseRequest, ProblemDetails)
+DOCUMENTED_MODELS: tuple[type[BaseModel], ...] = (
+    OrderRequest,
+    PromiseRequest,
+    BookRequest,
+    ProblemDetails,
+)
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}
 
 

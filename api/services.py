@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
+from api.capacity import bookable_json
 from api.compute import Deadline
 from api.deps import AppState
 from api.problems import ProblemError, field_path
@@ -51,8 +52,11 @@ async def create_quote(state: AppState, key: StoredKey, body: bytes) -> StoredQu
     request's deadline (`api.compute`); the store's write is a group commit
     (`api.quote_writer`)."""
     limits = state.settings.order_limits
-    order, found, answer = await state.compute.run(lambda _: _quoted(state, body, limits))
     now = datetime.now(UTC)
+    valid_until = now + timedelta(seconds=state.settings.quote_valid_s)
+    order, found, answer = await state.compute.run(
+        lambda _: _quoted(state, body, limits, valid_until)
+    )
     stored = StoredQuote(
         quote_id=found.quote_id,
         key_id=key.key_id,
@@ -61,23 +65,30 @@ async def create_quote(state: AppState, key: StoredKey, body: bytes) -> StoredQu
         created_at=now,
         expires_at=now + timedelta(days=state.settings.quote_ttl_days),
         body=answer,
+        bookable=bookable_json(found, order, valid_until),
     )
     await state.quotes.save(stored)
     state.metrics.quotes.labels(order.destination.country).inc()
     return stored
 
 
-def _quoted(state: AppState, body: bytes, limits: OrderLimits) -> tuple[Order, Quote, str]:
-    """The order of a request body, its quote and the quote's JSON (compact UTF-8, as
-    json.dumps writes it); a 422 problem when it has no option."""
+def _quoted(
+    state: AppState, body: bytes, limits: OrderLimits, valid_until: datetime
+) -> tuple[Order, Quote, str]:
+    """The order of a request body, its quote over the capacity left now and the quote's
+    JSON (compact UTF-8, as json.dumps writes it); a 422 problem when it has no option."""
     order = parse_order(read_json(body), limits)
     try:
-        found = quote(order, state.network, learned=state.promise.served())
+        found = quote(
+            order, state.network, learned=state.promise.served(), capacity=state.capacity.view
+        )
     except UnknownNode as exc:
         raise InvalidOrder([Problem("order", "origin", exc.message)]) from None
     if not found.options:
         raise no_route(order, found)
-    return order, found, orjson.dumps(quote_body(found)).decode()
+    answer = quote_body(found)
+    answer["expires_at"] = valid_until.isoformat()
+    return order, found, orjson.dumps(answer).decode()
 
 
 def no_route(order: Order, found: Quote) -> ProblemError:

@@ -17,6 +17,14 @@
   today an order's `created_at` (a promise's `at`) may lie, within the dates the data
   covers (`data/coverage.toml`); outside, a 422 names the field and the range;
 - `GLOCAL_QUOTE_TTL_DAYS` (30): how long `GET /v1/quotes/{id}` finds a stored quote;
+- `GLOCAL_QUOTE_VALID_S` (1800): how long a quote can be booked (its `expires_at`);
+- `GLOCAL_CAPACITY_FILE` (none): a capacity file (`service_id,departure_date,kg,m3`, as
+  `glocal plan --capacity` reads it; the bookings.csv of `glocal design` is one) whose
+  figures override the network's capacity per departure (`routing.capacity`);
+- `GLOCAL_BIDPRICE_FILE` (none): the bid-price snapshot (`routing.capacity.bidprices`)
+  that ranks quote options by price plus opportunity cost; re-read when it changes;
+- `GLOCAL_CAPACITY_REFRESH_S` (1): how often a server re-reads what is sold per departure
+  (what other workers booked), which quotes exclude when full;
 - `GLOCAL_KEY_CACHE_SECONDS` (2): how long a worker trusts what it read of a key, so how
   long a revocation takes to bite;
 - `GLOCAL_USAGE_FLUSH_SECONDS` (5): how often per-key usage counts are written;
@@ -76,6 +84,10 @@ class Settings(BaseSettings):
     dates_back_days: int = Field(default=730, ge=0)
     dates_ahead_days: int = Field(default=365, ge=0)
     quote_ttl_days: int = Field(default=30, ge=1)
+    quote_valid_s: float = Field(default=1800.0, gt=0)
+    capacity_file: Path | None = None
+    bidprice_file: Path | None = None
+    capacity_refresh_s: float = Field(default=1.0, gt=0)
     key_cache_seconds: float = Field(default=2.0, ge=0)
     usage_flush_seconds: float = Field(default=5.0, gt=0)
     log_level: str = "INFO"

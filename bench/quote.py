@@ -12,6 +12,12 @@ quote is given that learned model, as a server serves it: options on the lanes i
 are promised by it, the others by the schedule engine.
 
     .venv/bin/python bench/quote.py [--n 10000] [--promise-model M.json]
+
+`--capacity`: quotes as the server makes them, over the capacity state (each option's
+capacitated departures found and checked for room, full ones excluded, and a bid price
+of 1 minor unit per kg and 100 per m3 on each of them, so the opportunity cost is
+computed and ranked on every option): compare with a run without it for the cost of
+capacity-aware checkout.
 """
 
 from __future__ import annotations
@@ -32,6 +38,9 @@ sys.path.append(str(Path(__file__).resolve().parent.parent))  # after PYTHONPATH
 import routing
 from bench.orders import random_orders
 from bench.synthetic import COUNTRIES, synthetic_network
+from routing.capacity import CapacityLimits
+from routing.capacity.bidprices import BidPrices
+from routing.capacity.state import CapacityView
 from routing.network import Network, load_network
 from routing.orders import parse_order
 from routing.promise.checked import checked_model
@@ -45,7 +54,10 @@ def parsed_model(text: bytes, source: str) -> ServedModel:
 
 
 def run(
-    network: Network, documents: list[dict], learned: ServedModel | None = None
+    network: Network,
+    documents: list[dict],
+    learned: ServedModel | None = None,
+    capacity: CapacityView | None = None,
 ) -> tuple[list[float], Counter]:
     orders = [parse_order(d) for d in documents]
     quote(
@@ -56,7 +68,7 @@ def run(
     outcome: Counter[str] = Counter()
     for order in orders:
         started = time.perf_counter()
-        q = quote(order, network, learned=learned)
+        q = quote(order, network, learned=learned, capacity=capacity)
         timings.append((time.perf_counter() - started) * 1000)
         outcome["with options" if q.options else "no option"] += 1
         outcome["options"] += len(q.options)
@@ -111,12 +123,25 @@ def search_only(network: Network, documents: list[dict]) -> list[float]:
     return timings
 
 
+class EveryDeparture(dict):
+    """Bid prices on every departure (1 minor unit per kg, 100 per m3)."""
+
+    def get(self, key, default=None):  # type: ignore[no-untyped-def, override]
+        return (1.0, 100.0)
+
+
+def capacity_view(world: Network) -> CapacityView:
+    bids = BidPrices("bench", "EUR", EveryDeparture())
+    return CapacityView(CapacityLimits(world.compiled), bid_prices=bids)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--synthetic-n", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=20261126)
     parser.add_argument("--promise-model", type=Path, help="a learned promise model to serve")
+    parser.add_argument("--capacity", action="store_true", help="quote over capacity state")
     args = parser.parse_args()
     print(f"quote engine: {routing.build()}")
     learned = None
@@ -129,11 +154,13 @@ def main() -> None:
             f"learned promise model {learned.model_id}: {keys} lane keys computed in "
             f"{time.perf_counter() - started:.2f} s (a server does it once per model)"
         )
+    view = capacity_view(world) if args.capacity else None
+    print(f"capacity: {'on' if view else 'off'}")
     day = random_orders(args.n, args.seed)
-    report("default network, a checkout's day", *run(world, day, learned), 2, 10)
+    report("default network, a checkout's day", *run(world, day, learned, view), 2, 10)
     report(
         "default network, cold (a year)",
-        *run(world, random_orders(args.n // 5, args.seed + 1, 24 * 365), learned),
+        *run(world, random_orders(args.n // 5, args.seed + 1, 24 * 365), learned, view),
         2,
         10,
     )

@@ -1,10 +1,11 @@
 """The API's routers, one per resource."""
 
-from api.routes import calibrations, health, network, plans, promises, quotes
+from api.routes import bookings, calibrations, health, network, plans, promises, quotes
 
 ROUTERS = (
     health.router,
     quotes.router,
+    bookings.router,
     promises.router,
     calibrations.router,
     plans.router,

@@ -52,6 +52,7 @@ def quote_body(q: Quote) -> dict[str, Any]:
         ],
         "options": [_option_body(o, written) for o in q.options],
         "excluded": excluded_body(q.excluded),
+        **({} if q.capacity_snapshot is None else {"capacity_snapshot": q.capacity_snapshot}),
     }
 
 
@@ -91,6 +92,8 @@ def _option_body(
         "messages": [_message_body(m) for m in o.messages],
         "summary": o.summary,
     }
+    if o.departures:
+        out["departures"] = [{"service": d.service, "date": _iso(d.date)} for d in o.departures]
     written[o.route_id] = (o, out)
     return out
 

@@ -67,6 +67,13 @@ class Message(BaseModel):
     message: str
 
 
+class Departure(BaseModel):
+    """A capacitated departure an option takes: what booking it consumes."""
+
+    service: str
+    date: IsoDate
+
+
 class Option(BaseModel):
     option_id: str
     route: str
@@ -81,6 +88,11 @@ class Option(BaseModel):
     co2e_kg: float
     messages: list[Message]
     summary: str
+    departures: list[Departure] | None = Field(
+        default=None,
+        description="The capacitated departures the option takes (the server's quotes): "
+        "a booking consumes the order's kg and m3 on each.",
+    )
 
 
 class Excluded(BaseModel):
@@ -101,7 +113,17 @@ class QuoteResponse(BaseModel):
 
     quote_id: str
     at: IsoDateTime
+    expires_at: IsoDateTime | None = Field(
+        default=None,
+        description="Until when an option can be booked (`POST /v1/quotes/{id}/book`); "
+        "the server's quotes state it.",
+    )
     currency: Currency
+    capacity_snapshot: str | None = Field(
+        default=None,
+        description="The bid-price snapshot that ranked the options (price plus the "
+        "capacity's opportunity cost), when the server has one.",
+    )
     fx: list[FxUsed] = []
     options: list[Option]
     excluded: list[Excluded]

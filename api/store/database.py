@@ -67,6 +67,7 @@ class StoredQuote:
     created_at: datetime
     expires_at: datetime
     body: str  # JSON text
+    bookable: str | None = None  # JSON: what booking each option takes (api.store.bookings)
 
 
 def engine_url(url: str) -> str:

@@ -58,6 +58,7 @@ quotes = sa.Table(
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("expires_at", UtcDateTime, nullable=False, index=True),
     sa.Column("body", sa.Text, nullable=False),  # the JSON answered, as sent
+    sa.Column("bookable", sa.Text),  # JSON: what booking each option takes (api.store.bookings)
 )
 
 usage = sa.Table(
@@ -126,4 +127,37 @@ promise_models = sa.Table(
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("bytes", sa.BigInteger, nullable=False),
     sa.Column("body", sa.Text, nullable=False),
+)
+
+# Capacity sold per departure, in whole grams and cm3 (exact sums); the capacity a booking
+# was checked against (NULL: not limited on that dimension). A row is made by the first
+# booking of the departure.
+departures = sa.Table(
+    "departures",
+    metadata,
+    sa.Column("service_id", sa.String(100), primary_key=True),
+    sa.Column("departure_date", sa.Date, primary_key=True),
+    sa.Column("capacity_g", sa.BigInteger),
+    sa.Column("capacity_cm3", sa.BigInteger),
+    sa.Column("sold_g", sa.BigInteger, nullable=False),
+    sa.Column("sold_cm3", sa.BigInteger, nullable=False),
+)
+
+shipments = sa.Table(
+    "shipments",
+    metadata,
+    sa.Column("shipment_id", sa.String(40), primary_key=True),
+    sa.Column("key_id", sa.String(32), nullable=False),
+    sa.Column("quote_id", sa.String(64), nullable=False),
+    sa.Column("option_id", sa.Text, nullable=False),
+    sa.Column("idempotency_key", sa.String(255)),
+    sa.Column("request_hash", sa.String(64), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),  # booked, cancelled
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("cancelled_at", UtcDateTime),
+    sa.Column("load_g", sa.BigInteger, nullable=False),
+    sa.Column("load_cm3", sa.BigInteger, nullable=False),
+    sa.Column("departures", sa.Text, nullable=False),  # JSON [[service id, ISO date], ...]
+    sa.Column("body", sa.Text, nullable=False),  # JSON: the shipment as answered
+    sa.UniqueConstraint("key_id", "idempotency_key", name="uq_shipments_idempotency"),
 )

@@ -1,36 +1,29 @@
 """Capacity per service departure: what the network books, what a capacity file overrides,
 and what a scenario scales or closes.
 
-A capacity file is a CSV `service_id,departure_date,kg,m3`: one row per service and local
-departure date (an empty date stands for every departure of that service). An empty kg
-or m3 keeps the network's figure. A row naming a service the network does not have is an
-error naming its file and line.
+The capacity file and the limits per departure are `routing.capacity`'s (the server reads
+them too); here they become the planner's capacity rows.
 """
 
 from __future__ import annotations
 
-import csv
-import math
 from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
 
 import numpy as np
 
-from carriers.errors import InvalidPlanInput, Problem
-from routing.calendar import day_number
+from carriers.errors import InvalidPlanInput
+from routing.capacity import CapacityLimits, Override, read_capacity
 from routing.network import CompiledNetwork
 from routing.plan.params import Scenario
 
-CAPACITY_COLUMNS = ("service_id", "departure_date", "kg", "m3")
-
-
-@dataclass(frozen=True)
-class Override:
-    service: int
-    day: int | None  # local day number; None = every departure
-    kg: float | None
-    m3: float | None
+__all__ = [
+    "CapacityRows",
+    "Override",
+    "build_rows",
+    "check_scenario",
+    "read_capacity",
+    "unit_limit",
+]
 
 
 @dataclass(frozen=True)
@@ -49,58 +42,6 @@ class CapacityRows:
         return len(self.service)
 
 
-def read_capacity(path: str | Path, net: CompiledNetwork) -> list[Override]:
-    path = Path(path)
-    problems: list[Problem] = []
-    out: list[Override] = []
-    try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            lines = [(n, t) for n, t in enumerate(handle, 1) if t.strip() and not t.startswith("#")]
-    except OSError as exc:
-        raise InvalidPlanInput(f"{path}: cannot read the capacity file: {exc}") from None
-    reader = csv.DictReader(t for _, t in lines)
-    missing = [c for c in CAPACITY_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise InvalidPlanInput(f"{path}:1: missing column(s) {', '.join(missing)}")
-    for i, row in enumerate(reader, 1):
-        where = f"{path}:{lines[i][0]}"
-        found = _override(row, where, net, problems)
-        if found is not None:
-            out.append(found)
-    if problems:
-        raise InvalidPlanInput(f"{path}: {len(problems)} problem(s)", problems)
-    return out
-
-
-def _override(
-    row: dict[str, str], where: str, net: CompiledNetwork, problems: list[Problem]
-) -> Override | None:
-    before = len(problems)
-    service = (row.get("service_id") or "").strip()
-    if service not in net.service_index:
-        problems.append(Problem(where, "service_id", f"unknown service {service!r}"))
-    text = (row.get("departure_date") or "").strip()
-    day = None
-    if text:
-        try:
-            day = day_number(date.fromisoformat(text))
-        except ValueError:
-            problems.append(Problem(where, "departure_date", f"must be YYYY-MM-DD, got {text!r}"))
-    amounts = {}
-    for column in ("kg", "m3"):
-        value = (row.get(column) or "").strip()
-        try:
-            amounts[column] = float(value) if value else None
-        except ValueError:
-            amounts[column] = None
-            problems.append(Problem(where, column, f"must be a number >= 0, got {value!r}"))
-        if amounts[column] is not None and not amounts[column] >= 0:  # type: ignore[operator]
-            problems.append(Problem(where, column, f"must be a number >= 0, got {value!r}"))
-    if len(problems) > before:
-        return None
-    return Override(net.service_index[service], day, amounts["kg"], amounts["m3"])
-
-
 def check_scenario(scenario: Scenario, net: CompiledNetwork) -> None:
     unknown = [s for s in (*scenario.close, *scenario.scales) if s not in net.service_index]
     if unknown:
@@ -115,18 +56,12 @@ def build_rows(
     unit_cost: dict[int, float],
 ) -> CapacityRows:
     """Capacity rows for the (service, day) departures in `keys`, in that order."""
-    exact = {(o.service, o.day): o for o in overrides if o.day is not None}
-    every = {o.service: o for o in overrides if o.day is None}
+    limits = CapacityLimits(net, overrides)
     scales = {net.service_index[s]: f for s, f in scenario.scales.items()}
     kg, m3, ukg, um3, ucost = [], [], [], [], []
     for k, day in keys:
         s = net.services[k]
-        cap_kg = _or_inf(s.capacity.kg)
-        cap_m3 = _or_inf(s.capacity.m3)
-        for o in (every.get(k), exact.get((k, day))):
-            if o is not None:
-                cap_kg = cap_kg if o.kg is None else o.kg
-                cap_m3 = cap_m3 if o.m3 is None else o.m3
+        cap_kg, cap_m3 = limits.of(k, day)
         factor = scales.get(k, 1.0)
         kg.append(cap_kg * factor)
         m3.append(cap_m3 * factor)
@@ -142,10 +77,6 @@ def build_rows(
         unit_m3=np.array(um3, dtype=np.float64),
         unit_cost=np.array(ucost, dtype=np.float64),
     )
-
-
-def _or_inf(value: float | None) -> float:
-    return math.inf if value is None else float(value)
 
 
 def unit_limit(rows: CapacityRows) -> np.ndarray:

@@ -20,6 +20,7 @@ from carriers.errors import InvalidOrder, Problem
 from carriers.model import ORIGIN_KINDS
 from carriers.money import total
 from routing.cache import Lru
+from routing.capacity.state import CapacityView
 from routing.coverage import data_window
 from routing.customs import CustomsCase, CustomsRules, customs_case, load_rules, route_id
 from routing.fx import FxRates, load_fx
@@ -27,6 +28,7 @@ from routing.network import Network
 from routing.orders import Order
 from routing.promise import STANDARD, promise
 from routing.promise.served import ServedModel, lane_of
+from routing.quote.capacity import opportunity_costs, route_departures
 from routing.quote.charges import (
     Converter,
     collection_messages,
@@ -102,10 +104,13 @@ def quote(
     currency: str | None = None,
     locale: str | None = None,
     learned: ServedModel | None = None,
+    capacity: CapacityView | None = None,
 ) -> Quote:
     """Ranked options for one order; `at` (default: the order's time) picks the rules.
     With `learned`, the options on lanes that model knows are promised by it, the others
-    by the schedule-based engine (`_promise`)."""
+    by the schedule-based engine (`_promise`). With `capacity`, each option names the
+    capacitated departures it takes, and a route with a departure that has no room for
+    the order is excluded (`no_capacity`)."""
     engine = engine_for(network)
     at = at or order.created_at
     outside = data_window().problem(at.date())
@@ -125,21 +130,28 @@ def quote(
     facts: dict[str, RouteFacts] = {}
     for f in found:
         route = engine.route(f.services)
+        taken = () if capacity is None else route_departures(capacity, network, order, route)
+        if isinstance(taken, Excluded):
+            excluded.append(taken)
+            continue
         built = _route_options(engine, order, route, lanes, money, memo, case, learned)
         if isinstance(built, Excluded):
             excluded.append(built)
         else:
-            options += built
+            options += [o._replace(departures=taken) for o in built] if taken else built
             facts[route.route_id] = route
     options, beaten = undominated(options)
     excluded += beaten
-    tagged = tags(options)
+    extra = {} if capacity is None else opportunity_costs(options, capacity, order, money)
+    tagged = tags(options, extra)
     options = [
         o._replace(tags=tagged[o.option_id], summary=_summary(o, tag, facts[o.route_id]))
-        for o in ranked(options, order)
+        for o in ranked(options, order, extra)
     ]
     rates = tuple(sorted(money.used.values(), key=lambda r: (r.base, r.quote, r.as_of)))
-    return Quote(new_quote_id(), at, currency, tuple(options), tuple(excluded), rates)
+    bids = None if capacity is None or capacity.bid_prices is None else capacity.bid_prices
+    snapshot = None if bids is None else bids.snapshot_id
+    return Quote(new_quote_id(), at, currency, tuple(options), tuple(excluded), rates, snapshot)
 
 
 def _route_options(

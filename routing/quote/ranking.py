@@ -8,6 +8,7 @@ option: a buyer gives up about one percent of the cheapest price per day saved).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -83,16 +84,20 @@ def undominated(options: list[Option]) -> tuple[list[Option], list[Excluded]]:
     return kept, beaten
 
 
-def tags(options: list[Option]) -> dict[str, tuple[str, ...]]:
+def tags(
+    options: list[Option], opportunity: Mapping[str, int] | None = None
+) -> dict[str, tuple[str, ...]]:
     """The cheapest, fastest, greenest and best-value options' tags (ties: all of them),
-    by option id."""
+    by option id. With `opportunity` (an option's capacity opportunity cost, in the
+    answer's minor units), best value counts it as part of the total."""
     if not options:
         return {}
     cheapest = min(o.total.amount for o in options)
     fastest = min(o.promise.p90 for o in options)
     co2e = [round(o.co2e_kg, 3) for o in options]
     greenest = min(co2e)
-    value = [_value_score(o, cheapest, fastest) for o in options]
+    extra = opportunity or {}
+    value = [_value_score(o, cheapest, fastest, extra.get(o.option_id, 0)) for o in options]
     best = min(value)
     tagged = {}
     for o, score, kg in zip(options, value, co2e, strict=True):
@@ -112,19 +117,23 @@ def tags(options: list[Option]) -> dict[str, tuple[str, ...]]:
 _DAY_SHARE = VALUE_OF_A_DAY.as_integer_ratio()  # (1, 100): scores stay whole numbers
 
 
-def _value_score(o: Option, cheapest: int, fastest: date) -> int:
-    """Total plus what the extra days are worth to the buyer (VALUE_OF_A_DAY per day),
-    times VALUE_OF_A_DAY's denominator: whole numbers, so exact."""
+def _value_score(o: Option, cheapest: int, fastest: date, extra: int = 0) -> int:
+    """Total (plus `extra`) plus what the extra days are worth to the buyer
+    (VALUE_OF_A_DAY per day), times VALUE_OF_A_DAY's denominator: whole numbers, so exact."""
     days = (o.promise.p90 - fastest).days
     share, per = _DAY_SHARE
-    return o.total.amount * per + share * cheapest * days
+    return (o.total.amount + extra) * per + share * cheapest * days
 
 
-def ranked(options: list[Option], order: Order) -> list[Option]:
-    """Options meeting deliver_by (P90 on or before it) first, then by total, then P90."""
+def ranked(
+    options: list[Option], order: Order, opportunity: Mapping[str, int] | None = None
+) -> list[Option]:
+    """Options meeting deliver_by (P90 on or before it) first, then by ranking cost (the
+    total, plus its capacity opportunity cost when bid prices are known), then P90."""
+    extra = opportunity or {}
 
     def key(o: Option) -> tuple:
         late = order.deliver_by is not None and o.promise.p90 > order.deliver_by
-        return (late, o.total.amount, o.promise.p90, o.option_id)
+        return (late, o.total.amount + extra.get(o.option_id, 0), o.promise.p90, o.option_id)
 
     return sorted(options, key=key)

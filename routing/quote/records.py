@@ -56,6 +56,13 @@ class PromiseDates(NamedTuple):
     calibration: str | None = None
 
 
+class Departure(NamedTuple):
+    """A capacitated departure an option takes: service id, local departure date."""
+
+    service: str
+    date: date
+
+
 class Option(NamedTuple):
     option_id: str
     route_id: str
@@ -70,6 +77,7 @@ class Option(NamedTuple):
     messages: tuple[Message, ...] = ()
     tags: tuple[str, ...] = ()
     summary: str = ""
+    departures: tuple[Departure, ...] = ()  # its capacitated departures, when capacity is known
 
 
 class Excluded(NamedTuple):
@@ -99,6 +107,7 @@ class Quote:
     options: tuple[Option, ...]
     excluded: tuple[Excluded, ...]
     fx: tuple[FxRate, ...] = field(default=())
+    capacity_snapshot: str | None = None  # the bid prices that ranked it, if any
 
 
 def new_quote_id() -> str:

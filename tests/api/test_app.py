@@ -23,6 +23,8 @@ from tests.api.live import TINY, add_key, start_server
 
 ROUTES = {
     ("POST", "/v1/quotes"), ("GET", "/v1/quotes/{quote_id}"),
+    ("POST", "/v1/quotes/{quote_id}/book"),
+    ("GET", "/v1/shipments/{shipment_id}"), ("DELETE", "/v1/shipments/{shipment_id}"),
     ("POST", "/v1/promises"),
     ("POST", "/v1/promise-calibrations"), ("GET", "/v1/promise-calibrations/current"),
     ("POST", "/v1/plans"), ("GET", "/v1/plans/{job_id}"), ("DELETE", "/v1/plans/{job_id}"),

@@ -25,6 +25,7 @@ from api.store import (
     quotes,
     webhook_secrets,
 )
+from api.store.tables import departures, shipments
 from carriers.errors import StoreError
 from tests.api.jobs.conftest import a_job
 from tests.api.store.conftest import NOW, quote_row
@@ -51,7 +52,7 @@ def test_fresh_database_is_migrated_to_the_latest_and_upgrade_is_idempotent(
     migrated database takes the readiness check's write (its heartbeat table is there)."""
     store = Store(database_url)
     assert store.version() is None
-    assert store.upgrade() == head() == "0005"
+    assert store.upgrade() == head() == "0006"
     assert store.upgrade() == head()
     assert store.version() == head()
     assert store.writable()
@@ -70,16 +71,20 @@ def test_a_database_of_the_last_release_upgrades_in_place(database_url: str) -> 
     them, all but the later heartbeat and promise models, stamped in glocal_schema) is
     taken over in place:
     every row kept, the legacy version table replaced by Alembic's, the schema the same as
-    a new database's."""
+    a new database's. (The tables of later revisions, and quotes.bookable, are left out.)"""
     engine = sa.create_engine(engine_url(database_url))
     made = NOW - timedelta(days=3)
     with engine.begin() as conn:
-        later = (heartbeat, promise_models)
+        later = (heartbeat, promise_models, departures, shipments)
         metadata.create_all(conn, tables=[t for t in metadata.sorted_tables if t not in later])
+        conn.execute(sa.text("ALTER TABLE quotes DROP COLUMN bookable"))
         conn.execute(sa.text("CREATE TABLE glocal_schema (version INTEGER PRIMARY KEY, "
                              "applied_at TIMESTAMP NOT NULL)"))  # fmt: skip
         conn.execute(sa.text("INSERT INTO glocal_schema VALUES (3, '2026-11-01 00:00:00')"))
-        conn.execute(quotes.insert(), [vars(quote_row("q_kept", "k1", made))])
+        legacy_quote = {
+            k: v for k, v in vars(quote_row("q_kept", "k1", made)).items() if k != "bookable"
+        }
+        conn.execute(quotes.insert(), [legacy_quote])
         conn.execute(plan_jobs.insert(), [a_plan_job()])
     engine.dispose()
     store = Store(database_url)
@@ -142,14 +147,15 @@ def test_the_v3_upgrade_adds_the_plan_tables_as_a_fresh_database_has_them(
     webhook_secrets in place, with the columns and types of a fresh one, and works."""
     store = Store(database_url)
     with store.engine.begin() as conn:
-        later = (plan_jobs, webhook_secrets, heartbeat, promise_models)
+        later = (plan_jobs, webhook_secrets, heartbeat, promise_models, departures, shipments)
         metadata.create_all(conn, tables=[t for t in metadata.sorted_tables if t not in later])
+        conn.execute(sa.text("ALTER TABLE quotes DROP COLUMN bookable"))  # version 5's
         conn.execute(sa.text("CREATE TABLE glocal_schema (version INTEGER PRIMARY KEY, "
                              "applied_at TIMESTAMP NOT NULL)"))  # fmt: skip
         conn.execute(sa.text("INSERT INTO glocal_schema VALUES (1, '2026-01-01 00:00:00')"))
         conn.execute(sa.text("INSERT INTO glocal_schema VALUES (2, '2026-02-01 00:00:00')"))
     assert store.version() == "0002"
-    assert store.upgrade() == head() == "0005"
+    assert store.upgrade() == head() == "0006"
     inspector = sa.inspect(store.engine)
     for table in (plan_jobs, webhook_secrets):
         found = {c["name"]: c for c in inspector.get_columns(table.name)}

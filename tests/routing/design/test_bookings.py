@@ -34,7 +34,7 @@ def test_a_departure_the_file_leaves_out_books_nothing(
 
 def test_loads_are_each_rows_share_of_its_commodities(tiny_season: SeasonDesign) -> None:
     d, s = tiny_season.design, tiny_season.solution
-    kg, m3 = row_loads(d, s.share)
+    kg, _ = row_loads(d, s.share)
     p = d.problem
     for r in np.flatnonzero(kg > 0)[:5]:
         mine = [j for j in range(len(p.columns)) if r in p.columns.rows_of(j)]

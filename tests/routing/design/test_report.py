@@ -13,8 +13,8 @@ def test_the_report_holds_its_pictures_and_figures(
     tiny_season: SeasonDesign, default_world: Network, tmp_path: Path
 ) -> None:
     path = tmp_path / "report.html"
-    summary = {**tiny_season.summary, "robustness": {"scenarios": [
-        {"scenario": "demand x0.9", "cost": 1.0, "spot_kg": 2.0, "on_time_share": 0.5}]}}  # fmt: skip
+    row = {"scenario": "demand x0.9", "cost": 1.0, "spot_kg": 2.0, "on_time_share": 0.5}
+    summary = {**tiny_season.summary, "robustness": {"scenarios": [row]}}
     write_report(default_world, summary, path)
     text = path.read_text()
     assert text.count("data:image/png;base64,") == 2
