@@ -42,8 +42,11 @@ search of routing/design/search.py with the MIP over every group after each swee
 DEFAULT_METHOD = "flip"
 RC_SHARE = 0.5
 ROUNDS = 4  # restricted MIP and route-over rounds
-NODE_LIMIT = 2000  # per restricted MIP
+NODE_LIMIT = 200  # per restricted MIP (on the 200-commodity instances a round of 2,000 nodes
+# took the whole minute; 100-200 leave time for a second round, which gained more)
 LP_ROUNDS = 400  # per column generation
+LP_SHARE = 0.5  # of the time limit, at most, for the LP bound (a safety net: on the MCND
+# sets the LP converges in a fraction of it)
 SEARCH_SOLVES = 3000  # LP solves the local search may spend
 EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
@@ -85,8 +88,9 @@ def solve_design(
     run = _Run(
         problem, groups, pricer, started, started + time_limit_s, progress or (lambda _: None), []
     )
+    lp_deadline = started + LP_SHARE * time_limit_s
     lp = relax(
-        problem, groups, _first_master(problem, groups), pricer, True, LP_ROUNDS, run.deadline
+        problem, groups, _first_master(problem, groups), pricer, True, LP_ROUNDS, lp_deadline
     )
     rounded = np.ceil(lp.values[: len(groups)] - 1e-6)
     routed = run.route(lp.master, rounded)
