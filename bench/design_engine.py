@@ -30,7 +30,13 @@ COMMITTED = 150  # services booked the same every week
 PER_DEPARTURE = 5  # services booked per departure (one row per week each)
 ORIGINS = 10
 # unit types: kg, m3, fixed cost per unit, spot per chargeable kg (ULD, 40' container, trailer)
-UNITS = np.array([[1_500.0, 10.0, 2_600.0, 3.2], [22_000.0, 67.0, 4_800.0, 0.45], [12_000.0, 80.0, 3_100.0, 0.55]])
+UNITS = np.array(
+    [
+        [1_500.0, 10.0, 2_600.0, 3.2],
+        [22_000.0, 67.0, 4_800.0, 0.45],
+        [12_000.0, 80.0, 3_100.0, 0.55],
+    ]
+)
 
 
 def synthetic(commodities: int, per_commodity: int, seed: int) -> DesignProblem:
@@ -76,7 +82,10 @@ def _columns(
     week = rng.integers(0, WEEKS, k)
     commodity = np.repeat(np.arange(k), per)
     first_service = np.array(
-        [by_origin[o][i % len(by_origin[o])] for o, i in zip(com_origin[commodity], rng.integers(0, 1 << 30, k * per), strict=True)]
+        [
+            by_origin[o][i % len(by_origin[o])]
+            for o, i in zip(com_origin[commodity], rng.integers(0, 1 << 30, k * per), strict=True)
+        ]
     )
     leg_week = np.minimum(week[commodity] + rng.integers(0, 2, k * per), WEEKS - 1)
     first = first_service * WEEKS + leg_week
@@ -108,16 +117,25 @@ def main() -> None:
     built = time.perf_counter() - started
     print(
         f"{len(problem.capacity)} rows in {len(np.unique(problem.capacity.commitment))} groups, "
-        f"{len(problem.commodities)} commodities, {len(problem.columns)} columns (built in {built:.1f} s)",
+        f"{len(problem.commodities)} commodities, {len(problem.columns)} columns "
+        f"(built in {built:.1f} s)",
         flush=True,
     )
-    found = solve_design(problem, args.time_limit, None, args.method, progress=lambda s: print("  " + s, flush=True))
+    found = solve_design(
+        problem, args.time_limit, None, args.method, progress=lambda s: print("  " + s, flush=True)
+    )
     wall = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     booked_kg = float(problem.capacity.unit_kg @ found.units)
-    print(f"method {found.method}: value {found.value:,.0f}  bound {found.bound:,.0f}  gap {found.gap:.3%}  {found.status}")
+    print(
+        f"method {found.method}: value {found.value:,.0f}  bound {found.bound:,.0f}  "
+        f"gap {found.gap:.3%}  {found.status}"
+    )
     print("costs " + "  ".join(f"{k} {v:,.0f}" for k, v in found.costs.items()))
-    print(f"booked {int(found.units.sum())} units ({booked_kg:,.0f} kg), spot {found.spot_kg.sum():,.0f} chargeable kg")
+    print(
+        f"booked {int(found.units.sum())} units ({booked_kg:,.0f} kg), "
+        f"spot {found.spot_kg.sum():,.0f} chargeable kg"
+    )
     print(f"wall {wall:.1f} s (target < 300), peak memory {peak:.2f} GiB (target < 4)")
 
 
