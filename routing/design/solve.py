@@ -11,9 +11,12 @@ linking inequalities.
    whose new columns join the pool; the MIP is solved again over the grown pool, the
    groups the incumbent books freed too, seeded with it, for `ROUNDS` rounds or until a
    round gains nothing.
+4. **Local search** (method `flip`, the default): one-unit moves priced by routing over
+   them, the MIP over every group after each sweep (routing/design/search.py).
 
-Deterministic: LP and MIP work is counted in rounds and nodes; the time limit is a
-safety net that, when it strikes, can make a slower machine stop earlier.
+Deterministic: LP and MIP work is counted in rounds, nodes and LP solves, the moves
+tried in a fixed order; the time limit is a safety net that, when it strikes, can make a
+slower machine stop earlier (the LP gets at most `LP_SHARE` of it).
 """
 
 from __future__ import annotations
