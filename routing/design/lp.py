@@ -57,6 +57,7 @@ def relax(
 ) -> Relaxation:
     """Column (and, if `separate`, strong linking row) generation from `start`."""
     m, bound, rounds = start, np.nan, 0
+    previous: Relaxation | None = None
     while True:
         rounds += 1
         model, lay = build(
@@ -65,7 +66,9 @@ def relax(
         )  # fmt: skip
         lp = solve(model, "highs", max(deadline - time.perf_counter(), 1.0), relax=True)
         if lp.status is not Status.OPTIMAL:
-            raise RuntimeError(f"the design LP ended {lp.status}: {lp.detail}")
+            if previous is None:
+                raise RuntimeError(f"the design LP ended {lp.status}: {lp.detail}")
+            return previous  # out of time mid-solve: the last round's, not converged
         duals = read_duals(problem, lay, lp)
         m, entering, full, least = _price(problem, m, duals, pricer)
         if full:
@@ -73,9 +76,11 @@ def relax(
         cuts = _violated(problem, groups, m, lay, lp.values) if separate else None
         if cuts is not None and len(cuts[0]):
             m = _with_links(m, cuts)
-        done = not len(entering) and (cuts is None or not len(cuts[0]))
+        priced_out = not len(entering) or (full and -least <= 1e-7 * max(abs(lp.objective), 1.0))
+        done = priced_out and (cuts is None or not len(cuts[0]))
+        previous = Relaxation(m, lay, lp.values, lp.objective, bound, duals, done, rounds)
         if done or rounds >= max_rounds or time.perf_counter() > deadline:
-            return Relaxation(m, lay, lp.values, lp.objective, bound, duals, done, rounds)
+            return previous
         m = _with_columns(m, entering)
 
 
@@ -84,9 +89,10 @@ def read_duals(problem: DesignProblem, lay: Layout, lp: Solution) -> Duals:
     k, rows = len(problem.commodities), len(problem.capacity)
     y = lp.duals
     price_kg, price_m3 = np.zeros(rows), np.zeros(rows)
-    price_kg[lay.kg_rows] = -y[k : k + len(lay.kg_rows)]
+    cap = problem.capacity  # the capacity rows are in units: their duals are per unit
+    price_kg[lay.kg_rows] = -y[k : k + len(lay.kg_rows)] / cap.unit_kg[lay.kg_rows]
     first_m3 = k + len(lay.kg_rows)
-    price_m3[lay.m3_rows] = -y[first_m3 : first_m3 + len(lay.m3_rows)]
+    price_m3[lay.m3_rows] = -y[first_m3 : first_m3 + len(lay.m3_rows)] / cap.unit_m3[lay.m3_rows]
     link = -y[first_m3 + len(lay.m3_rows) :]
     on = link > 0
     return Duals(
@@ -175,8 +181,7 @@ def _violated(
     through = np.bincount(at, share[owner[on]], minlength=len(keys))
     ck, cr = keys // rows, keys % rows
     units = x[: lay.groups][groups.of_row[cr]]
-    spot = np.zeros(rows)
-    spot[lay.spot] = x[lay.first_spot(k) : lay.first_spot(k) + len(lay.spot)]
+    spot = lay.spot_kg(x, k, rows)
     weight = chargeable_kg(problem, ck, cr)
     room = units + np.divide(spot[cr], weight, out=np.zeros(len(cr)), where=weight > 0)
     bad = (through > room + 1e-6) & (weight > 0) & (groups.lower[groups.of_row[cr]] < 1)

@@ -2,10 +2,10 @@
 and the row prices read back from its LP.
 
 Variables, in this order: units per commitment group (integer in the MIP), the share
-of each active column, the unserved share of each commodity, the chargeable spot kg of
-each row that has spot. Rows: one demand row per commodity (shares + unserved = 1), a
-kg and an m3 capacity row per capacity row where that dimension binds, and the strong
-linking rows asked for:
+of each active column, the unserved share of each commodity, the spot of each row that
+has spot (in units of its unit's chargeable kg). Rows: one demand row per commodity
+(shares + unserved = 1), a kg and an m3 capacity row (in units) per capacity row where
+that dimension binds, and the strong linking rows asked for:
 
     share of commodity k through row r  <=  units of r  +  spot kg of r / chargeable kg of k
 
@@ -97,6 +97,7 @@ class Layout:
     groups: int
     active: np.ndarray  # pool column of each share variable
     spot: np.ndarray  # capacity row of each spot variable
+    spot_scale: np.ndarray  # chargeable kg of one unit of each spot variable (a row's unit)
     kg_rows: np.ndarray  # capacity rows with a kg row, in order
     m3_rows: np.ndarray
     links: tuple[np.ndarray, np.ndarray]  # (commodity, capacity row) of each link row
@@ -111,6 +112,13 @@ class Layout:
 
     def first_spot(self, commodities: int) -> int:
         return self.first_unserved + commodities
+
+    def spot_kg(self, x: np.ndarray, commodities: int, rows: int) -> np.ndarray:
+        """Chargeable spot kg per capacity row of the model's variables `x`."""
+        out = np.zeros(rows)
+        first = self.first_spot(commodities)
+        out[self.spot] = x[first : first + len(self.spot)] * self.spot_scale
+        return out
 
 
 def entries(columns: Columns, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -139,7 +147,10 @@ def build(
     spot = spot_rows(problem)
     kg_rows = np.flatnonzero(cap.unit_kg > 0)
     m3_rows = np.flatnonzero(cap.unit_m3 > 0)
-    lay = Layout(g, active, spot, kg_rows, m3_rows, links)
+    sigma = np.where(
+        cap.unit_kg[spot] > 0, cap.unit_kg[spot], cap.unit_m3[spot] * cap.spot_kg_per_m3[spot]
+    )
+    lay = Layout(g, active, spot, sigma, kg_rows, m3_rows, links)
     share_k = columns.commodity[active]
     owner, used = entries(columns, active)
     owner_k = share_k[owner]
@@ -155,14 +166,18 @@ def build(
         (share_k, s0 + np.arange(n), np.ones(n)),  # demand
         (np.arange(k), u0 + np.arange(k), np.ones(k)),
     ]
+    scale = np.zeros(len(cap))
+    scale[spot] = lay.spot_scale
+    # capacity rows in units of the row's unit (coefficients near 1: HiGHS's simplex is
+    # many times slower on rows in kg beside units of 22,000 kg)
     for row_of, unit, load in ((kg_row, cap.unit_kg, com.kg), (m3_row, cap.unit_m3, com.m3)):
         on = row_of[used] >= 0
-        parts.append((row_of[used[on]], s0 + owner[on], load[owner_k[on]]))
+        parts.append((row_of[used[on]], s0 + owner[on], load[owner_k[on]] / unit[used[on]]))
         rs = np.flatnonzero(row_of >= 0)
-        parts.append((row_of[rs], y0 + groups.of_row[rs], -unit[rs]))
+        parts.append((row_of[rs], y0 + groups.of_row[rs], -np.ones(len(rs))))
         sp = rs[spot_var[rs] >= 0]
         per_kg = 1.0 if unit is cap.unit_kg else 1.0 / cap.spot_kg_per_m3[sp]
-        parts.append((row_of[sp], spot_var[sp], -np.broadcast_to(per_kg, sp.shape)))
+        parts.append((row_of[sp], spot_var[sp], -per_kg * scale[sp] / unit[sp]))
     lk, lr = links
     if len(lk):
         key = lk * len(cap) + lr
@@ -173,12 +188,14 @@ def build(
         parts.append((link0 + np.arange(len(lk)), y0 + groups.of_row[lr], -np.ones(len(lk))))
         sp = spot_var[lr] >= 0
         ck = chargeable_kg(problem, lk[sp], lr[sp])
-        parts.append((link0 + np.flatnonzero(sp), spot_var[lr[sp]], -1.0 / ck))
+        parts.append((link0 + np.flatnonzero(sp), spot_var[lr[sp]], -scale[lr[sp]] / ck))
     rows, cols, vals = (np.concatenate([p[i] for p in parts]) for i in range(3))
     m = link0 + len(lk)
     lower = np.concatenate([units_lower, np.zeros(n + k + len(spot))])
-    upper = np.concatenate([units_upper, np.ones(n + k), cap.spot_cap_kg[spot]])
-    cost = np.concatenate([groups.fixed, columns.cost[active], unserved_price, cap.spot_rate[spot]])
+    upper = np.concatenate([units_upper, np.ones(n + k), cap.spot_cap_kg[spot] / lay.spot_scale])
+    cost = np.concatenate(
+        [groups.fixed, columns.cost[active], unserved_price, cap.spot_rate[spot] * lay.spot_scale]
+    )
     row_lower = np.concatenate([np.ones(k), np.full(m - k, -np.inf)])
     row_upper = np.concatenate([np.ones(k), np.zeros(m - k)])
     model = SparseModel(

@@ -47,8 +47,7 @@ def solution_of(
     share = np.zeros(len(routed.master.columns))
     share[lay.active] = x[lay.first_share : lay.first_unserved]
     unserved = x[lay.first_unserved : lay.first_unserved + k].copy()
-    spot = np.zeros(len(cap))
-    spot[lay.spot] = x[lay.first_spot(k) : lay.first_spot(k) + len(lay.spot)]
+    spot = lay.spot_kg(x, k, len(cap))
     finite = np.isfinite(com.unserved)
     costs = {
         "fixed": float(cap.fixed @ units),

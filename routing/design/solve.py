@@ -11,16 +11,19 @@ linking inequalities.
    whose new columns join the pool; the MIP is solved again over the grown pool, the
    groups the incumbent books freed too, seeded with it, for `ROUNDS` rounds or until a
    round gains nothing.
+4. **Local search** (method `flip`, the default): one-unit moves priced by routing over
+   them, the MIP over every group after each sweep (routing/design/search.py).
 
-Deterministic: LP and MIP work is counted in rounds and nodes; the time limit is a
-safety net that, when it strikes, can make a slower machine stop earlier.
+Deterministic: LP and MIP work is counted in rounds, nodes and LP solves, the moves
+tried in a fixed order; the time limit is a safety net that, when it strikes, can make a
+slower machine stop earlier (the LP gets at most `LP_SHARE` of it).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -29,20 +32,46 @@ from routing.design.heuristic import restricted_mip
 from routing.design.lp import Master, Relaxation, relax
 from routing.design.master import Groups, commitment_groups, must_serve_price
 from routing.design.problem import DesignProblem
+from routing.design.search import Incumbent, grown, sweep
 from routing.design.solution import DesignSolution, gap_of, solution_of, status_of
 
 __all__ = ["METHODS", "DesignSolution", "Duals", "Pricer", "route_over", "solve_design"]
 
-METHODS = ("fix-lp", "fix-rc", "free")
-"""Which groups the restricted MIP may book: `fix-lp` those the LP books (Gendron et
-al.'s fixing of LP zeros), `fix-rc` those plus the groups whose LP reduced cost is
-below `RC_SHARE` of their fixed cost, `free` all of them."""
-DEFAULT_METHOD = "fix-rc"
+METHODS = ("fix-lp", "fix-rc", "free", "flip")
+"""`fix-lp`: the restricted MIP books only the groups the LP books (Gendron et al.'s
+fixing of the LP's zeros); `fix-rc`: those and the groups whose LP reduced cost is below
+`RC_SHARE` of their fixed cost; `free`: any group; `flip`: `fix-rc`, then the local
+search of routing/design/search.py with the MIP over every group after each sweep."""
+DEFAULT_METHOD = "flip"
 RC_SHARE = 0.5
 ROUNDS = 4  # restricted MIP and route-over rounds
-NODE_LIMIT = 2000  # per restricted MIP
-LP_ROUNDS = 400
+NODE_LIMIT = 200  # per restricted MIP (on the 200-commodity instances a round of 2,000 nodes
+# took the whole minute; 100-200 leave time for a second round, which gained more)
+LP_ROUNDS = 400  # per column generation
+LP_SHARE = 0.5  # of the time limit, at most, for the LP bound (a safety net: on the MCND
+# sets the LP converges in a fraction of it)
+SEARCH_SOLVES = 3000  # LP solves the local search may spend
 EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What every stage of one solve shares."""
+
+    problem: DesignProblem
+    groups: Groups
+    pricer: Pricer | None
+    started: float
+    deadline: float
+    say: Callable[[str], None]
+    trace: list[tuple[str, float, float, float]]
+
+    def route(self, m: Master, units: np.ndarray) -> Relaxation:
+        return _routed(self.problem, self.groups, m, units, self.pricer, self.deadline)
+
+    def mark(self, stage: str, value: float, bound: float) -> None:
+        self.trace.append((stage, time.perf_counter() - self.started, value, bound))
+        self.say(f"{stage}: design {value:,.2f}, bound {bound:,.2f}")
 
 
 def solve_design(
@@ -58,40 +87,76 @@ def solve_design(
     if time_limit_s <= 0:
         raise ValueError(f"time_limit_s must be > 0, got {time_limit_s}")
     started = time.perf_counter()
-    deadline = started + time_limit_s
-    say = progress or (lambda _: None)
     groups = commitment_groups(problem)
-    trace: list[tuple[str, float, float, float]] = []
-    lp = relax(problem, groups, _first_master(problem, groups), pricer, True, LP_ROUNDS, deadline)
-    trace.append(("lp", time.perf_counter() - started, np.nan, lp.bound))
-    say(f"LP bound {lp.bound:,.2f} after {lp.rounds} rounds")
-    m = lp.master
-    best = _routed(problem, groups, m, np.ceil(lp.values[: len(groups)] - 1e-6), pricer, deadline)
-    m = _grown(m, best.master)
-    trace.append(("rounded lp", time.perf_counter() - started, best.value, lp.bound))
-    free = _free(method, problem, groups, lp)
-    for r in range(ROUNDS):
-        units = restricted_mip(problem, groups, m, free, _units(best), NODE_LIMIT, deadline)
-        if units is None:
-            break
-        found = _routed(problem, groups, m, units, pricer, deadline)
-        m = _grown(m, found.master)
-        free |= units > 0
-        gained = found.value < best.value - 1e-9 * max(abs(best.value), 1.0)
-        if gained:
-            best = found
-        trace.append((f"mip {r + 1}", time.perf_counter() - started, best.value, lp.bound))
-        say(f"round {r + 1}: design {best.value:,.2f}")
-        if not gained or time.perf_counter() > deadline:
-            break
-    out = solution_of(problem, groups, best, method, started)
+    run = _Run(
+        problem, groups, pricer, started, started + time_limit_s, progress or (lambda _: None), []
+    )
+    lp_deadline = started + LP_SHARE * time_limit_s
+    lp = relax(
+        problem, groups, _first_master(problem, groups), pricer, True, LP_ROUNDS, lp_deadline
+    )
+    rounded = np.ceil(lp.values[: len(groups)] - 1e-6)
+    routed = run.route(lp.master, rounded)
+    best = Incumbent(routed, rounded, grown(lp.master, routed.master))
+    run.mark("lp, rounded up", best.value, lp.bound)
+    best = _mip_rounds(run, best, _free(method, problem, groups, lp), lp.bound)
+    if method == "flip":
+        best = _flip_search(run, best, units_reduced_cost(problem, groups, lp.duals), lp.bound)
+    out = solution_of(problem, groups, best.routed, method, started)
     return replace(
         out,
         bound=lp.bound,
         gap=gap_of(out.value, lp.bound),
         status=status_of(out, lp.bound),
-        trace=trace,
+        trace=run.trace,
     )
+
+
+def _mip_rounds(run: _Run, best: Incumbent, free: np.ndarray, bound: float) -> Incumbent:
+    """Restricted MIP, route over its units, again over the grown pool with the groups it
+    booked freed too: until a round gains nothing (at most ROUNDS)."""
+    for r in range(ROUNDS):
+        found = _mip_step(run, best, free)
+        if found is None:
+            break
+        free = free | (found.units > 0)
+        gained = found.value < best.value - 1e-9 * max(abs(best.value), 1.0)
+        best = found if gained else Incumbent(best.routed, best.units, found.master)
+        run.mark(f"mip {r + 1}", best.value, bound)
+        if not gained:
+            break
+    return best
+
+
+def _mip_step(run: _Run, best: Incumbent, free: np.ndarray) -> Incumbent | None:
+    m = best.master
+    units = restricted_mip(run.problem, run.groups, m, free, best.units, NODE_LIMIT, run.deadline)
+    if units is None:
+        return None
+    routed = run.route(m, units)
+    return Incumbent(routed, units, grown(m, routed.master))
+
+
+def _flip_search(run: _Run, best: Incumbent, reduced: np.ndarray, bound: float) -> Incumbent:
+    """Sweeps of one-unit moves (the groups worth least at the LP's prices tried first for
+    a unit less, those worth most for a unit more), each followed by the MIP over every
+    group, until neither gains or the LP solves run out."""
+    solves, everything = SEARCH_SOLVES, np.ones(len(run.groups), dtype=bool)
+    order = np.argsort(reduced, kind="stable")
+    for r in range(1_000):
+        before = best.value
+        best, solves = sweep(best, run.route, order, solves, run.deadline)
+        found = _mip_step(run, best, everything) if solves > 0 else None
+        if found is not None:
+            solves -= found.routed.rounds
+            better = found.value < best.value
+            best = found if better else Incumbent(best.routed, best.units, found.master)
+        run.mark(f"search {r + 1}", best.value, bound)
+        if best.value >= before - 1e-9 * max(abs(before), 1.0) or solves <= 0:
+            break
+        if time.perf_counter() > run.deadline:
+            break
+    return best
 
 
 def route_over(
@@ -141,25 +206,7 @@ def _routed(
     deadline: float,
 ) -> Relaxation:
     fixed = Master(m.columns, m.active, EMPTY, m.unserved_price, units, units)
-    return relax(
-        problem, groups, fixed, pricer, False, LP_ROUNDS, max(deadline, time.perf_counter() + 10)
-    )
-
-
-def _grown(m: Master, other: Master) -> Master:
-    """`m` with the pool and the active columns `other` reached."""
-    return Master(
-        other.columns,
-        np.union1d(m.active, other.active),
-        m.links,
-        m.unserved_price,
-        m.units_lower,
-        m.units_upper,
-    )
-
-
-def _units(r: Relaxation) -> np.ndarray:
-    return np.rint(r.values[: r.layout.groups])
+    return relax(problem, groups, fixed, pricer, False, LP_ROUNDS, deadline)
 
 
 def _free(method: str, problem: DesignProblem, groups: Groups, lp: Relaxation) -> np.ndarray:
