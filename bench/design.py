@@ -25,8 +25,9 @@ sys.path.append(str(Path(__file__).resolve().parent.parent))  # after PYTHONPATH
 
 import numpy as np
 
-from routing.design.run import design_season, evaluate_booking
+from routing.design.run import SEASON_METHOD, design_season, evaluate_booking
 from routing.design.sample import sample_forecast
+from routing.design.solve import METHODS
 from routing.network import load_network
 
 TARGET_S = 300.0
@@ -39,12 +40,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--scenarios", type=int, default=20)
     parser.add_argument("--time-limit", type=float, default=240.0)
+    parser.add_argument("--method", default=SEASON_METHOD, choices=METHODS)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     network = load_network()
     forecast = sample_forecast(network, weeks=args.weeks, seed=args.seed)
     started = time.perf_counter()
-    season = design_season(forecast, network, args.time_limit)
+    season = design_season(forecast, network, args.time_limit, method=args.method)
     wall = time.perf_counter() - started
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     started = time.perf_counter()

@@ -18,7 +18,8 @@ from carriers.errors import InvalidPlanInput
 from routing.design.bookings import booking_frame, read_units, write_bookings
 from routing.design.forecast import Forecast, load_forecast
 from routing.design.report import write_report
-from routing.design.run import design_season, evaluate_booking
+from routing.design.run import SEASON_METHOD, design_season, evaluate_booking
+from routing.design.solve import METHODS
 from routing.design.world import build_design
 
 console = Console(stderr=True)
@@ -40,14 +41,21 @@ def design_command(
         float | None,
         typer.Option("--demand-quantile", help="Book for this quantile of demand, not the mean."),
     ] = None,
+    method: Annotated[
+        str, typer.Option("--method", help=f"The matheuristic: {', '.join(METHODS)}.")
+    ] = SEASON_METHOD,
     network: NetworkOption = None,
 ) -> None:
     """Choose the line-haul units to book for a season from a demand forecast."""
     _positive("--time-limit", time_limit)
+    if method not in METHODS:
+        raise InvalidPlanInput(f"--method must be one of {', '.join(METHODS)}, got {method!r}")
     world = read_network(network)
     season = _weeks(load_forecast(forecast, world), weeks)
     with console.status("designing") as status:
-        found = design_season(season, world, time_limit, demand_quantile, progress=status.update)
+        found = design_season(
+            season, world, time_limit, demand_quantile, progress=status.update, method=method
+        )
     s = found.solution
     write_bookings(booking_frame(found.design, s.units, s.share, s.spot_kg), out)
     if summary_path:

@@ -26,6 +26,8 @@ from routing.fx import FxRates
 from routing.network import Network
 from routing.plan.params import PlanParams
 
+SEASON_METHOD = "dive"  # a season's MIP does not finish its root in minutes (docs/design.md)
+
 
 @dataclass(frozen=True)
 class SeasonDesign:
@@ -52,13 +54,14 @@ def design_season(
     params: PlanParams | None = None,
     fx: FxRates | None = None,
     progress: Progress | None = None,
+    method: str = SEASON_METHOD,
 ) -> SeasonDesign:
     design = build_design(forecast, network, params, fx, progress)
     factor = demand_factor(demand_quantile)
     problem = design.problem
     if factor != 1.0:
         problem = scaled(problem, np.full(len(problem.commodities), factor))
-    solution = solve_design(problem, time_limit_s=time_limit_s, progress=progress)
+    solution = solve_design(problem, time_limit_s, None, method, progress)
     info = forecast_info(forecast)
     info["demand_factor"] = factor
     return SeasonDesign(design, solution, design_summary(design, solution, info))
@@ -113,7 +116,7 @@ def evaluate_booking(
         if progress:
             progress(f"scenario {i} of {len(drawn)}: {sc.name}")
         problem = closing(scaled(fixed, sc.factor), sc.closed)
-        s = solve_design(problem, time_limit_s=time_limit_s)
+        s = solve_design(problem, time_limit_s, None, SEASON_METHOD)
         out.append(
             {
                 "scenario": sc.name,

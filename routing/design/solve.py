@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from routing.design.dive import dive
 from routing.design.duals import Duals, Pricer
 from routing.design.heuristic import restricted_mip
 from routing.design.lp import Master, Relaxation, relax
@@ -37,11 +38,13 @@ from routing.design.solution import DesignSolution, gap_of, solution_of, status_
 
 __all__ = ["METHODS", "DesignSolution", "Duals", "Pricer", "route_over", "solve_design"]
 
-METHODS = ("fix-lp", "fix-rc", "free", "flip")
+METHODS = ("fix-lp", "fix-rc", "free", "flip", "dive")
 """`fix-lp`: the restricted MIP books only the groups the LP books (Gendron et al.'s
 fixing of the LP's zeros); `fix-rc`: those and the groups whose LP reduced cost is below
 `RC_SHARE` of their fixed cost; `free`: any group; `flip`: `fix-rc`, then the local
-search of routing/design/search.py with the MIP over every group after each sweep."""
+search of routing/design/search.py with the MIP over every group after each sweep;
+`dive`: no MIP, the LP rounded a few groups at a time (routing/design/dive.py), for
+designs whose MIP does not finish its root (a season of the default world)."""
 DEFAULT_METHOD = "flip"
 RC_SHARE = 0.5
 ROUNDS = 4  # restricted MIP and route-over rounds
@@ -99,7 +102,10 @@ def solve_design(
     routed = run.route(lp.master, rounded)
     best = Incumbent(routed, rounded, grown(lp.master, routed.master))
     run.mark("lp, rounded up", best.value, lp.bound)
-    best = _mip_rounds(run, best, _free(method, problem, groups, lp), lp.bound)
+    if method == "dive":
+        best = _dived(run, best, lp)
+    else:
+        best = _mip_rounds(run, best, _free(method, problem, groups, lp), lp.bound)
     if method == "flip":
         best = _flip_search(run, best, units_reduced_cost(problem, groups, lp.duals), lp.bound)
     out = solution_of(problem, groups, best.routed, method, started)
@@ -110,6 +116,16 @@ def solve_design(
         status=status_of(out, lp.bound),
         trace=run.trace,
     )
+
+
+def _dived(run: _Run, best: Incumbent, lp: Relaxation) -> Incumbent:
+    """The dive's units routed over, if they beat the LP rounded up."""
+    units = dive(run.problem, run.groups, lp, run.pricer, run.deadline)
+    routed = run.route(best.master, units)
+    if routed.value < best.value:
+        best = Incumbent(routed, units, grown(best.master, routed.master))
+    run.mark("dive", best.value, lp.bound)
+    return best
 
 
 def _mip_rounds(run: _Run, best: Incumbent, free: np.ndarray, bound: float) -> Incumbent:
