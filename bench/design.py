@@ -23,8 +23,6 @@ from pathlib import Path
 
 sys.path.append(str(Path(__file__).resolve().parent.parent))  # after PYTHONPATH (a release build)
 
-import numpy as np
-
 from routing.design.run import SEASON_METHOD, design_season, evaluate_booking
 from routing.design.sample import sample_forecast
 from routing.design.solve import METHODS
@@ -49,26 +47,20 @@ def main() -> None:
     season = design_season(forecast, network, args.time_limit, method=args.method)
     wall = time.perf_counter() - started
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    if not args.json:
+        print_design(season.summary, wall, rss)
     started = time.perf_counter()
-    table = evaluate_booking(
-        season.design, season.solution.units, forecast, args.scenarios, args.time_limit
-    )
+    units = season.solution.units
+    table = evaluate_booking(season.design, units, forecast, args.scenarios, args.time_limit)
     replay = time.perf_counter() - started
-    s = season.summary
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "wall_s": wall,
-                    "rss_gib": rss,
-                    "replay_s": replay,
-                    "summary": s,
-                    "robustness": table,
-                },
-                indent=1,
-            )
-        )
+        figures = {"wall_s": wall, "rss_gib": rss, "replay_s": replay}
+        print(json.dumps({**figures, "summary": season.summary, "robustness": table}, indent=1))
         return
+    print_robustness(table, season.summary["cost"]["total"], replay)
+
+
+def print_design(s: dict, wall: float, rss: float) -> None:
     f = s["forecast"]
     print(
         f"forecast: {f['weeks']} weeks from {f['first_week']}, {f['rows']:,} rows, "
@@ -83,16 +75,14 @@ def main() -> None:
     print(f"wall time {wall:7.1f} s   (target <= {TARGET_S:.0f} s)")
     print(f"peak RSS  {rss:7.2f} GiB (target <= {TARGET_GIB:.0f} GiB)")
     c = s["cost"]
-    print(
-        f"cost {c['total']:,.2f} {s['currency']}: "
-        + ", ".join(f"{k} {v:,.2f}" for k, v in c.items() if k != "total")
-    )
+    parts = ", ".join(f"{k} {v:,.2f}" for k, v in c.items() if k != "total")
+    print(f"cost {c['total']:,.2f} {s['currency']}: {parts}")
     print(f"bound {s['bound']:,.2f}, gap {s['gap']:.3%} ({s['status']}, method {s['method']})")
     b = s["booked"]
     print(
-        f"booked {b['units']:,} units = {b['kg']:,.0f} kg, used {b['used_kg']:,.0f} kg "
-        f"({(b['fill'] or 0):.1%}); spot {b['spot_kg']:,.0f} kg = {b['spot_share']:.1%} "
-        "of line-haul kg"
+        f"booked {b['units']:,} units = {b['kg']:,.0f} kg, used {b['used_kg']:,.0f} kg; units "
+        f"{(b['fill'] or 0):.1%} full on the dimension that binds; spot {b['spot_kg']:,.0f} "
+        f"kg = {b['spot_share']:.1%} of line-haul kg"
     )
     print(
         f"on time {s['on_time_share']:.1%}; unserved parcels {s['unserved_parcels']:,.0f}, "
@@ -100,17 +90,22 @@ def main() -> None:
     )
     for line in s["shadow_prices"]:
         print(f"  {line['sentence']}")
-    print(f"\nrobustness over {args.scenarios} scenarios ({replay:.1f} s):")
+    sys.stdout.flush()
+
+
+def print_robustness(table: dict, forecast_cost: float, replay: float) -> None:
+    rows = table["scenarios"]
+    print(f"\nrobustness over {len(rows)} scenarios ({replay:.1f} s):")
     print(f"{'scenario':60s} {'cost':>16s} {'spot kg':>12s} {'on time':>8s}")
-    for r in table["scenarios"]:
+    for r in rows:
         print(
             f"{r['scenario'][:60]:60s} {r['cost']:16,.2f} {r['spot_kg']:12,.0f} "
             f"{r['on_time_share']:8.1%}"
         )
-    costs = np.array([r["cost"] for r in table["scenarios"]])
+    worst = max(r["cost"] for r in rows)
     print(
         f"expected cost {table['expected_cost']:,.2f}, worst {table['worst_cost']:,.2f} "
-        f"(+{costs.max() / c['total'] - 1:.1%} on the forecast's), mean on time "
+        f"(+{worst / forecast_cost - 1:.1%} on the forecast's), mean on time "
         f"{table['on_time_share']:.1%}"
     )
 

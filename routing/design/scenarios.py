@@ -88,7 +88,9 @@ def with_units(problem: DesignProblem, rows: np.ndarray, units: np.ndarray) -> D
     cap = problem.capacity
     lo, hi = cap.min_units.copy(), cap.max_units.copy()
     lo[rows], hi[rows] = units, units
-    return replace(problem, capacity=replace(cap, min_units=lo, max_units=hi))
+    own = cap.commitment.copy()
+    own[rows] = int(cap.commitment.max(initial=-1)) + 1 + np.arange(len(rows))
+    return replace(problem, capacity=replace(cap, min_units=lo, max_units=hi, commitment=own))
 
 
 def closing(problem: DesignProblem, rows: np.ndarray) -> DesignProblem:

@@ -3,10 +3,16 @@ fixing and closing change exactly what they say."""
 
 from __future__ import annotations
 
-import numpy as np
+from dataclasses import replace
 
+import numpy as np
+import pytest
+
+from routing.design.problem import Commodities, DesignProblem
 from routing.design.run import SeasonDesign
 from routing.design.scenarios import KINDS, closing, draw_scenarios, scaled, with_units
+from routing.design.solve import solve_design
+from tests.routing.design.conftest import columns, rows
 
 WEEK = 20_000  # a Monday's day number
 
@@ -39,3 +45,19 @@ def test_scaling_fixing_and_closing(tiny_season: SeasonDesign) -> None:
     shut = closing(p, np.array([2]))
     assert shut.capacity.max_units[2] == 0 and np.isinf(shut.capacity.spot_rate[2])
     assert np.array_equal(shut.capacity.max_units[3:], p.capacity.max_units[3:])
+
+
+def test_a_closed_departure_of_a_weekly_commitment_can_be_replayed() -> None:
+    """Two departures booked together (one weekly commitment) at one unit (100 kg, cost
+    10) each. Closing the first for a week leaves the second's unit: both commodities of
+    80 kg go there (freight 7 and 5), 100 kg in the unit and 60 at spot (1.00 a kg):
+    7 + 5 + 10 + 60 = 82."""
+    cap = rows([100.0, 100.0], [10.0, 10.0], [1.0, 1.0])
+    cap = replace(cap, commitment=np.array([0, 0]))
+    com = Commodities(kg=np.array([80.0, 80.0]), m3=np.zeros(2), unserved=np.full(2, np.inf))
+    problem = DesignProblem(cap, com, columns([(0, 5.0, [0]), (0, 7.0, [1]), (1, 5.0, [1])]))
+    booked = with_units(problem, np.array([0, 1]), np.array([1, 1]))
+    shut = closing(booked, np.array([0]))
+    replay = solve_design(shut, time_limit_s=10, method="dive")
+    assert replay.units.tolist() == [0, 1]
+    assert replay.value == pytest.approx(82.0)
