@@ -41,7 +41,7 @@ def on_time_share(
     by the order's deliver_by (unserved parcels count as not on time)."""
     cols = design.problem.columns
     parcels = design.reps.parcels if factor is None else design.reps.parcels * factor
-    on_time = float((share * ~design.facts.late * parcels[cols.commodity]).sum())
+    on_time = float((share * ~design.late * parcels[cols.commodity]).sum())
     return on_time / max(float(parcels.sum()), 1e-12)
 
 

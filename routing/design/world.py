@@ -47,22 +47,13 @@ UNLIMITED = 10**6  # units of a service whose capacity the network does not limi
 
 
 @dataclass(frozen=True)
-class ColumnFacts:
-    """Per column, what the reports need beside its cost."""
-
-    late: np.ndarray  # bool: its P90 arrival is after the order's deliver_by
-    day: np.ndarray  # int64 local day of its first capacitated departure
-    route: np.ndarray  # object: its services joined by " > "
-
-
-@dataclass(frozen=True)
 class WorldDesign:
     problem: DesignProblem
     network: Network
     reps: Representatives
     keys: list[tuple[int, int]]  # per capacity row: (compiled service, local day)
     booked: np.ndarray  # bool per row: a booking decision (the service has an option)
-    facts: ColumnFacts
+    late: np.ndarray  # bool per column: its P90 arrival is after the order's deliver_by
     currency: str
     at: date  # fx and rules of this day
 
@@ -86,14 +77,14 @@ def build_design(
         index = np.flatnonzero(weeks == week)
         parts.append(_week_columns(reps, index, network, params, key_of))
     at = day_date(int(np.min(forecast.week)))
-    columns, facts = _columns(parts)
+    columns, late = _columns(parts)
     keys = list(key_of)
     last_day = int(np.max(forecast.week)) + 6
     rows, booked = capacity_rows(network, keys, fx, at, params.currency, last_day)
     unserved = reps.parcels * in_minor(params.unplanned_penalty, params.currency)
     commodities = Commodities(reps.kg, reps.m3, unserved)
     problem = DesignProblem(rows, commodities, columns, cheapest(columns, FIRST_COLUMNS))
-    return WorldDesign(problem, network, reps, keys, booked, facts, params.currency, at)
+    return WorldDesign(problem, network, reps, keys, booked, late, params.currency, at)
 
 
 def _week_columns(
@@ -103,30 +94,19 @@ def _week_columns(
     params: PlanParams,
     key_of: dict[tuple[int, int], int],
 ) -> tuple[np.ndarray, ...]:
-    """One week's columns: (commodity, cost, row 0, row 1, late, day, route id) arrays,
-    the rows numbered in `key_of` (grown as new departures appear)."""
+    """One week's columns: (commodity, cost, row 0, row 1, late) arrays, the rows
+    numbered in `key_of` (grown as new departures appear)."""
     w = prepare(reps.orders.take(index), network, params, Scenario())
     u = w.universe
     glob = np.array([key_of.setdefault(k, len(key_of)) for k in u.keys] + [-1], dtype=np.int64)
-    out: list[list[np.ndarray]] = [[] for _ in range(7)]
+    out: list[list[np.ndarray]] = [[] for _ in range(5)]
     for owner, arc in order_arc_pairs(w.coarse, u):
         cost = w.costs(owner, arc) * reps.parcels[index[owner]]
         r0, r1 = glob[u.arcs.rows[arc, 0]], glob[u.arcs.rows[arc, 1]]
         late = w.costs.late_days(owner, arc) > 0
-        for part, values in zip(
-            out, (index[owner], cost, r0, r1, late, u.arcs.day[arc], u.arcs.route[arc]), strict=True
-        ):
+        for part, values in zip(out, (index[owner], cost, r0, r1, late), strict=True):
             part.append(values)
-    names = np.array(
-        [
-            " > ".join(s.id for s in w.routes.services(network.compiled, r))
-            for r in range(len(w.routes))
-        ],
-        dtype=object,
-    )
-    arrays = [np.concatenate(p) if p else np.zeros(0) for p in out]
-    arrays[6] = names[arrays[6].astype(np.int64)] if len(arrays[6]) else np.zeros(0, dtype=object)
-    return _cheapest_per_rows(*arrays)
+    return _cheapest_per_rows(*(np.concatenate(p) if p else np.zeros(0) for p in out))
 
 
 def _cheapest_per_rows(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -147,20 +127,15 @@ def _cheapest_per_rows(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
     return tuple(a[keep] for a in arrays)
 
 
-def _columns(parts: list[tuple[np.ndarray, ...]]) -> tuple[Columns, ColumnFacts]:
-    commodity, cost, r0, r1, late, day, route = (
-        np.concatenate([p[i] for p in parts]) for i in range(7)
-    )
+def _columns(parts: list[tuple[np.ndarray, ...]]) -> tuple[Columns, np.ndarray]:
+    """The weeks' columns as one `Columns`, by commodity, and which are late."""
+    commodity, cost, r0, r1, late = (np.concatenate([p[i] for p in parts]) for i in range(5))
     order = np.argsort(commodity, kind="stable")
     commodity, cost, r0, r1 = commodity[order], cost[order], r0[order], r1[order]
-    used = np.stack([r0, r1], axis=1)
-    counts = (used >= 0).sum(axis=1)
-    start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    columns = Columns(
-        commodity.astype(np.int64), cost.astype(np.float64), start, used[used >= 0].astype(np.int64)
-    )
-    facts = ColumnFacts(late[order].astype(bool), day[order].astype(np.int64), route[order])
-    return columns, facts
+    used = np.stack([r0, r1], axis=1).astype(np.int64)
+    start = np.concatenate([[0], np.cumsum((used >= 0).sum(axis=1))]).astype(np.int64)
+    columns = Columns(commodity.astype(np.int64), cost.astype(np.float64), start, used[used >= 0])
+    return columns, late[order].astype(bool)
 
 
 def cheapest(columns: Columns, k: int) -> np.ndarray:
