@@ -83,9 +83,9 @@ def booking_frame(
                 "m3": round(float(units[r] * rows.unit_m3[r]), 3),
                 "fixed_cost": f"{units[r] * rows.fixed[r] / scale:.2f}",
                 "currency": design.currency,
-                "expected_kg": round(float(kg[r]), 3),
-                "expected_m3": round(float(m3[r]), 3),
-                "spot_kg": round(float(spot_kg[r]), 3),
+                "expected_kg": round(max(float(kg[r]), 0.0), 3),
+                "expected_m3": round(max(float(m3[r]), 0.0), 3),
+                "spot_kg": round(max(float(spot_kg[r]), 0.0), 3),
             }
         )
     frame = pd.DataFrame(out, columns=list(BOOKING_COLUMNS))

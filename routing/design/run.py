@@ -99,7 +99,7 @@ def evaluate_booking(
     peak = np.asarray(forecast.week)[np.asarray(forecast.season) == "peak"]
     net = design.network.compiled
     service_rows: dict[str, list[int]] = {}
-    for r in booked:
+    for r in booked[units[booked] > 0]:  # a closure of a lane the booking uses
         service_rows.setdefault(net.services[design.keys[r][0]].id, []).append(int(r))
     row_week = np.array([d - day_date(d).weekday() for _, d in design.keys], dtype=np.int64)
     drawn = draw_scenarios(

@@ -7,9 +7,10 @@ take no spot). Scenarios are drawn in turn from three kinds, with a fixed seed:
 
 - `demand`: every week's demand times its own factor, uniform in [0.8, 1.2];
 - `late surge`: the 11.11 surge comes a week late: the week after the peak week carries
-  1.5 times its forecast (the peak week as forecast);
-- `lane closed`: a booked service, drawn, departs not at all for a drawn week of its
-  departures.
+  1.5 times its forecast (the peak week as forecast); a season without 11.11 (or whose
+  last week it is) gets that surge in its middle week instead;
+- `lane closed`: a service the booking uses, drawn, departs not at all for a drawn week
+  of its departures (a booking that uses none gets the surge instead).
 
 Each scenario is routed over the booked units plus spot (`evaluate_booking`) by the same
 model the design solves, with the units fixed: the planner's model of the season.
@@ -58,10 +59,13 @@ def draw_scenarios(
             draw = rng.uniform(1 - DEMAND_SPREAD, 1 + DEMAND_SPREAD, len(weeks))
             factor = draw[np.searchsorted(weeks, week)]
             name = f"demand x{factor.min():.2f}-{factor.max():.2f} by week"
-        elif kind == "late surge":
-            after = (peak_week if peak_week is not None else weeks[len(weeks) // 2]) + 7
-            factor = np.where(week == after, LATE_SURGE, 1.0)
-            name = f"11.11 surge a week late (week of {day_date(int(after))})"
+        elif kind == "late surge" and peak_week is not None and peak_week + 7 in weeks:
+            factor = np.where(week == peak_week + 7, LATE_SURGE, 1.0)
+            name = f"11.11 surge a week late (week of {day_date(int(peak_week + 7))})"
+        elif kind == "late surge" or not service_rows:  # no 11.11 in the season
+            when = weeks[len(weeks) // 2]
+            factor = np.where(week == when, LATE_SURGE, 1.0)
+            name = f"a surge of {LATE_SURGE:g}x in the week of {day_date(int(when))}"
         else:
             service = sorted(service_rows)[int(rng.integers(len(service_rows)))]
             rows = service_rows[service]
