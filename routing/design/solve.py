@@ -51,6 +51,7 @@ LP_ROUNDS = 400  # per column generation
 LP_SHARE = 0.5  # of the time limit, at most, for the LP bound (a safety net: on the MCND
 # sets the LP converges in a fraction of it)
 SEARCH_SOLVES = 3000  # LP solves the local search may spend
+MARGIN = 0.04  # of the time limit kept for the solve that runs when the clock strikes
 EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 
@@ -89,7 +90,13 @@ def solve_design(
     started = time.perf_counter()
     groups = commitment_groups(problem)
     run = _Run(
-        problem, groups, pricer, started, started + time_limit_s, progress or (lambda _: None), []
+        problem,
+        groups,
+        pricer,
+        started,
+        started + (1 - MARGIN) * time_limit_s,
+        progress or (lambda _: None),
+        [],
     )
     lp_deadline = started + LP_SHARE * time_limit_s
     lp = relax(
