@@ -102,10 +102,10 @@ def solve_design(
     lp = relax(
         problem, groups, _first_master(problem, groups), pricer, True, LP_ROUNDS, lp_deadline
     )
-    rounded = np.ceil(lp.values[: len(groups)] - 1e-6)
+    rounded = economic_rounding(problem, groups, lp.values[: len(groups)])
     routed = run.route(lp.master, rounded)
     best = Incumbent(routed, rounded, grown(lp.master, routed.master))
-    run.mark("lp, rounded up", best.value, lp.bound)
+    run.mark("lp, rounded", best.value, lp.bound)
     best = _mip_rounds(run, best, _free(method, problem, groups, lp), lp.bound)
     if method == "flip":
         best = _flip_search(run, best, units_reduced_cost(problem, groups, lp.duals), lp.bound)
@@ -117,6 +117,20 @@ def solve_design(
         status=status_of(out, lp.bound),
         trace=run.trace,
     )
+
+
+def economic_rounding(problem: DesignProblem, groups: Groups, units: np.ndarray) -> np.ndarray:
+    """The LP's units made whole: a fraction is booked where a unit that full would cost
+    less than its load at spot (the break-even fill: fixed cost / (unit kg x spot rate)),
+    else left to spot; without spot, always booked (the load has nowhere else to go)."""
+    cap = problem.capacity
+    spot_worth = np.where(np.isfinite(cap.spot_rate), cap.unit_kg * cap.spot_rate, np.inf)
+    worth = np.bincount(groups.of_row, np.where(np.isinf(spot_worth), 0, spot_worth), len(groups))
+    no_spot = np.bincount(groups.of_row, np.isinf(spot_worth), len(groups)) > 0
+    break_even = np.where(no_spot | (worth <= 0), 0.0, groups.fixed / np.maximum(worth, 1e-300))
+    whole, fraction = np.floor(units + 1e-6), units - np.floor(units + 1e-6)
+    booked = whole + (fraction > np.maximum(break_even, 1e-6))
+    return np.clip(booked, groups.lower, groups.upper).astype(np.float64)
 
 
 def _mip_rounds(run: _Run, best: Incumbent, free: np.ndarray, bound: float) -> Incumbent:
