@@ -29,7 +29,7 @@ import numpy as np
 
 from routing.design.duals import Duals, Pricer
 from routing.design.heuristic import restricted_mip
-from routing.design.lp import Master, Relaxation, relax
+from routing.design.lp import Master, OutOfTime, Relaxation, relax
 from routing.design.master import Groups, commitment_groups, must_serve_price
 from routing.design.problem import DesignProblem
 from routing.design.search import Incumbent, grown, sweep
@@ -67,8 +67,12 @@ class _Run:
     say: Callable[[str], None]
     trace: list[tuple[str, float, float, float]]
 
-    def route(self, m: Master, units: np.ndarray) -> Relaxation:
-        return _routed(self.problem, self.groups, m, units, self.pricer, self.deadline)
+    def route(self, m: Master, units: np.ndarray) -> Relaxation | None:
+        """The routing over `units` (None: the deadline struck before its first LP)."""
+        try:
+            return _routed(self.problem, self.groups, m, units, self.pricer, self.deadline)
+        except OutOfTime:
+            return None
 
     def mark(self, stage: str, value: float, bound: float) -> None:
         self.trace.append((stage, time.perf_counter() - self.started, value, bound))
@@ -103,7 +107,8 @@ def solve_design(
         problem, groups, _first_master(problem, groups), pricer, True, LP_ROUNDS, lp_deadline
     )
     rounded = economic_rounding(problem, groups, lp.values[: len(groups)])
-    routed = run.route(lp.master, rounded)
+    # the first design has the whole time limit, margin included
+    routed = _routed(problem, groups, lp.master, rounded, pricer, started + time_limit_s)
     best = Incumbent(routed, rounded, grown(lp.master, routed.master))
     run.mark("lp, rounded", best.value, lp.bound)
     best = _mip_rounds(run, best, _free(method, problem, groups, lp), lp.bound)
@@ -155,7 +160,7 @@ def _mip_step(run: _Run, best: Incumbent, free: np.ndarray) -> Incumbent | None:
     if units is None:
         return None
     routed = run.route(m, units)
-    return Incumbent(routed, units, grown(m, routed.master))
+    return None if routed is None else Incumbent(routed, units, grown(m, routed.master))
 
 
 def _flip_search(run: _Run, best: Incumbent, reduced: np.ndarray, bound: float) -> Incumbent:
