@@ -23,6 +23,10 @@ STALL = 1e-5  # relative move of the LP over STALL_ROUNDS rounds under which it 
 STALL_ROUNDS = 3
 
 
+class OutOfTime(RuntimeError):
+    """The deadline came before a single LP of the design was solved."""
+
+
 @dataclass(frozen=True)
 class Master:
     """A restricted master to solve: its columns, its links and its units' bounds."""
@@ -69,6 +73,8 @@ def relax(
         )  # fmt: skip
         lp = solve(model, "highs", max(deadline - time.perf_counter(), 1.0), relax=True)
         if lp.status is not Status.OPTIMAL:
+            if previous is None and time.perf_counter() >= deadline - 1e-3:
+                raise OutOfTime("the time limit struck before the design LP's first round ended")
             if previous is None:
                 raise RuntimeError(f"the design LP ended {lp.status}: {lp.detail}")
             return previous  # out of time mid-solve: the last round's, not converged

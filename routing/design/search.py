@@ -19,7 +19,8 @@ import numpy as np
 
 from routing.design.lp import Master, Relaxation
 
-Route = Callable[[Master, np.ndarray], Relaxation]  # units per group -> routing over them
+Route = Callable[[Master, np.ndarray], Relaxation | None]
+# units per group -> the routing over them (None: no time left for it)
 
 
 @dataclass
@@ -53,6 +54,8 @@ def sweep(
         if not m.units_lower[g] <= y[g] <= m.units_upper[g]:
             continue
         r = route(m, y)
+        if r is None:
+            break
         solves -= r.rounds
         m = grown(m, r.master)
         if r.value < best.value - 1e-9 * max(abs(best.value), 1.0):

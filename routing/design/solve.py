@@ -30,7 +30,7 @@ import numpy as np
 from routing.design.dive import dive
 from routing.design.duals import Duals, Pricer
 from routing.design.heuristic import restricted_mip
-from routing.design.lp import Master, Relaxation, relax
+from routing.design.lp import Master, OutOfTime, Relaxation, relax
 from routing.design.master import Groups, commitment_groups, must_serve_price
 from routing.design.problem import DesignProblem
 from routing.design.search import Incumbent, grown, sweep
@@ -54,6 +54,7 @@ LP_ROUNDS = 400  # per column generation
 LP_SHARE = 0.5  # of the time limit, at most, for the LP bound (a safety net: on the MCND
 # sets the LP converges in a fraction of it)
 SEARCH_SOLVES = 3000  # LP solves the local search may spend
+MARGIN = 0.04  # of the time limit kept for the solve that runs when the clock strikes
 EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 
@@ -69,8 +70,12 @@ class _Run:
     say: Callable[[str], None]
     trace: list[tuple[str, float, float, float]]
 
-    def route(self, m: Master, units: np.ndarray) -> Relaxation:
-        return _routed(self.problem, self.groups, m, units, self.pricer, self.deadline)
+    def route(self, m: Master, units: np.ndarray) -> Relaxation | None:
+        """The routing over `units` (None: the deadline struck before its first LP)."""
+        try:
+            return _routed(self.problem, self.groups, m, units, self.pricer, self.deadline)
+        except OutOfTime:
+            return None
 
     def mark(self, stage: str, value: float, bound: float) -> None:
         self.trace.append((stage, time.perf_counter() - self.started, value, bound))
@@ -92,16 +97,23 @@ def solve_design(
     started = time.perf_counter()
     groups = commitment_groups(problem)
     run = _Run(
-        problem, groups, pricer, started, started + time_limit_s, progress or (lambda _: None), []
+        problem,
+        groups,
+        pricer,
+        started,
+        started + (1 - MARGIN) * time_limit_s,
+        progress or (lambda _: None),
+        [],
     )
     lp_deadline = started + LP_SHARE * time_limit_s
     lp = relax(
         problem, groups, _first_master(problem, groups), pricer, True, LP_ROUNDS, lp_deadline
     )
-    rounded = np.ceil(lp.values[: len(groups)] - 1e-6)
-    routed = run.route(lp.master, rounded)
+    rounded = economic_rounding(problem, groups, lp.values[: len(groups)])
+    # the first design has the whole time limit, margin included
+    routed = _routed(problem, groups, lp.master, rounded, pricer, started + time_limit_s)
     best = Incumbent(routed, rounded, grown(lp.master, routed.master))
-    run.mark("lp, rounded up", best.value, lp.bound)
+    run.mark("lp, rounded", best.value, lp.bound)
     if method == "dive":
         best = _dived(run, best, lp)
     else:
@@ -119,13 +131,28 @@ def solve_design(
 
 
 def _dived(run: _Run, best: Incumbent, lp: Relaxation) -> Incumbent:
-    """The dive's units routed over, if they beat the LP rounded up."""
+    """The dive's units routed over, if they beat the LP's units rounded
+    (`economic_rounding`) and the deadline leaves time to route over them."""
     units = dive(run.problem, run.groups, lp, run.pricer, run.deadline)
     routed = run.route(best.master, units)
-    if routed.value < best.value:
+    if routed is not None and routed.value < best.value:
         best = Incumbent(routed, units, grown(best.master, routed.master))
     run.mark("dive", best.value, lp.bound)
     return best
+
+
+def economic_rounding(problem: DesignProblem, groups: Groups, units: np.ndarray) -> np.ndarray:
+    """The LP's units made whole: a fraction is booked where a unit that full would cost
+    less than its load at spot (the break-even fill: fixed cost / (unit kg x spot rate)),
+    else left to spot; without spot, always booked (the load has nowhere else to go)."""
+    cap = problem.capacity
+    spot_worth = np.where(np.isfinite(cap.spot_rate), cap.unit_kg * cap.spot_rate, np.inf)
+    worth = np.bincount(groups.of_row, np.where(np.isinf(spot_worth), 0, spot_worth), len(groups))
+    no_spot = np.bincount(groups.of_row, np.isinf(spot_worth), len(groups)) > 0
+    break_even = np.where(no_spot | (worth <= 0), 0.0, groups.fixed / np.maximum(worth, 1e-300))
+    whole, fraction = np.floor(units + 1e-6), units - np.floor(units + 1e-6)
+    booked = whole + (fraction > np.maximum(break_even, 1e-6))
+    return np.clip(booked, groups.lower, groups.upper).astype(np.float64)
 
 
 def _mip_rounds(run: _Run, best: Incumbent, free: np.ndarray, bound: float) -> Incumbent:
@@ -150,7 +177,7 @@ def _mip_step(run: _Run, best: Incumbent, free: np.ndarray) -> Incumbent | None:
     if units is None:
         return None
     routed = run.route(m, units)
-    return Incumbent(routed, units, grown(m, routed.master))
+    return None if routed is None else Incumbent(routed, units, grown(m, routed.master))
 
 
 def _flip_search(run: _Run, best: Incumbent, reduced: np.ndarray, bound: float) -> Incumbent:

@@ -4,13 +4,16 @@ feasibility, value >= bound, the MCND optimum, and determinism."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from routing.design.master import commitment_groups
 from routing.design.mcnd import design_problem, shortest_path_pricer
-from routing.design.solve import METHODS, route_over, solve_design
+from routing.design.solve import METHODS, economic_rounding, route_over, solve_design
 from tests.routing.design.conftest import (
     assert_feasible,
     exact_mcnd,
@@ -104,3 +107,15 @@ def test_bad_arguments_are_refused() -> None:
         solve_design(three_lanes(), method="magic")
     with pytest.raises(ValueError, match="time_limit_s must be > 0"):
         solve_design(three_lanes(), time_limit_s=-3)
+
+
+def test_the_lps_units_are_rounded_where_a_unit_that_full_beats_spot() -> None:
+    """A unit pays for itself past half full on every lane (1,000 / (10,000 x 0.20) and
+    1,500 / (10,000 x 0.30)): 1.2 -> 1, 0.7 -> 1, 0.3 -> 0. Without spot, any fraction
+    is booked: 0.3 -> 1."""
+    problem = three_lanes()
+    groups = commitment_groups(problem)
+    lp_units = np.array([1.2, 0.7, 0.3])
+    assert economic_rounding(problem, groups, lp_units).tolist() == [1, 1, 0]
+    no_spot = replace(problem, capacity=replace(problem.capacity, spot_rate=np.full(3, np.inf)))
+    assert economic_rounding(no_spot, groups, lp_units).tolist() == [2, 1, 1]
