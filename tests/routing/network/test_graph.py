@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carriers.errors import UnknownNode
-from carriers.model import Node, NodeKind
+from carriers.model import Node, NodeKind, Service
 from routing.network import Network, load_network, routes_from
 from routing.network.graph import reachable_zones
 from tests.helpers import _service, random_network
@@ -113,7 +113,7 @@ def cyclic_network(seed: int) -> Network:
         node_id = f"{country}-N{i}-{kind.value[:3].upper()}"
         nodes[node_id] = Node(node_id, kind, country, "x", float(i), 0.0, "UTC")
     ids = list(nodes)
-    services = []
+    services: list[Service] = []
     for a, b in itertools.permutations(ids, 2):
         to, since = nodes[b].kind, nodes[a].kind
         if to is NodeKind.WAREHOUSE or since is NodeKind.DESTINATION_ZONE:
