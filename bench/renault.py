@@ -29,10 +29,19 @@ import sys
 import time
 from pathlib import Path
 
-from routing.design.renault import evaluate, greedy, operated_routes, read_instance, read_routes
+from routing.design.bookings import write_bookings
+from routing.design.renault import (
+    Evaluation,
+    evaluate,
+    greedy,
+    operated_routes,
+    read_instance,
+    read_routes,
+)
 from routing.design.renault.design import design_problem
 from routing.design.renault.engine import bundle_paths, lp_bound, lp_routing
 from routing.design.renault.instance import Instance
+from routing.design.renault.output import bookings_frame, paths_frame, report_html
 
 PUBLISHED = {
     "greedy (TPO)": 3_305_939,
@@ -51,6 +60,9 @@ def main() -> None:
         "--bound-seconds", type=float, default=240.0, help="design LP budget (bound)"
     )
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--out", type=Path, help="write the best solution's paths.csv, bookings.csv, report.html"
+    )
     args = parser.parse_args()
     started = time.monotonic()
     instance = read_instance(args.data)
@@ -62,9 +74,17 @@ def main() -> None:
     routes = operated_routes(instance, read_routes(args.data))
     operated = evaluate(instance, {**paths, **routes.complete})
     engine = _engine(instance, args.bound_seconds, args.seconds, args.json)
-    best = min(
-        (x for x in (found, engine["rounded"], engine["reinserted"]) if x.feasible),
-        key=lambda x: x.cost,
+    best_paths, best = min(
+        (
+            (p, x)
+            for p, x in (
+                (paths, found),
+                (engine["rounded_paths"], engine["rounded"]),
+                (engine["reinserted_paths"], engine["reinserted"]),
+            )
+            if x.feasible
+        ),
+        key=lambda px: px[1].cost,
     )
     bound = engine["bound"]
     figures = {
@@ -99,6 +119,8 @@ def main() -> None:
         "parts": {k: round(v, 2) for k, v in best.parts.items()},
         "published": PUBLISHED,
     }
+    if args.out:
+        _write(args.out, instance, best_paths, best, figures)
     if args.json:
         print(json.dumps(figures))
         return
@@ -116,15 +138,33 @@ def _engine(instance: Instance, bound_s: float, reinsert_s: float, quiet: bool) 
         paths = bundle_paths(design, *lp_routing(design, bound.relaxation))
     rounded = evaluate(instance, paths)
     design_s = time.monotonic() - started
-    _, reinserted = greedy(instance, rounds=20, seconds=reinsert_s, start=paths)
+    again, reinserted = greedy(instance, rounds=20, seconds=reinsert_s, start=paths)
     return {
         "bound": bound,
         "rounded": rounded,
+        "rounded_paths": paths,
+        "reinserted_paths": again,
         "bundles": len(paths),
         "reinserted": reinserted,
         "design_seconds": design_s,
         "reinsert_seconds": time.monotonic() - started - design_s,
     }
+
+
+def _write(out: Path, instance: Instance, paths: dict, best: Evaluation, f: dict) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    paths_frame(instance, paths).to_csv(out / "paths.csv", index=False)
+    write_bookings(bookings_frame(instance, best), out / "bookings.csv")
+    shown = {
+        "cost (the instance's definition)": f"{f['cost']:,.2f}",
+        "lower bound (design LP)": "none" if f["bound"] is None else f"{f['bound']:,.2f}",
+        "gap": "" if f["gap"] is None else f"{f['gap']:.1%}",
+        "feasible": str(f["feasible"]),
+        "vehicles": str(f["vehicles"]),
+        "fill": f"{f['vehicle_fill']:.1%}",
+        **{k: f"{v:,.2f}" for k, v in f["parts"].items()},
+    }
+    (out / "report.html").write_text(report_html(instance, paths, best, shown), encoding="utf-8")
 
 
 def _print(f: dict) -> None:
