@@ -189,8 +189,14 @@ def design_problem(instance: Instance) -> RenaultDesign:
     linear = np.array([g.is_linear for g in leg_list])
     src = np.array([at[g.src] for g in leg_list], dtype=np.int64)
     dst = np.array([at[g.dst] for g in leg_list], dtype=np.int64)
+    # Legs out of another supplier or into another plant lead nowhere when no leg enters
+    # a supplier or leaves a plant (as in the published instances): left out then.
     from_supplier = np.array([kind[s] == "supplier" for s in src])
     into_plant = np.array([kind[d] == "plant" for d in dst])
+    if any(kind[d] == "supplier" for d in dst):
+        from_supplier[:] = False
+    if any(kind[s] == "plant" for s in src):
+        into_plant[:] = False
     parts: dict[str, list[np.ndarray]] = {
         k: [] for k in ("commodity", "leg", "row", "base", "tail", "head", "points")
     }
