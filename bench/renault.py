@@ -9,9 +9,9 @@ The cost is the authors' objective (routing/design/renault/evaluate.py). Solutio
   `routing.design.lp.relax` with the strong linking rows for `--bound-seconds`, its split
   routing turned into one path per bundle (engine.py), evaluated as is ("LP rounded"),
   then re-inserted bundle by bundle from there ("LP + re-insertion").
-`cost` is the best feasible one. `bound` is the best Lagrangian bound of the LP rounds run
-(a lower bound on the instance's cost: engine.py and design.py say why and what it
-relaxes); `lp_converged` says whether it is the LP's optimum.
+`cost` is the best feasible one. `bound` is the best Lagrangian bound the LP's pricing
+proved (with dual smoothing; a lower bound on the instance's cost: engine.py and design.py
+say why and what it relaxes); `lp_converged` says whether it is the LP's optimum.
 
 The as-operated routes file of the published snapshot names every point only of direct
 routes; the other bundles' routes leave their middle points out, so `as_operated_cost` is

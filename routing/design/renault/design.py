@@ -65,6 +65,8 @@ class Graph:
     points: np.ndarray  # per global node: its point index
     order: np.ndarray  # csr order of the arcs
     structure: csr_matrix
+    size: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # per commodity: the nodes of its graph
     keys: np.ndarray | None = None  # tail x nodes + head, sorted (built on first use)
     by_key: np.ndarray | None = None  # the arc of each key
 
@@ -97,6 +99,15 @@ class RenaultDesign:
 
     def shortest(self, duals: Duals, only_negative: bool) -> Columns:
         """Each order's shortest path at `duals` (only those of negative reduced cost)."""
+        reach, pred = self.distances(duals)
+        rc = reach - duals.demand  # over by EPS per arc, below the pricing tolerance
+        want = np.flatnonzero(np.isfinite(reach) & ((rc < -1e-6) | (not only_negative)))
+        return self.columns(want, pred)
+
+    def distances(self, duals: Duals) -> tuple[np.ndarray, np.ndarray]:
+        """Per order, the cost of its cheapest path at the prices of `duals` (its column
+        cost plus m3 x the m3 prices and the link prices of the rows it takes; inf: no
+        path), and the predecessors to read the paths from (`columns`)."""
         g = self.graph
         weight = g.base + EPS
         on = g.row >= 0
@@ -108,12 +119,10 @@ class RenaultDesign:
         graph = g.structure.copy()
         graph.data = weight[g.order]
         dist, pred, _ = dijkstra(graph, indices=g.source, min_only=True, return_predecessors=True)
-        reach = dist[g.target]
-        rc = reach - duals.demand  # over by EPS per arc, below the pricing tolerance
-        want = np.flatnonzero(np.isfinite(reach) & ((rc < -1e-6) | (not only_negative)))
-        return self._columns(want, pred)
+        return dist[g.target], pred
 
-    def _columns(self, commodities: np.ndarray, pred: np.ndarray) -> Columns:
+    def columns(self, commodities: np.ndarray, pred: np.ndarray) -> Columns:
+        """The columns of the paths `distances` found for `commodities`."""
         g = self.graph
         steps = []  # (commodity's position, tail, head) from the plant back
         for i, k in enumerate(commodities):
@@ -200,7 +209,7 @@ def design_problem(instance: Instance) -> RenaultDesign:
     parts: dict[str, list[np.ndarray]] = {
         k: [] for k in ("commodity", "leg", "row", "base", "tail", "head", "points")
     }
-    source, target, nodes = [], [], 0
+    source, target, size, nodes = [], [], [], 0
     for k, o in enumerate(orders):
         b = instance.bundles[o.bundle]
         origin, plant, top = at[b.supplier], at[b.plant], o.max_weeks
@@ -234,6 +243,7 @@ def design_problem(instance: Instance) -> RenaultDesign:
                 parts["base"].append(np.array([0.0]))
                 parts["tail"].append(np.array([node[origin] + left]))
                 parts["head"].append(np.array([node[origin] + left - 1]))
+        size.append(len(local) * width)
         source.append(node[origin] + top)
         target.append(node[plant])
     arcs = {k: np.concatenate(v) for k, v in parts.items()}
@@ -254,6 +264,7 @@ def design_problem(instance: Instance) -> RenaultDesign:
         points=arcs["points"],
         order=structure.data.astype(np.int64) - 1,
         structure=structure,
+        size=np.asarray(size, dtype=np.int64),
     )
     vehicle = [leg_list[i] for i, _ in rows]
     n = len(rows)

@@ -21,9 +21,17 @@ test_evaluate.py, so the engine proves that solution optimal.
 import numpy as np
 import pytest
 
+from routing.design.duals import Duals
 from routing.design.problem import Columns
 from routing.design.renault.design import RenaultDesign, design_problem
-from routing.design.renault.engine import Bound, bundle_paths, fluid_cost, lp_bound, lp_routing
+from routing.design.renault.engine import (
+    Bound,
+    bundle_paths,
+    fluid_cost,
+    lp_bound,
+    lp_routing,
+    units_feasible,
+)
 from routing.design.renault.evaluate import evaluate
 from routing.design.renault.instance import Instance
 from routing.design.solve import solve_design
@@ -58,3 +66,20 @@ def test_the_design_charges_a_solution_no_more_than_the_instance(tiny: Instance)
         {0: ("101", "901"), 1: ("102", "201", "901")},
     ):
         assert fluid_cost(tiny, paths) <= evaluate(tiny, paths).cost + 1e-9
+
+
+def test_prices_above_a_unit_s_cost_are_scaled_down_to_it(tiny: Instance) -> None:
+    """The Lagrangian bound needs no unit priced above its fixed cost: 201 -> 901 week 1
+    (50 a vehicle of 10 m3) priced at 6 per m3 plus a link price of 40 (100 in all) has
+    both halved; a row priced within its cost keeps its prices."""
+    design = design_problem(tiny)
+    cap = design.problem.capacity
+    r = cap.name.index("201->901@1")
+    price = np.zeros(len(cap))
+    price[r], price[0] = 6.0, 1.0
+    duals = Duals(
+        np.zeros(3), np.zeros(len(cap)), price, np.array([2]), np.array([r]), np.array([40.0])
+    )
+    scaled = units_feasible(design.problem, duals)
+    assert scaled.price_m3[r] == pytest.approx(3.0) and scaled.link_price[0] == pytest.approx(20.0)
+    assert scaled.price_m3[0] == 1.0
