@@ -1,5 +1,5 @@
-"""The Renault instance as a glocal `DesignProblem`, priced by shortest paths: the lower
-bound of its LP, and the engine's design turned into one path per bundle.
+"""The Renault instance as a glocal `DesignProblem`, and its exact pricer (shortest paths);
+engine.py solves its LP for a lower bound and turns its routing into one path per bundle.
 
 The design problem (`routing/design/problem.py`):
 - **capacity rows**: one per leg priced per vehicle and departure week 1..T, bought in
@@ -21,8 +21,9 @@ capacity rows and the strong linking rows hold, and the per-volume, lead-time an
 handling costs are the columns'. The problem relaxes the instance three ways: bin packing
 becomes fluid (whole vehicles, divisible units), the orders of a bundle may take different
 paths, and an order may split across paths. Its LP (units fractional, with the strong
-linking rows) is lower still. The bound is the Lagrangian bound of that LP (the LP value
-plus every order's least reduced cost), exact when column generation has converged.
+linking rows) is lower still. The bound reported is a Lagrangian bound of that LP
+(`engine.SmoothedPricer`): below the LP's value until column generation converges, equal
+to it then.
 
 **The pricer** is a shortest path per order at the LP's prices in its time-expanded
 graph (point x weeks left before the plant; the supplier may wait), all orders at once:
