@@ -106,6 +106,53 @@ def routes_from(network: Network, origin: str, max_legs: int = 8) -> Iterator[Ro
     yield from walk(start.id, (), {start.id}, set())
 
 
+def reachable_zones(network: Network, max_legs: int = 8) -> set[str]:
+    """The destination zones some route of `routes_from` (from any origin, within
+    `max_legs`) ends at, without enumerating the routes: a breadth-first search over
+    (node, countries left behind), from every origin at once, in time linear in the
+    services times the country sets met (not in the routes, which grow exponentially
+    with the hubs a route may chain).
+
+    The same zones as the enumeration: a route is a walk that re-enters no country it
+    has left; conversely, the shortest such walk to a zone visits no node twice (a walk
+    back at a node stays in that node's country all the way round, since it re-enters no
+    country, so the loop can be cut and the rest still re-enters none), so it is one of
+    the routes. A state whose countries left include another's, reached in as many legs
+    or more, reaches no zone the other does not, and is dropped.
+    """
+    leaving: dict[str, list[str]] = defaultdict(list)
+    for s in network.services:
+        leaving[s.from_node].append(s.to_node)
+    nodes = network.nodes
+    seen: dict[str, list[frozenset[str]]] = defaultdict(list)
+    layer: list[tuple[str, frozenset[str]]] = []
+    for origin in network.origins:
+        if not seen[origin]:
+            seen[origin].append(frozenset())
+            layer.append((origin, frozenset()))
+    reached: set[str] = set()
+    for legs in range(max_legs + 1):
+        grown: list[tuple[str, frozenset[str]]] = []
+        for node, left in layer:
+            if nodes[node].kind is NodeKind.DESTINATION_ZONE:
+                reached.add(node)
+                continue
+            if legs == max_legs:
+                continue
+            here = nodes[node].country
+            for to in leaving[node]:
+                there = nodes[to].country
+                if there in left:
+                    continue
+                gone = left | {here} if there != here else left
+                if any(known <= gone for known in seen[to]):
+                    continue
+                seen[to].append(gone)
+                grown.append((to, gone))
+        layer = grown
+    return reached
+
+
 def lanes_by_country(network: Network, origin: str) -> dict[str, set[Mode]]:
     """Destination countries an origin reaches, and the modes its routes there use."""
     modes: dict[str, set[Mode]] = defaultdict(set)

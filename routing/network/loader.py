@@ -10,7 +10,7 @@ from pathlib import Path
 from carriers.errors import InvalidNetwork, Problem
 from carriers.model import NodeKind
 from carriers.registry import DEFAULT_WORLD, World, load_world
-from routing.network.graph import Network, routes_from
+from routing.network.graph import Network, reachable_zones
 
 
 def network_dir(directory: str | Path | None = None) -> Path:
@@ -58,7 +58,7 @@ def graph_problems(network: Network, world: World) -> list[Problem]:
                     f"{path}:{line}", "from", f"a destination zone ({s.from_node}) cannot be left"
                 )
             )
-    reached = {r[-1].to_node for o in network.origins for r in routes_from(network, o)}
+    reached = reachable_zones(network)
     for zone in network.zones:
         if zone not in reached:
             path, line = world.node_lines[zone]

@@ -18,7 +18,7 @@ import itertools
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -139,10 +139,14 @@ def _usable(kinds: list[str], s: int, d: int, origin: int, plant: int) -> bool:
 
 
 def greedy(
-    instance: Instance, rounds: int = 2, seconds: float = 120.0
+    instance: Instance,
+    rounds: int = 2,
+    seconds: float = 120.0,
+    start: Mapping[int, Path] | None = None,
 ) -> tuple[dict[int, Path], Evaluation]:
-    """Greedy insertion, then up to `rounds` of re-insertion within `seconds`; the best
-    solution by the evaluator."""
+    """Greedy insertion (or, given `start`, its paths, the bundles it leaves out inserted
+    greedily), then up to `rounds` of re-insertion within `seconds`; the best solution by
+    the evaluator."""
     started = time.monotonic()
     lanes = Lanes.of(instance)
     order = sorted(
@@ -150,11 +154,16 @@ def greedy(
         key=lambda b: -sum(o.volume for o in instance.bundles[b].orders),
     )
     paths: dict[int, Path] = {}
+    for b, path in (start or {}).items():
+        paths[b] = path
+        lanes.carry(instance, instance.bundles[b], path, 1)
     for b in order:
-        path = best_path(instance, lanes, b)
-        if path is not None:
-            paths[b] = path
-            lanes.carry(instance, instance.bundles[b], path, 1)
+        if b in paths:
+            continue
+        found = best_path(instance, lanes, b)
+        if found is not None:
+            paths[b] = found
+            lanes.carry(instance, instance.bundles[b], found, 1)
     best, best_eval = dict(paths), evaluate(instance, paths)
     log.info("greedy: %.0f", best_eval.cost)
     for r in range(rounds):

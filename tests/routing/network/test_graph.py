@@ -4,6 +4,7 @@ brute force, and over the default world)."""
 from __future__ import annotations
 
 import itertools
+import random
 
 import networkx as nx
 import pytest
@@ -11,9 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carriers.errors import UnknownNode
-from carriers.model import NodeKind
+from carriers.model import Node, NodeKind, Service
 from routing.network import Network, load_network, routes_from
-from tests.helpers import random_network
+from routing.network.graph import reachable_zones
+from tests.helpers import _service, random_network
 
 
 def test_tiny_routes_on_paper(tiny: Network) -> None:
@@ -97,3 +99,35 @@ def test_every_route_of_the_default_world_ends_in_a_served_zone(world: Network) 
             assert route[0].from_node == origin
             for a, b in itertools.pairwise(route):
                 assert a.to_node == b.from_node
+
+
+def cyclic_network(seed: int) -> Network:
+    """Random lanes between consolidation centres of three countries in both directions
+    (loops within a country and back across borders), out of a warehouse and into zones."""
+    rng = random.Random(seed)
+    kinds = [NodeKind.WAREHOUSE] + [NodeKind.CONSOLIDATION_CENTRE] * 8
+    kinds += [NodeKind.DESTINATION_ZONE] * 4
+    nodes = {}
+    for i, kind in enumerate(kinds):
+        country = rng.choice(("CN", "ES", "PT"))
+        node_id = f"{country}-N{i}-{kind.value[:3].upper()}"
+        nodes[node_id] = Node(node_id, kind, country, "x", float(i), 0.0, "UTC")
+    ids = list(nodes)
+    services: list[Service] = []
+    for a, b in itertools.permutations(ids, 2):
+        to, since = nodes[b].kind, nodes[a].kind
+        if to is NodeKind.WAREHOUSE or since is NodeKind.DESTINATION_ZONE:
+            continue
+        if rng.random() < 0.2:
+            services.append(_service(rng, len(services), a, b, nodes[b]))
+    return Network(nodes, tuple(services))
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000), max_legs=st.integers(1, 8))
+def test_reachable_zones_equals_the_ends_of_the_enumerated_routes(seed: int, max_legs: int) -> None:
+    """On networks with loops and lanes back across borders, the search finds exactly the
+    zones some enumerated route ends at, whatever the leg limit."""
+    for network in (cyclic_network(seed), random_network(seed)):
+        ends = {r[-1].to_node for o in network.origins for r in routes_from(network, o, max_legs)}
+        assert reachable_zones(network, max_legs) == ends
