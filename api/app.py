@@ -86,7 +86,14 @@ def build_state(settings: Settings, metrics: Metrics, network: Network | None) -
     promise = LivePromise(store, network)
     promise.load()
     shipments = ShipmentStore(store)
-    capacity = CapacityBoard(network, shipments, settings.capacity_file, settings.bidprice_file)
+    capacity = CapacityBoard(
+        network,
+        shipments,
+        settings.capacity_file,
+        settings.bidprice_file,
+        settings.capacity_pricing,
+        settings.capacity_margin,
+    )
     capacity.refresh()
     return AppState(
         settings=settings,

@@ -28,7 +28,7 @@ from routing.network import Network
 from routing.orders import Order
 from routing.promise import STANDARD, promise
 from routing.promise.served import ServedModel, lane_of
-from routing.quote.capacity import opportunity_costs, route_departures
+from routing.quote.capacity import apply_pricing, opportunity_costs, route_departures
 from routing.quote.charges import (
     Converter,
     collection_messages,
@@ -143,6 +143,9 @@ def quote(
     options, beaten = undominated(options)
     excluded += beaten
     extra = {} if capacity is None else opportunity_costs(options, capacity, order, money)
+    if capacity is not None:
+        options, hidden, extra = apply_pricing(options, extra, capacity)
+        excluded += hidden
     tagged = tags(options, extra)
     options = [
         o._replace(tags=tagged[o.option_id], summary=_summary(o, tag, facts[o.route_id]))
