@@ -16,8 +16,9 @@ are promised by it, the others by the schedule engine.
 `--capacity`: quotes as the server makes them, over the capacity state (each option's
 capacitated departures found and checked for room, full ones excluded, and a bid price
 of 1 minor unit per kg and 100 per m3 on each of them, so the opportunity cost is
-computed and ranked on every option): compare with a run without it for the cost of
-capacity-aware checkout.
+computed and ranked on every option; `--pricing surcharge|hide` applies that policy
+too): compare with a run without it for the cost of capacity-aware checkout.
+`--default-only` skips the generated network.
 """
 
 from __future__ import annotations
@@ -130,9 +131,9 @@ class EveryDeparture(dict):
         return (1.0, 100.0)
 
 
-def capacity_view(world: Network) -> CapacityView:
+def capacity_view(world: Network, pricing: str = "rank") -> CapacityView:
     bids = BidPrices("bench", "EUR", EveryDeparture())
-    return CapacityView(CapacityLimits(world.compiled), bid_prices=bids)
+    return CapacityView(CapacityLimits(world.compiled), bid_prices=bids, pricing=pricing)
 
 
 def main() -> None:
@@ -142,6 +143,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261126)
     parser.add_argument("--promise-model", type=Path, help="a learned promise model to serve")
     parser.add_argument("--capacity", action="store_true", help="quote over capacity state")
+    parser.add_argument(
+        "--pricing", choices=("rank", "surcharge", "hide"), default="rank", help="with --capacity"
+    )
+    parser.add_argument(
+        "--default-only", action="store_true", help="skip the generated 5k/50k network"
+    )
     args = parser.parse_args()
     print(f"quote engine: {routing.build()}")
     learned = None
@@ -154,8 +161,8 @@ def main() -> None:
             f"learned promise model {learned.model_id}: {keys} lane keys computed in "
             f"{time.perf_counter() - started:.2f} s (a server does it once per model)"
         )
-    view = capacity_view(world) if args.capacity else None
-    print(f"capacity: {'on' if view else 'off'}")
+    view = capacity_view(world, args.pricing) if args.capacity else None
+    print(f"capacity: {'on, ' + args.pricing if view else 'off'}")
     day = random_orders(args.n, args.seed)
     report("default network, a checkout's day", *run(world, day, learned, view), 2, 10)
     report(
@@ -164,6 +171,8 @@ def main() -> None:
         2,
         10,
     )
+    if args.default_only:
+        return
     big = synthetic_network()
     print(f"generated network: {len(big.nodes)} nodes, {len(big.services)} services")
     timings = search_only(big, synthetic_orders(args.synthetic_n, args.seed))
