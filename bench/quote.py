@@ -77,6 +77,25 @@ def run(
     return timings, outcome
 
 
+def paired(
+    network: Network, documents: list[dict], views: dict[str, CapacityView | None]
+) -> dict[str, list[float]]:
+    """Each order quoted under every view in turn (the order of the views rotating from
+    one order to the next), so a busy machine slows them alike: ms per view."""
+    orders = [parse_order(d) for d in documents]
+    for view in views.values():
+        quote(orders[0], network, capacity=view)
+    gc.freeze()
+    names = list(views)
+    out: dict[str, list[float]] = {n: [] for n in names}
+    for i, order in enumerate(orders):
+        for name in names[i % len(names) :] + names[: i % len(names)]:
+            started = time.perf_counter()
+            quote(order, network, capacity=views[name])
+            out[name].append((time.perf_counter() - started) * 1000)
+    return out
+
+
 def report(name: str, timings: list[float], outcome: Counter, p50: float, p99: float) -> None:
     q = statistics.quantiles(timings, n=100)
     print(
@@ -147,6 +166,12 @@ def main() -> None:
         "--pricing", choices=("rank", "surcharge", "hide"), default="rank", help="with --capacity"
     )
     parser.add_argument(
+        "--paired",
+        action="store_true",
+        help="each order quoted without capacity and under rank, surcharge and hide in "
+        "turn: p50 and mean per policy, and the median of each order's ratio to off",
+    )
+    parser.add_argument(
         "--default-only", action="store_true", help="skip the generated 5k/50k network"
     )
     args = parser.parse_args()
@@ -161,6 +186,18 @@ def main() -> None:
             f"learned promise model {learned.model_id}: {keys} lane keys computed in "
             f"{time.perf_counter() - started:.2f} s (a server does it once per model)"
         )
+    if args.paired:
+        views = {"off": None, **{p: capacity_view(world, p) for p in ("rank", "surcharge", "hide")}}
+        for label, hours in (("a checkout's day", 24), ("cold (a year)", 24 * 365)):
+            n = args.n if hours == 24 else args.n // 5
+            ms = paired(world, random_orders(n, args.seed + (hours > 24), hours), views)
+            for name, t in ms.items():
+                ratio = statistics.median(a / b for a, b in zip(t, ms["off"], strict=True))
+                print(
+                    f"{label}, {name}: p50 {statistics.median(t):.3f} ms, mean "
+                    f"{statistics.fmean(t):.3f} ms, median ratio to off {ratio:.3f}"
+                )
+        return
     view = capacity_view(world, args.pricing) if args.capacity else None
     print(f"capacity: {'on, ' + args.pricing if view else 'off'}")
     day = random_orders(args.n, args.seed)

@@ -38,6 +38,7 @@ from routing.quote.records import Departure, Excluded, Line, Message, Option, Ro
 PRICING = ("rank", "surcharge", "hide")
 SURCHARGE_CAP = Decimal("0.5")  # surcharge: at most half the option's freight
 SURCHARGE = "capacity surcharge"
+_CAP = SURCHARGE_CAP.as_integer_ratio()
 
 
 def order_load(order: Order) -> tuple[float, float]:
@@ -99,7 +100,8 @@ def opportunity_cost(
 def surcharge_of(shipping: Money, opportunity: int) -> Money:
     """The capacity surcharge of an option: its opportunity cost (minor units of the
     shipping's currency), capped at SURCHARGE_CAP of its shipping before it."""
-    cap = shipping.times(SURCHARGE_CAP).amount
+    num, den = _CAP
+    cap = (2 * shipping.amount * num + den) // (2 * den)  # x SURCHARGE_CAP, half up
     return Money(max(0, min(opportunity, cap)), shipping.currency)
 
 
