@@ -50,7 +50,7 @@ def route_departures(
     view: CapacityView, network: Network, order: Order, facts: RouteFacts
 ) -> tuple[Departure, ...] | Excluded:
     """The capacitated departures the order takes on the route, if each has room."""
-    legs = tuple(i for i, k in enumerate(facts.indices) if view.capacitated(k))
+    legs = view.limits.capacitated_legs(facts.indices)
     if not legs:
         return ()
     kg, m3 = order_load(order)
