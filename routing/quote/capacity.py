@@ -22,16 +22,20 @@ it does:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
 from carriers.money import Money, minor_units
+from routing.cache import Lru
 from routing.capacity.bidprices import BidPrices
 from routing.capacity.departures import planned_departures
 from routing.capacity.state import CapacityView
 from routing.network import Network
 from routing.orders import Order
+from routing.promise import default_settings
+from routing.promise.legs import TimedLeg, compile_route
 from routing.quote.charges import Converter
 from routing.quote.records import Departure, Excluded, Line, Message, Option, RouteFacts
 
@@ -39,6 +43,8 @@ PRICING = ("rank", "surcharge", "hide")
 SURCHARGE_CAP = Decimal("0.5")  # surcharge: at most half the option's freight
 SURCHARGE = "capacity surcharge"
 _CAP = SURCHARGE_CAP.as_integer_ratio()
+# (network, route's service indices) -> the route compiled for the promise arithmetic
+_TIMED: Lru[tuple[TimedLeg, ...]] = Lru(65_536)
 
 
 def order_load(order: Order) -> tuple[float, float]:
@@ -55,7 +61,12 @@ def route_departures(
         return ()
     kg, m3 = order_load(order)
     out = []
-    for i, day in planned_departures(facts.services, order.created_at, network, legs):
+    key = (network, facts.indices)
+    timed = _TIMED.get(key)
+    if timed is None:
+        timed = compile_route(facts.services, network, default_settings())
+        _TIMED.put(key, timed)
+    for i, day in planned_departures(facts.services, order.created_at, network, legs, timed):
         k, service = facts.indices[i], facts.services[i].id
         if not view.has_room(k, day, kg, m3):
             left_kg, left_m3 = view.remaining(k, day)
@@ -93,6 +104,8 @@ def opportunity_cost(
     cost = bids.opportunity_cost(departures, kg, m3)
     if cost <= 0:
         return 0
+    if bids.currency == money.currency:  # minor units alike: rounded half up
+        return math.floor(cost + 0.5)
     scale = Decimal(10) ** minor_units(bids.currency)
     return money(Money.of(Decimal(repr(cost)) / scale, bids.currency)).amount
 
