@@ -53,13 +53,18 @@ def order_load(order: Order) -> tuple[float, float]:
 
 
 def route_departures(
-    view: CapacityView, network: Network, order: Order, facts: RouteFacts
+    view: CapacityView,
+    network: Network,
+    order: Order,
+    facts: RouteFacts,
+    load: tuple[float, float] | None = None,
 ) -> tuple[Departure, ...] | Excluded:
-    """The capacitated departures the order takes on the route, if each has room."""
+    """The capacitated departures the order takes on the route, if each has room;
+    `load`: the order's kg and m3 (`order_load`), if known already."""
     legs = view.limits.capacitated_legs(facts.indices)
     if not legs:
         return ()
-    kg, m3 = order_load(order)
+    kg, m3 = load or order_load(order)
     out = []
     key = (network, facts.indices)
     timed = _TIMED.get(key)
