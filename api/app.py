@@ -44,6 +44,7 @@ from fastapi import FastAPI
 
 from api import problems
 from api.auth import KeyRing, RateLimiter
+from api.bidprice_solver import BidPriceSolver
 from api.calibration import LivePromise
 from api.capacity import CapacityBoard
 from api.compute import Compute
@@ -86,7 +87,14 @@ def build_state(settings: Settings, metrics: Metrics, network: Network | None) -
     promise = LivePromise(store, network)
     promise.load()
     shipments = ShipmentStore(store)
-    capacity = CapacityBoard(network, shipments, settings.capacity_file, settings.bidprice_file)
+    capacity = CapacityBoard(
+        network,
+        shipments,
+        settings.capacity_file,
+        settings.bidprice_file,
+        settings.capacity_pricing,
+        settings.capacity_margin,
+    )
     capacity.refresh()
     return AppState(
         settings=settings,
@@ -103,6 +111,20 @@ def build_state(settings: Settings, metrics: Metrics, network: Network | None) -
         carriers=carriers_body(network),
         shipments=shipments,
         capacity=capacity,
+    )
+
+
+def bidprice_solver(settings: Settings, state: AppState) -> BidPriceSolver | None:
+    """The scheduled bid-price re-solve, when its interval, orders and file are set."""
+    if None in (settings.bidprice_interval_s, settings.bidprice_orders, settings.bidprice_file):
+        return None
+    assert settings.bidprice_orders is not None and settings.bidprice_file is not None
+    return BidPriceSolver(
+        state.network,
+        state.capacity,
+        settings.bidprice_orders,
+        settings.bidprice_file,
+        settings.bidprice_time_limit_s,
     )
 
 
@@ -189,6 +211,9 @@ def create_app(settings: Settings | None = None, network: Network | None = None)
             asyncio.create_task(state.promise.watch_every(settings.promise_poll_seconds)),
             asyncio.create_task(state.capacity.refresh_every(settings.capacity_refresh_s)),
         ]
+        resolver = bidprice_solver(settings, state)
+        if resolver is not None and settings.bidprice_interval_s is not None:
+            tasks.append(asyncio.create_task(resolver.every(settings.bidprice_interval_s)))
         log.info("ready", extra={"network": state.summary["network"], "db": state.store.dialect})
         try:
             yield

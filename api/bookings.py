@@ -10,7 +10,7 @@ import hashlib
 import json
 import re
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -22,6 +22,10 @@ from api.schemas.bookings import BookRequest
 from api.services import invalid, read_json, stored_quote
 from api.store import CapacityExhausted, Shipment, StoredKey
 from carriers.errors import Problem
+from carriers.money import Money
+from routing.quote.capacity import opportunity_cost, surcharge_of
+from routing.quote.charges import Converter
+from routing.quote.engine import engine_for
 
 _IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
@@ -74,6 +78,7 @@ async def book(
     departures = tuple(
         (svc, datetime.fromisoformat(day).date()) for svc, day in option["departures"]
     )
+    _check_surcharge(state, bookable, option, departures, now)
     shipment = Shipment(
         shipment_id=f"s_{secrets.token_hex(16)}",
         key_id=key.key_id,
@@ -136,6 +141,43 @@ def _check_price(request: BookRequest, option: dict[str, Any]) -> None:
             f"{shown[0]} {shown[1]}; show the buyer the new price and book again",
             title="Price changed",
         )
+
+
+def _check_surcharge(
+    state: AppState,
+    bookable: dict[str, Any],
+    option: dict[str, Any],
+    departures: tuple[tuple[str, date], ...],
+    now: datetime,
+) -> None:
+    """Under GLOCAL_CAPACITY_PRICING=surcharge, a quote priced under another bid-price
+    snapshot than the one now in force is booked at its price only if its capacity
+    surcharge is the same under the new one; else 409 `price_changed`, with the new price."""
+    if state.capacity.pricing != "surcharge" or "surcharge" not in option:
+        return
+    bids = state.capacity.view.bid_prices
+    if (None if bids is None else bids.snapshot_id) == bookable.get("snapshot"):
+        return
+    currency = option["currency"]
+    money = Converter(engine_for(state.network).fx, currency, now.date())
+    cost = (
+        0
+        if bids is None
+        else opportunity_cost(bids, departures, bookable["kg"], bookable["m3"], money)
+    )
+    now_charged = surcharge_of(Money(option["shipping"], currency), cost)
+    if now_charged.amount == option["surcharge"]:
+        return
+    new_total = Money.of(option["total"], currency) - Money(option["surcharge"], currency)
+    new_total = new_total + now_charged
+    raise ProblemError(
+        409,
+        "price_changed",
+        f"the capacity surcharge is now {now_charged} (bid prices "
+        f"{'none' if bids is None else bids.snapshot_id}), so the option now costs "
+        f"{new_total}, not {option['total']} {currency}; quote again",
+        title="Price changed",
+    )
 
 
 async def owned(state: AppState, key: StoredKey, shipment_id: str) -> Shipment:

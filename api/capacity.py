@@ -24,7 +24,8 @@ from routing.capacity.state import CapacityView, Sold
 from routing.network import Network
 from routing.orders import Order
 from routing.quote import Quote
-from routing.quote.capacity import order_load
+from routing.quote.capacity import SURCHARGE, order_load
+from routing.quote.records import Option
 
 log = logging.getLogger("glocal.api")
 GRAMS_PER_KG = 1000
@@ -38,13 +39,16 @@ class CapacityBoard:
         shipments: ShipmentStore,
         file: Path | None,
         bid_prices: Path | None = None,
+        pricing: str = "rank",
+        margin_share: float = 0.2,
     ) -> None:
         net = network.compiled
         self.limits = CapacityLimits(net, read_capacity(file, net) if file else ())
         self.shipments = shipments
         self.bid_file = bid_prices
         self._bids: tuple[float, BidPrices] | None = None  # (file mtime, snapshot)
-        self.view = CapacityView(self.limits)
+        self.pricing, self.margin_share = pricing, margin_share
+        self.view = CapacityView(self.limits, pricing=pricing, margin_share=margin_share)
 
     def _bid_prices(self) -> BidPrices | None:
         """The latest published snapshot: read again when its file changed (a publisher
@@ -67,7 +71,9 @@ class CapacityBoard:
             (r.service, r.day): Sold(r.sold_g / GRAMS_PER_KG, r.sold_cm3 / CM3_PER_M3)
             for r in self.shipments.departures()
         }
-        self.view = CapacityView(self.limits, sold, self._bid_prices())
+        self.view = CapacityView(
+            self.limits, sold, self._bid_prices(), self.pricing, self.margin_share
+        )
 
     def take(self, service: str, day: date) -> Take:
         """A departure as a booking takes it: its capacity now, in grams and cm3."""
@@ -109,9 +115,22 @@ def bookable_json(found: Quote, order: Order, valid_until: datetime) -> str:
             "total": o.total.text,
             "currency": o.total.currency,
             "departures": [[d.service, d.date.isoformat()] for d in o.departures],
+            "surcharge": _surcharge(o),
+            "shipping": o.shipping.amount - _surcharge(o),  # before the surcharge
         }
         for o in found.options
     }
     return json.dumps(
-        {"valid_until": valid_until.isoformat(), "kg": kg, "m3": m3, "options": options}
+        {
+            "valid_until": valid_until.isoformat(),
+            "kg": kg,
+            "m3": m3,
+            "snapshot": found.capacity_snapshot,
+            "options": options,
+        }
     )
+
+
+def _surcharge(o: Option) -> int:
+    """The option's capacity surcharge, minor units (0: none)."""
+    return sum(ln.amount.amount for ln in o.charges if ln.name == SURCHARGE)

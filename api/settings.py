@@ -23,6 +23,17 @@
   figures override the network's capacity per departure (`routing.capacity`);
 - `GLOCAL_BIDPRICE_FILE` (none): the bid-price snapshot (`routing.capacity.bidprices`)
   that ranks quote options by price plus opportunity cost; re-read when it changes;
+- `GLOCAL_CAPACITY_PRICING` (rank): what the bid prices do to a quote
+  (`routing.quote.capacity`): `rank` (order and tags only), `surcharge` (an itemised
+  "capacity surcharge" line, at most half the option's freight; a booking whose surcharge
+  moved under a newer snapshot is 409 `price_changed`), `hide` (options whose opportunity
+  cost exceeds their margin are left out, reason `capacity_reserved`);
+- `GLOCAL_BIDPRICE_INTERVAL_S` (none: off), `GLOCAL_BIDPRICE_ORDERS` (none),
+  `GLOCAL_BIDPRICE_TIME_LIMIT_S` (60): re-solve the bid prices every so many seconds
+  over the orders of that forecast table not yet placed and the capacity not yet sold,
+  publishing to `GLOCAL_BIDPRICE_FILE` (`api.bidprice_solver`); needs both files;
+- `GLOCAL_CAPACITY_MARGIN` (0.2): under `hide`, an option's margin as a share of its
+  shipping charge;
 - `GLOCAL_CAPACITY_REFRESH_S` (1): how often a server re-reads what is sold per departure
   (what other workers booked), which quotes exclude when full;
 - `GLOCAL_KEY_CACHE_SECONDS` (2): how long a worker trusts what it read of a key, so how
@@ -57,6 +68,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -87,6 +99,11 @@ class Settings(BaseSettings):
     quote_valid_s: float = Field(default=1800.0, gt=0)
     capacity_file: Path | None = None
     bidprice_file: Path | None = None
+    capacity_pricing: Literal["rank", "surcharge", "hide"] = "rank"
+    capacity_margin: float = Field(default=0.2, ge=0)
+    bidprice_interval_s: float | None = Field(default=None, gt=0)
+    bidprice_orders: Path | None = None
+    bidprice_time_limit_s: float = Field(default=60.0, gt=0)
     capacity_refresh_s: float = Field(default=1.0, gt=0)
     key_cache_seconds: float = Field(default=2.0, ge=0)
     usage_flush_seconds: float = Field(default=5.0, gt=0)

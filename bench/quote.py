@@ -16,8 +16,9 @@ are promised by it, the others by the schedule engine.
 `--capacity`: quotes as the server makes them, over the capacity state (each option's
 capacitated departures found and checked for room, full ones excluded, and a bid price
 of 1 minor unit per kg and 100 per m3 on each of them, so the opportunity cost is
-computed and ranked on every option): compare with a run without it for the cost of
-capacity-aware checkout.
+computed and ranked on every option; `--pricing surcharge|hide` applies that policy
+too): compare with a run without it for the cost of capacity-aware checkout.
+`--default-only` skips the generated network.
 """
 
 from __future__ import annotations
@@ -76,6 +77,25 @@ def run(
     return timings, outcome
 
 
+def paired(
+    network: Network, documents: list[dict], views: dict[str, CapacityView | None]
+) -> dict[str, list[float]]:
+    """Each order quoted under every view in turn (the order of the views rotating from
+    one order to the next), so a busy machine slows them alike: ms per view."""
+    orders = [parse_order(d) for d in documents]
+    for view in views.values():
+        quote(orders[0], network, capacity=view)
+    gc.freeze()
+    names = list(views)
+    out: dict[str, list[float]] = {n: [] for n in names}
+    for i, order in enumerate(orders):
+        for name in names[i % len(names) :] + names[: i % len(names)]:
+            started = time.perf_counter()
+            quote(order, network, capacity=views[name])
+            out[name].append((time.perf_counter() - started) * 1000)
+    return out
+
+
 def report(name: str, timings: list[float], outcome: Counter, p50: float, p99: float) -> None:
     q = statistics.quantiles(timings, n=100)
     print(
@@ -130,9 +150,9 @@ class EveryDeparture(dict):
         return (1.0, 100.0)
 
 
-def capacity_view(world: Network) -> CapacityView:
+def capacity_view(world: Network, pricing: str = "rank") -> CapacityView:
     bids = BidPrices("bench", "EUR", EveryDeparture())
-    return CapacityView(CapacityLimits(world.compiled), bid_prices=bids)
+    return CapacityView(CapacityLimits(world.compiled), bid_prices=bids, pricing=pricing)
 
 
 def main() -> None:
@@ -142,6 +162,18 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261126)
     parser.add_argument("--promise-model", type=Path, help="a learned promise model to serve")
     parser.add_argument("--capacity", action="store_true", help="quote over capacity state")
+    parser.add_argument(
+        "--pricing", choices=("rank", "surcharge", "hide"), default="rank", help="with --capacity"
+    )
+    parser.add_argument(
+        "--paired",
+        action="store_true",
+        help="each order quoted without capacity and under rank, surcharge and hide in "
+        "turn: p50 and mean per policy, and the median of each order's ratio to off",
+    )
+    parser.add_argument(
+        "--default-only", action="store_true", help="skip the generated 5k/50k network"
+    )
     args = parser.parse_args()
     print(f"quote engine: {routing.build()}")
     learned = None
@@ -154,8 +186,20 @@ def main() -> None:
             f"learned promise model {learned.model_id}: {keys} lane keys computed in "
             f"{time.perf_counter() - started:.2f} s (a server does it once per model)"
         )
-    view = capacity_view(world) if args.capacity else None
-    print(f"capacity: {'on' if view else 'off'}")
+    if args.paired:
+        views = {"off": None, **{p: capacity_view(world, p) for p in ("rank", "surcharge", "hide")}}
+        for label, hours in (("a checkout's day", 24), ("cold (a year)", 24 * 365)):
+            n = args.n if hours == 24 else args.n // 5
+            ms = paired(world, random_orders(n, args.seed + (hours > 24), hours), views)
+            for name, t in ms.items():
+                ratio = statistics.median(a / b for a, b in zip(t, ms["off"], strict=True))
+                print(
+                    f"{label}, {name}: p50 {statistics.median(t):.3f} ms, mean "
+                    f"{statistics.fmean(t):.3f} ms, median ratio to off {ratio:.3f}"
+                )
+        return
+    view = capacity_view(world, args.pricing) if args.capacity else None
+    print(f"capacity: {'on, ' + args.pricing if view else 'off'}")
     day = random_orders(args.n, args.seed)
     report("default network, a checkout's day", *run(world, day, learned, view), 2, 10)
     report(
@@ -164,6 +208,8 @@ def main() -> None:
         2,
         10,
     )
+    if args.default_only:
+        return
     big = synthetic_network()
     print(f"generated network: {len(big.nodes)} nodes, {len(big.services)} services")
     timings = search_only(big, synthetic_orders(args.synthetic_n, args.seed))

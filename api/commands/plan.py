@@ -56,6 +56,7 @@ from routing.plan import (
     summary,
     write_report,
 )
+from routing.plan.bidprices import publish as publish_prices
 from routing.plan.cluster import dask_client, dask_map, read_orders, write_plan
 from routing.plan.output import NO_PRICE
 from routing.plan.sample import PROFILES
@@ -180,6 +181,14 @@ def plan_command(
         ),
     ] = None,
     network: NetworkOption = None,
+    publish: Annotated[
+        Path | None,
+        typer.Option(
+            "--publish",
+            help="Write the bid prices per departure for GLOCAL_BIDPRICE_FILE: the mean "
+            "LP duals over perturbed re-solves (routing/plan/bidprices.py).",
+        ),
+    ] = None,
 ) -> None:
     """Plan a batch of orders over the network's booked capacity at least cost.
 
@@ -206,6 +215,7 @@ def plan_command(
             _Where(workers, scheduler or None),
             network,
             deadline,
+            publish,
         )
     except GlocalError as exc:
         typer.echo(f"error: {exc.message}", err=True)
@@ -230,6 +240,7 @@ def _plan(
     where: _Where,
     network_dir: Path | None,
     deadline: Deadline,
+    publish: Path | None = None,
 ) -> None:
     base = PlanParams.from_file(params_file) if params_file else PlanParams()
     params = PlanParams(
@@ -244,7 +255,8 @@ def _plan(
     )
     scenario = Scenario(frozenset(close), parse_scale(scale), demand)
     where.check()
-    for path, what in ((out, "plan"), (summary_path, "summary"), (report, "report")):
+    written = ((out, "plan"), (summary_path, "summary"), (report, "report"))
+    for path, what in (*written, (publish, "bid-price snapshot")):
         if path is not None:
             _check_writable(path, what)
     window = date_window(datetime.now(UTC))
@@ -285,6 +297,10 @@ def _plan(
                 summary_path.write_text(json.dumps(figures, indent=2), encoding="utf-8")
             if report:
                 write_report(result, figures, report)
+        if publish is not None:
+            with stages("publish"):
+                done = publish_prices(result, publish, map_fn)
+            console.print(f"published {done.snapshot_id} ({len(done.prices)}) to {publish}")
     counts = figures["orders"]
     if not len(result.orders):
         console.print(

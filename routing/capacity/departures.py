@@ -32,13 +32,17 @@ _AFTER_FIRST: Lru[Dated] = Lru(32_768, results=True)
 
 
 def planned_departures(
-    route: tuple[Service, ...], at: datetime, network: Network, legs: tuple[int, ...]
+    route: tuple[Service, ...],
+    at: datetime,
+    network: Network,
+    legs: tuple[int, ...],
+    timed: tuple[TimedLeg, ...] | None = None,
 ) -> Dated:
     """The local date of the planned departure of each leg position in `legs` (in route
-    order), for an order placed at `at` (aware)."""
+    order), for an order placed at `at` (aware); `timed`: the route compiled already."""
     if not legs:
         return ()
-    timed = compile_route(route, network, default_settings())
+    timed = timed or compile_route(route, network, default_settings())
     first, minute = timed[0], utc_minutes(at)
     if first.clear_before is not None:  # a route that clears first: not shared
         state: State = clear(first.clear_before, Spikes(np.array([minute], np.int64), ONE))

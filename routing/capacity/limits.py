@@ -21,11 +21,22 @@ class CapacityLimits:
         self._exact = {(o.service, o.day): o for o in self.overrides if o.day is not None}
         self._every = {o.service: o for o in self.overrides if o.day is None}
         self._listed = {o.service for o in self.overrides}
+        self._legs: dict[tuple[int, ...], tuple[int, ...]] = {}  # by route: capacitated legs
 
     def capacitated(self, k: int) -> bool:
         """Whether some departure of service k may be limited (network or file)."""
         cap = self.net.services[k].capacity
         return cap.kg is not None or cap.m3 is not None or k in self._listed
+
+    def capacitated_legs(self, route: tuple[int, ...]) -> tuple[int, ...]:
+        """The positions of the route's (compiled service indices) capacitated legs; kept
+        per route (limits never change once made)."""
+        found = self._legs.get(route)
+        if found is None:
+            found = tuple(i for i, k in enumerate(route) if self.capacitated(k))
+            if len(self._legs) < 65_536:
+                self._legs[route] = found
+        return found
 
     def of(self, k: int, day: int) -> tuple[float, float]:
         """kg and m3 the departure of service k on local day number `day` can carry."""

@@ -34,6 +34,8 @@ class CapacityView:
     limits: CapacityLimits
     sold: Mapping[DepartureKey, Sold] = field(default_factory=dict)
     bid_prices: BidPrices | None = None  # the snapshot that steers the ranking, if any
+    pricing: str = "rank"  # rank, surcharge or hide (routing.quote.capacity: PRICING)
+    margin_share: float = 0.2  # hide: an option's margin as a share of its shipping
 
     def capacitated(self, k: int) -> bool:
         return self.limits.capacitated(k)

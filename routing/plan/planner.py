@@ -44,6 +44,7 @@ from routing.plan.duties import Duties
 from routing.plan.late import late_costs
 from routing.plan.master import collect, in_minor, link_groups, model_blocks
 from routing.plan.matrix import LaneMatrix, lane_matrix
+from routing.plan.model import BlockData
 from routing.plan.params import PlanParams, Scenario
 from routing.plan.pricing import COMPLETIONS, price_orders
 from routing.plan.repack import repack
@@ -91,6 +92,8 @@ class PlanResult:
     unit_price_m3: np.ndarray
     first_day: date
     seconds: dict[str, float] = field(default_factory=dict)
+    block_data: tuple[BlockData, ...] = ()  # the model's blocks as solved (bid prices
+    # re-solve their LPs: routing/plan/bidprices.py)
 
     @property
     def gap(self) -> float:
@@ -207,6 +210,7 @@ def plan_orders(
         unit_price_m3=prices.unit_m3,
         first_day=w.at,
         seconds=clock.seconds,
+        block_data=tuple(blocks),
     )
 
 

@@ -28,7 +28,12 @@ from routing.network import Network
 from routing.orders import Order
 from routing.promise import STANDARD, promise
 from routing.promise.served import ServedModel, lane_of
-from routing.quote.capacity import opportunity_costs, route_departures
+from routing.quote.capacity import (
+    apply_pricing,
+    opportunity_costs,
+    order_load,
+    route_departures,
+)
 from routing.quote.charges import (
     Converter,
     collection_messages,
@@ -128,9 +133,10 @@ def quote(
     money = Converter(engine.fx, currency, at.date())
     case = customs_case(order, at.date(), engine.rules, engine.fx, network=engine.network)
     facts: dict[str, RouteFacts] = {}
+    load = None if capacity is None else order_load(order)
     for f in found:
         route = engine.route(f.services)
-        taken = () if capacity is None else route_departures(capacity, network, order, route)
+        taken = () if capacity is None else route_departures(capacity, network, order, route, load)
         if isinstance(taken, Excluded):
             excluded.append(taken)
             continue
@@ -143,6 +149,9 @@ def quote(
     options, beaten = undominated(options)
     excluded += beaten
     extra = {} if capacity is None else opportunity_costs(options, capacity, order, money)
+    if capacity is not None:
+        options, hidden, extra = apply_pricing(options, extra, capacity)
+        excluded += hidden
     tagged = tags(options, extra)
     options = [
         o._replace(tags=tagged[o.option_id], summary=_summary(o, tag, facts[o.route_id]))

@@ -68,3 +68,59 @@ def test_expires_at_is_honoured(database_url: str, tmp_path: Path) -> None:
             assert ok.json()["departures"] == []  # the tiny network limits nothing itself
     finally:
         live.stop()
+
+
+def test_surcharge_priced_quotes_and_a_moved_surcharge_is_price_changed(
+    database_url: str, tmp_path: Path
+) -> None:
+    """GLOCAL_CAPACITY_PRICING=surcharge with a bid price on the air departure: the
+    quote's option carries a "capacity surcharge" line in its total; a new snapshot with
+    the same price books it at its price; one with twice the price makes the booking 409
+    price_changed, naming the new surcharge."""
+    from datetime import date
+
+    from routing.capacity.bidprices import BidPrices, write_bid_prices
+    from tests.api.routes.test_bookings import AIR
+
+    capacity, bids = tmp_path / "capacity.csv", tmp_path / "bids.json"
+    capacity.write_text(f"service_id,departure_date,kg,m3\n{AIR},,2,\n")
+    settings = Settings(
+        network=TINY,
+        database_url=database_url,
+        key_cache_seconds=0,
+        capacity_file=capacity,
+        bidprice_file=bids,
+        capacity_pricing="surcharge",
+        capacity_refresh_s=0.1,
+    )
+
+    def publish(snapshot_id: str, day: date, per_kg: float) -> None:
+        write_bid_prices(bids, BidPrices(snapshot_id, "EUR", {(AIR, day): (per_kg, 0.0)}))
+
+    write_bid_prices(bids, BidPrices("bp_0", "EUR", {}))
+    live = start_server(settings)
+    try:
+        with httpx.Client(base_url=live.url, timeout=30) as client:
+            key = add_key(database_url, "quote", "book")
+            day = date.fromisoformat(quoted(client, key)["options"][0]["departures"][0]["date"])
+            publish("bp_1", day, 50.0)  # 0.50 EUR a kg: 0.40 EUR on the 0.8 kg order
+            time.sleep(0.5)
+            quote = quoted(client, key)
+            assert quote["capacity_snapshot"] == "bp_1"
+            option = quote["options"][0]
+            [line] = [c for c in option["charges"] if c["name"] == "capacity surcharge"]
+            assert line["kind"] == "surcharge"
+            book = f"/v1/quotes/{quote['quote_id']}/book"
+            publish("bp_2", day, 50.0)  # a new snapshot, the same surcharge
+            time.sleep(0.5)
+            body = {"option_id": option["option_id"], "total": option["total"]}
+            ok = client.post(book, json=body, headers=bearer(key))
+            assert ok.status_code == 201, ok.text
+            publish("bp_3", day, 100.0)
+            time.sleep(0.5)
+            moved = client.post(book, json=body, headers=bearer(key))
+            assert_problem(moved, 409, "price_changed")
+            assert "capacity surcharge is now" in moved.json()["detail"]
+            assert "bp_3" in moved.json()["detail"]
+    finally:
+        live.stop()

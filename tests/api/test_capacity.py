@@ -51,7 +51,9 @@ def test_loads_round_up_and_options_say_what_they_take() -> None:
     first = found.options[0]
     assert taken["options"][first.option_id] == {
         "total": first.total.text, "currency": "EUR", "departures": [],
+        "surcharge": 0, "shipping": first.shipping.amount,
     }  # fmt: skip
+    assert taken["snapshot"] is None
 
 
 def test_the_latest_bid_price_snapshot_is_loaded_whole(tmp_path: Path) -> None:

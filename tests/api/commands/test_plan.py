@@ -343,3 +343,26 @@ def test_the_closing_lines_give_cost_on_time_share_and_prices_in_words() -> None
         "  one more kg on the 2026-11-18 PVG-MAD flight saves EUR 1.20",
     ]
     assert _prices_text(figures | {"top_shadow_prices": []}).startswith("no capacity binds")
+
+
+def test_publish_writes_the_bid_price_snapshot(
+    run_glocal: Callable[..., tuple[int, str, str]], tmp_path: Path
+) -> None:
+    """The 150 orders of the two lanes with --publish: the snapshot the server loads, with
+    the full rail departure's price per kg (EUR 2.92, in cents) as the plan states it, and
+    the averaging method named."""
+    from routing.capacity.bidprices import read_bid_prices
+
+    orders, out, bids = tmp_path / "orders.csv", tmp_path / "plan.csv", tmp_path / "bids.json"
+    orders.write_bytes(two_lane_orders(150))
+    code, _, stderr = run_glocal(
+        "plan", str(orders), "--out", str(out), "--publish", str(bids),
+        "--horizon-days", "7", "--time-limit", "60", "--network", str(DATA / "plan_two_lanes"),
+    )  # fmt: skip
+    assert code == 0, stderr
+    snap = read_bid_prices(bids)
+    assert snap.currency == "EUR" and snap.snapshot_id.startswith("plan-")
+    assert "re-solves" in snap.method and "antithetic" in snap.method
+    rail = {d: p for (s, d), p in snap.prices.items() if s == "lanes-rail"}
+    assert max(kg for kg, _ in rail.values()) == pytest.approx(292, abs=1)
+    assert "publish (" in stderr and f"to {bids}" in " ".join(stderr.split())

@@ -21,3 +21,13 @@ def test_dated_rows_beat_undated_rows_beat_the_network() -> None:
     assert limits.of(other, 7) == (math.inf, math.inf)
     assert limits.dated() == [(k, 7)]
     assert not CapacityLimits(net).capacitated(k)  # the tiny network limits nothing
+
+
+def test_a_routes_capacitated_legs_are_its_limited_services_positions() -> None:
+    net = load_network(TINY).compiled
+    k = net.service_index["skyline-pvg-mad"]
+    other = net.service_index["feeder-yiw-pvg"]
+    limits = CapacityLimits(net, [Override(k, None, 100.0, None)])
+    assert limits.capacitated_legs((other, k)) == (1,)
+    assert limits.capacitated_legs((other, k)) == (1,)  # kept
+    assert limits.capacitated_legs((other,)) == ()
