@@ -2,8 +2,10 @@
 on-time share, per service and per week, and the units' shadow prices in words.
 
 Money is in the design's currency (major units, two decimals); the solver works in minor
-units. The shadow price of a departure's unit is what one more unit would save at the
-LP's prices (`DesignSolution.unit_value`).
+units. The shadow price of a departure's unit is its capacity's dual in the routing LP
+over the booked units times the unit's kg and m3 (`DesignSolution.unit_value`): that LP's
+cost is convex in the capacity, so one more unit saves at most that, and the sentence
+says so ("saves at most").
 """
 
 from __future__ import annotations
@@ -195,7 +197,7 @@ def _prices(design: WorldDesign, value: np.ndarray, money: _Major) -> list[dict[
                 "date": d["date"],
                 "saving": money(value[r]),
                 "sentence": saving_sentence(
-                    f"one more {unit}", d, money(value[r]), design.currency
+                    f"one more {unit}", d, money(value[r]), design.currency, at_most=True
                 ),
             }
         )

@@ -199,11 +199,14 @@ def top_shadow_prices(deps: list[dict[str, Any]], currency: str) -> list[dict[st
     ]
 
 
-def saving_sentence(what: str, d: dict[str, Any], saving: float, currency: str) -> str:
+def saving_sentence(
+    what: str, d: dict[str, Any], saving: float, currency: str, at_most: bool = False
+) -> str:
     """'one more m3 on the 2026-11-18 PVG-MAD flight saves EUR 429.00', of a departure
-    `d` with its `date`, `from`, `to` and `mode`."""
+    `d` with its `date`, `from`, `to` and `mode` ('saves at most' for a bound)."""
     vehicle = _VEHICLE.get(d["mode"], "departure")
-    return f"{what} on the {d['date']} {_lane(d)} {vehicle} saves {_words(saving, currency)}"
+    saves = "saves at most" if at_most else "saves"
+    return f"{what} on the {d['date']} {_lane(d)} {vehicle} {saves} {_words(saving, currency)}"
 
 
 def _lane(departure: dict[str, Any]) -> str:

@@ -25,5 +25,5 @@ def test_the_summary_adds_up(tiny_season: SeasonDesign) -> None:
 
 def test_shadow_prices_are_in_words(tiny_season: SeasonDesign) -> None:
     for p in tiny_season.summary["shadow_prices"]:
-        assert p["sentence"].startswith("one more ") and " saves EUR " in p["sentence"]
+        assert p["sentence"].startswith("one more ") and " saves at most EUR " in p["sentence"]
         assert p["saving"] > 0
