@@ -7,7 +7,7 @@ take no spot). Scenarios are drawn in turn from three kinds, with a fixed seed:
 
 - `demand`: every week's demand times its own factor, uniform in [0.8, 1.2];
 - `late surge`: the 11.11 surge comes a week late: the week after the peak week carries
-  1.5 times its forecast (the peak week as forecast); a season without 11.11 (or whose
+  1.3-1.7 times its forecast, drawn (the peak week as forecast); a season without 11.11 (or whose
   last week it is) gets that surge in its middle week instead;
 - `lane closed`: a service the booking uses, drawn, departs not at all for a drawn week
   of its departures (a booking that uses none gets the surge instead).
@@ -27,7 +27,7 @@ from routing.design.problem import CapacityRows, Commodities, DesignProblem
 
 KINDS = ("demand", "late surge", "lane closed")
 DEMAND_SPREAD = 0.2  # the `demand` kind's factors lie within 1 +- this
-LATE_SURGE = 1.5  # the week after the peak, against its forecast
+LATE_SURGE = (1.3, 1.7)  # the week after the peak against its forecast, drawn within
 
 
 @dataclass(frozen=True)
@@ -60,12 +60,13 @@ def draw_scenarios(
             factor = draw[np.searchsorted(weeks, week)]
             name = f"demand x{factor.min():.2f}-{factor.max():.2f} by week"
         elif kind == "late surge" and peak_week is not None and peak_week + 7 in weeks:
-            factor = np.where(week == peak_week + 7, LATE_SURGE, 1.0)
-            name = f"11.11 surge a week late (week of {day_date(int(peak_week + 7))})"
+            surge = rng.uniform(*LATE_SURGE)
+            factor = np.where(week == peak_week + 7, surge, 1.0)
+            name = f"11.11 surge a week late, x{surge:.2f} (week of {day_date(int(peak_week) + 7)})"
         elif kind == "late surge" or not service_rows:  # no 11.11 in the season
-            when = weeks[len(weeks) // 2]
-            factor = np.where(week == when, LATE_SURGE, 1.0)
-            name = f"a surge of {LATE_SURGE:g}x in the week of {day_date(int(when))}"
+            when, surge = weeks[len(weeks) // 2], rng.uniform(*LATE_SURGE)
+            factor = np.where(week == when, surge, 1.0)
+            name = f"a surge of x{surge:.2f} in the week of {day_date(int(when))}"
         else:
             service = sorted(service_rows)[int(rng.integers(len(service_rows)))]
             rows = service_rows[service]
