@@ -171,7 +171,7 @@ def _route_options(
     money: Converter,
     memo: dict,
     case: CustomsCase,
-    learned: ServedModel | None,
+    learned: ServedModel | None = None,
 ) -> list[Option] | Excluded:
     """The route's options (DDP, DAP), or why the order cannot take it."""
     rid, route = facts.route_id, facts.services
