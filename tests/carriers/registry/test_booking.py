@@ -15,19 +15,13 @@ from carriers.registry.nodes import load_nodes
 from carriers.registry.services import load_carrier
 from routing.network import Network
 from tests.carriers.registry.conftest import said
+from tests.carriers.registry.test_services import HEAD
 from tests.helpers import DATA
 
 # lines 1-9: the header and a rate card; 10-17: an air service; 18: its unit; 19: booking
-ACME = """[carrier]
-id = "acme"
-name = "Acme"
-
-[rate_cards.std]
-currency = "EUR"
-breaks = [
-  { up_to_kg = 30, per_kg = 1.0, per_piece = 2.0 },
-]
-
+ACME = (
+    HEAD
+    + """
 [[services]]
 id = "acme-pvg-mad"
 from = "CN-PVG-AIR"
@@ -38,6 +32,7 @@ transit_days = { min = 2, p50 = 3, p90 = 5 }
 unit = { name = "PMC", cost = "4800 EUR", capacity_kg = 4600, capacity_m3 = 10 }
 booking = { {booking} }
 """
+)
 GOOD = (
     'unit_type = "uld", min_units = 0, max_units = 6, commitment = "weekly", '
     'vehicle_kg = 30000, vehicle_m3 = 120, spot_rate = "5.40 EUR", spot_cap_kg = 1500, '
