@@ -46,6 +46,7 @@ from api.commands import (
     serve,
 )
 from api.commands.quote import quote_command
+from api.commands.simulate import simulate_checkout_command
 from carriers.errors import GlocalError, Problem
 
 MAX_LISTED = 5  # problems printed under an error's line
@@ -69,6 +70,7 @@ app.command("sample-forecast")(forecast.sample_forecast_command)
 app.add_typer(design.app, name="design")
 app.add_typer(importer.app, name="import")
 app.add_typer(capacity.app, name="capacity")
+app.command("simulate-checkout")(simulate_checkout_command)
 
 
 def main() -> None:
