@@ -39,9 +39,11 @@ def peak_arrivals(profile: str, seed: int, arrivals: int, start: date | None = N
     shape = demand(profile, start)
     week = round(arrivals * 7 / sum(shape.weight))
     frame = sample_orders(week, seed=seed, start=start, profile=profile)
-    frame = frame.sort_values(["created_at", "order_id"], kind="stable")
-    orders = tuple(order_of(row) for row in frame.itertuples(index=False))
-    return Arrivals(orders, week / SIZED_FOR)
+    orders = sorted(
+        (order_of(row) for row in frame.itertuples(index=False)),
+        key=lambda o: (o.created_at, o.order_id),  # the instant, whatever its offset
+    )
+    return Arrivals(tuple(orders), week / SIZED_FOR)
 
 
 def order_of(row: Any) -> Order:

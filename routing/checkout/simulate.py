@@ -61,7 +61,9 @@ class Settings:
     seed: int = 1
     arrivals: int = 20_000
     pricing: str = "hide"  # bid-price: how the quotes use the prices (PRICING)
-    resolve_every: int = 1_000  # bid-price: arrivals between re-solves
+    resolve_every: int = 250  # bid-price: arrivals between re-solves
+    capacity: float = 1.0  # booked capacity and spot caps per buyer, x the default world's
+    margin: float = 0.2  # hide: an option's margin, a share of its shipping (as the server's)
     logit: Logit = field(default_factory=Logit)
 
     def __post_init__(self) -> None:
@@ -72,6 +74,8 @@ class Settings:
         for name in ("arrivals", "resolve_every"):
             if getattr(self, name) < 1:
                 raise InvalidPlanInput(f"{name} must be >= 1, got {getattr(self, name)}")
+        if not self.capacity > 0:
+            raise InvalidPlanInput(f"capacity must be > 0, got {self.capacity}")
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,7 @@ class Result:
     seconds: float
     resolves: int = 0
     parts: dict[str, float] = field(default_factory=dict)  # EUR: carriage, late, spot, unplanned
+    max_fill: float | None = None  # online: the fullest departure's booked share (kg, m3)
 
     def as_json(self) -> dict:
         return {
@@ -101,6 +106,7 @@ class Result:
             "seconds": round(self.seconds, 2),
             "resolves": self.resolves,
             "parts": {k: round(v, 2) for k, v in self.parts.items()},
+            "max_fill": None if self.max_fill is None else round(self.max_fill, 4),
         }
 
 
@@ -124,6 +130,14 @@ class _Ledger:
 
     def spot(self, key: DepartureKey) -> tuple[float, float] | None:
         return self.costs.spot_rate(*key)
+
+    def max_fill(self) -> float:
+        """The fullest departure's booked share of its capacity, kg or m3."""
+        fill = 0.0
+        for key, sold in self.sold.items():
+            kg, m3 = self.limits.of(self.index[key[0]], _day(key[1]))
+            fill = max(fill, sold.kg / kg if kg > 0 else 0.0, sold.m3 / m3 if m3 > 0 else 0.0)
+        return fill
 
     def room(self) -> Room:
         return Room(self.left, self.spot_left, self.spot)
@@ -178,9 +192,10 @@ def simulate(network: Network, settings: Settings, policy: str) -> Result:
         raise InvalidPlanInput(f"policy must be one of {', '.join(POLICIES)}, got {policy!r}")
     started = time.perf_counter()
     week = peak_arrivals(settings.profile, settings.seed, settings.arrivals)
-    limits = scaled_limits(network, week.scale)
+    scale = week.scale * settings.capacity
+    limits = scaled_limits(network, scale)
     costs = CostBook(network)
-    ledger = _Ledger(network, limits, costs, week.scale)
+    ledger = _Ledger(network, limits, costs, scale)
     if policy == "hindsight":
         return _hindsight(network, settings, week, limits, costs, ledger, started)
     return _online(network, settings, policy, week, limits, costs, ledger, started)
@@ -197,7 +212,7 @@ def _online(
     started: float,
 ) -> Result:
     rng = np.random.default_rng([settings.seed, 19])
-    view = CapacityView(limits, ledger.sold, pricing=settings.pricing)
+    view = CapacityView(limits, ledger.sold, pricing=settings.pricing, margin_share=settings.margin)
     blind = CapacityView(limits)
     forecast = _forecast(network, settings, limits, costs) if policy == "bid-price" else None
     tally = _Tally()
@@ -223,7 +238,8 @@ def _online(
             o, plan, _ = shipped
             ledger.ship(order, plan)
             tally.add(costs, order, o, ledger.spot_cost(plan))
-    return tally.result(policy, settings, len(week), time.perf_counter() - started, resolves)
+    found = tally.result(policy, settings, len(week), time.perf_counter() - started, resolves)
+    return replace(found, max_fill=ledger.max_fill())
 
 
 def _overflow(

@@ -35,7 +35,7 @@ def test_every_command_is_mounted() -> None:
     commands = typer.main.get_command(app).commands
     assert set(commands) == {
         "quote", "plan", "sample-orders", "network", "customs", "promise", "keys", "serve",
-        "forecast", "sample-forecast", "design", "capacity", "import",
+        "forecast", "sample-forecast", "design", "capacity", "import", "simulate-checkout",
     }  # fmt: skip
 
 
