@@ -230,8 +230,8 @@ def _online(
             ledger.book([(d.service, d.date) for d in o.departures], *order_load(order))
             tally.add(costs, order, o)
             continue
-        found = quote(order, network, capacity=blind).options
-        shipped = _overflow(order, found, ledger, costs, prices)
+        every = quote(order, network, capacity=blind).options
+        shipped = _overflow(order, every, ledger, costs, prices)
         if shipped is None:
             tally.add(costs, order, None)
         else:
