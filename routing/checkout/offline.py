@@ -6,7 +6,7 @@ For orders o, their options i (what a quote over capacity offers, with the capac
 departures D_oi each takes) and each subset S of D_oi moved on spot:
 
     minimise   sum c_oiS x_oiS + penalty sum u_o        c_oiS: option cost + spot of S
-    subject to sum_iS x_oiS + u_o = 1                    every order
+    subject to sum_iS x_oiS + u_o = w_o                  every order (w_o: its weight, 1)
                sum_{oiS: r in D_oi - S} kg_o x_oiS <= kg left on r      every departure r
                sum_{oiS: r in D_oi - S} m3_o x_oiS <= m3 left on r
                sum_{oiS: r in S} chargeable_or x_oiS <= spot left on r
@@ -48,11 +48,13 @@ class Choice:
 
 @dataclass(frozen=True)
 class Menu:
-    """One order's choices and its load."""
+    """One order's choices and its load; `weight`: the orders it stands for (a forecast
+    averaged over several samples counts each of their orders as a share)."""
 
     kg: float
     m3: float
     choices: tuple[Choice, ...]
+    weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,7 @@ class _Built:
                     choice.append(i)
                     on_spot.append(bool(spot))
         self.departures = list(index)
+        self.weight = np.array([m.weight for m in menus])
         self.cost = np.array(cost + [penalty] * self.n)
         self.order, self.choice = np.array(order, int), np.array(choice, int)
         self.on_spot = np.array(on_spot, bool)
@@ -172,11 +175,11 @@ class _Built:
         all_vals = np.concatenate([np.ones(k + n), vals])
         return SparseModel(
             lower=np.zeros(k + n),
-            upper=np.ones(k + n),
+            upper=np.concatenate([self.weight[self.order], self.weight]),
             integer=np.zeros(k + n, bool),
             cost=self.cost,
-            row_lower=np.concatenate([np.ones(n), np.full(3 * m, -np.inf)]),
-            row_upper=np.concatenate([np.ones(n), np.maximum(upper, 0.0)]),
+            row_lower=np.concatenate([self.weight, np.full(3 * m, -np.inf)]),
+            row_upper=np.concatenate([self.weight, np.maximum(upper, 0.0)]),
             rows=all_rows,
             cols=all_cols,
             vals=all_vals,

@@ -51,7 +51,8 @@ from routing.quote.capacity import PRICING, order_load
 from routing.quote.records import Option
 
 POLICIES = ("fcfs", "bid-price", "hindsight")
-FORECAST_SEED = 1_000_003  # the forecast's sample: seed + this (never the arrivals' own)
+FORECAST_SEED = 1_000_003  # the forecast's samples: seed + this + i (never the arrivals')
+FORECAST_DRAWS = 3  # samples averaged into the forecast: each order counts 1/3
 DLP = "DLP over the forecast, mean duals of an antithetic pair of perturbed solves"
 
 
@@ -147,23 +148,35 @@ class _Ledger:
             s = self.sold.get(key, _NONE)
             self.sold[key] = Sold(s.kg + kg, s.m3 + m3)
 
-    def spot_plan(self, order: Order, option: Option) -> list[tuple[DepartureKey, float]] | None:
-        """How the order rides the option: per departure, 0 where it has booked room, else
-        the chargeable kg it takes on spot; None where a full departure has no spot left."""
+    def spot_plan(
+        self, order: Order, option: Option, prices: Prices | None = None
+    ) -> tuple[list[tuple[DepartureKey, float]], float] | None:
+        """How the order rides the option: per departure 0 (on booked room) or the
+        chargeable kg it takes on spot, and what that costs beyond the option, spot and
+        (with `prices`) the bid prices of the room and spot it takes. Booked room where
+        there is some, unless spot, bid price included, costs less; None where a full
+        departure has no spot left."""
         kg, m3 = order_load(order)
-        plan = []
+        plan, extra = [], 0.0
         for d in option.departures:
             key = (d.service, d.date)
             left_kg, left_m3 = self.left(key)
-            if kg <= left_kg + 1e-9 and m3 <= left_m3 + 1e-9:
-                plan.append((key, 0.0))
-                continue
+            room = kg <= left_kg + 1e-9 and m3 <= left_m3 + 1e-9
+            booked = _room_price(prices, key, kg, m3) if room else np.inf
             terms = self.spot(key)
             charged = 0.0 if terms is None else max(kg, m3 * terms[1])
-            if terms is None or charged > self.spot_left(key) + 1e-9:
+            spot = np.inf
+            if terms is not None and charged <= self.spot_left(key) + 1e-9:
+                spot = (terms[0] + (0.0 if prices is None else prices.spot.get(key, 0.0))) * charged
+            if booked == spot == np.inf:
                 return None
-            plan.append((key, charged))
-        return plan
+            if booked <= spot:
+                plan.append((key, 0.0))
+                extra += booked
+            else:
+                plan.append((key, charged))
+                extra += spot
+        return plan, extra
 
     def spot_cost(self, plan: list[tuple[DepartureKey, float]]) -> float:
         total = 0.0
@@ -227,19 +240,21 @@ def _online(
         tally.offered += len(options)
         if options:
             o = options[settings.logit.choose(options, order, rng)]
-            ledger.book([(d.service, d.date) for d in o.departures], *order_load(order))
-            tally.add(costs, order, o)
+            ride = ledger.spot_plan(order, o, prices)  # room on each: never None
+            plan = [((d.service, d.date), 0.0) for d in o.departures] if ride is None else ride[0]
+            ledger.ship(order, plan)
+            tally.add(costs, order, o, ledger.spot_cost(plan))
             continue
         every = quote(order, network, capacity=blind).options
         shipped = _overflow(order, every, ledger, costs, prices)
         if shipped is None:
             tally.add(costs, order, None)
         else:
-            o, plan, _ = shipped
+            o, plan = shipped
             ledger.ship(order, plan)
             tally.add(costs, order, o, ledger.spot_cost(plan))
-    found = tally.result(policy, settings, len(week), time.perf_counter() - started, resolves)
-    return replace(found, max_fill=ledger.max_fill())
+    result = tally.result(policy, settings, len(week), time.perf_counter() - started, resolves)
+    return replace(result, max_fill=ledger.max_fill())
 
 
 def _overflow(
@@ -248,29 +263,24 @@ def _overflow(
     ledger: _Ledger,
     costs: CostBook,
     prices: Prices | None,
-) -> tuple[Option, list[tuple[DepartureKey, float]], float] | None:
+) -> tuple[Option, list[tuple[DepartureKey, float]]] | None:
     """The way to ship an order no quote could offer room to: of its options, with spot
-    where a departure is full, the one of least cost, counting the bid prices of the
-    booked room it takes where the policy has them (None: every option has a full
-    departure without spot)."""
-    kg, m3 = order_load(order)
-    best = None
+    where a departure is full, the one of least cost, bid prices included where the
+    policy has them (None: every option has a full departure without spot)."""
+    best, least = None, np.inf
     for o in options:
-        plan = ledger.spot_plan(order, o)
-        if plan is None:
-            continue
-        cost = costs.option(order, o) + ledger.spot_cost(plan)
-        if prices is not None:  # what the room and the spot it takes are worth to others
-            for key, charged in plan:
-                kg_price, m3_price = prices.room.get(key, (0.0, 0.0))
-                cost += (
-                    prices.spot.get(key, 0.0) * charged
-                    if charged
-                    else kg_price * kg + m3_price * m3
-                )
-        if best is None or cost < best[2]:
-            best = (o, plan, cost)
+        found = ledger.spot_plan(order, o, prices)
+        if found is not None and costs.option(order, o) + found[1] < least:
+            best, least = (o, found[0]), costs.option(order, o) + found[1]
     return best
+
+
+def _room_price(prices: Prices | None, key: DepartureKey, kg: float, m3: float) -> float:
+    """The bid price of kg and m3 of booked room on the departure (0 without prices)."""
+    if prices is None:
+        return 0.0
+    per_kg, per_m3 = prices.room.get(key, (0.0, 0.0))
+    return per_kg * kg + per_m3 * m3
 
 
 @dataclass
@@ -282,11 +292,22 @@ class _Forecast:
 def _forecast(
     network: Network, settings: Settings, limits: CapacityLimits, costs: CostBook
 ) -> _Forecast:
-    """The forecast of the week's buyers (an independent sample) with their menus."""
-    seed = settings.seed + FORECAST_SEED
-    sample = peak_arrivals(settings.profile, seed, settings.arrivals)
+    """The forecast of the week's buyers: FORECAST_DRAWS independent samples of the
+    profile, each order counting 1/FORECAST_DRAWS (the expected demand, less the noise of
+    one sample), with their menus."""
     blind = CapacityView(limits)
-    return _Forecast(sample.orders, [menu_of(o, network, blind, costs) for o in sample.orders])
+    orders: list[Order] = []
+    menus: list[Menu] = []
+    for i in range(FORECAST_DRAWS):
+        sample = peak_arrivals(
+            settings.profile, settings.seed + FORECAST_SEED + i, settings.arrivals
+        )
+        orders += sample.orders
+        menus += [
+            replace(menu_of(o, network, blind, costs), weight=1 / FORECAST_DRAWS)
+            for o in sample.orders
+        ]
+    return _Forecast(tuple(orders), menus)
 
 
 def _prices(forecast: _Forecast, now: Order, ledger: _Ledger, costs: CostBook) -> Prices:
