@@ -78,8 +78,8 @@ def _levels(params: Any, bad: Any) -> list[float] | None:
     if missing:
         bad("params.levels", f"must hold the levels a quote states {STANDARD}, lacks {missing}")
     segment_by = params.get("segment_by")
-    if not isinstance(segment_by, list) or not set(segment_by) <= set(ft.CATEGORICAL):
-        bad("params.segment_by", f"must be a list among {ft.CATEGORICAL}, got {segment_by!r}")
+    if not isinstance(segment_by, list) or not set(segment_by) <= set(ft.SEGMENTABLE):
+        bad("params.segment_by", f"must be a list among {ft.SEGMENTABLE}, got {segment_by!r}")
     for name in ("boost", "conformal"):
         if not isinstance(params.get(name), Mapping):
             bad(f"params.{name}", "must be an object")

@@ -20,6 +20,10 @@ A run of misses lowers a_t and widens the promise; a run of hits narrows it. Wha
 drift, the long-run miss rate over T days with deliveries stays within
 (max(a_1, 1 - a_1) + gamma) / (gamma T) of a. When (n + 1)(1 - a_t) > n the promise is the
 largest recent score (the paper's infinite interval, made finite for a date).
+
+A shared budget (`budget_from` <= a level): that level's corrections are instead chosen
+together over the last `pool` scores of all segments (`routing.promise.budget`), so that
+1 - a_t of the pool is covered at the least mean promise; a_t adapts as above.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from routing.calendar import MINUTES_PER_DAY
+from routing.promise.budget import Budget, allocate
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,9 @@ class ConformalParams:
     keep: int = 5000  # the most recent delivered shipments kept, all segments together
     max_age_days: float = 0.0  # > 0: scores older than this before the newest are dropped
     # from a segment's window while `min_scores` remain (busy histories adapt in days)
+    budget_from: float = 1.0  # levels >= this share one coverage budget (1: none do)
+    pool: int = 1000  # the most recent scores, all segments, that a shared budget spends
+    # (at most `keep`)
 
     def __post_init__(self) -> None:
         if self.window < 1:
@@ -52,6 +60,10 @@ class ConformalParams:
             raise ValueError(f"keep must be >= window ({self.window}), got {self.keep}")
         if self.max_age_days < 0:
             raise ValueError(f"max_age_days must be >= 0, got {self.max_age_days}")
+        if not 0 < self.budget_from <= 1:
+            raise ValueError(f"budget_from must be in (0, 1], got {self.budget_from}")
+        if self.pool < 1:
+            raise ValueError(f"pool must be >= 1, got {self.pool}")
 
 
 @dataclass(eq=False)
@@ -65,6 +77,7 @@ class ConformalState:
     keys: np.ndarray = field(default_factory=lambda: np.empty((0, 0), dtype=object))  # (n, depth)
     delivered: np.ndarray = field(default_factory=lambda: np.empty(0))  # UTC minutes
     _cache: dict[tuple[int, str], np.ndarray] = field(default_factory=dict, repr=False)
+    _budgets: dict[int, Budget] = field(default_factory=dict, repr=False)
 
     @classmethod
     def start(cls, levels: Sequence[float], params: ConformalParams, depth: int) -> ConformalState:
@@ -85,9 +98,23 @@ class ConformalState:
         n = len(recent)
         out = np.empty(len(self.levels))
         for i, a in enumerate(self.alpha):
+            if self.levels[i] >= self.params.budget_from:
+                out[i] = self._budget(i).correction(keys)
+                continue
             rank = int(np.ceil((n + 1) * (1 - a)))
             out[i] = recent[min(max(rank, 1), n) - 1, i]
         return out
+
+    def _budget(self, i: int) -> Budget:
+        """Level i's shared budget over the last `pool` scores, at 1 - a_t (module doc)."""
+        found = self._budgets.get(i)
+        if found is None:
+            pool = slice(-self.params.pool, None)
+            n = len(self.scores[pool])
+            target = min(1.0, (1 - float(self.alpha[i])) * (n + 1) / n)
+            found = allocate(self.scores[pool, i], self.keys[pool], target, self.params.min_scores)
+            self._budgets[i] = found
+        return found
 
     def _recent(self, keys: Sequence[str]) -> np.ndarray:
         """Each level's column sorted, from the finest segment with enough scores."""
@@ -140,6 +167,7 @@ class ConformalState:
         self.keys = np.concatenate([self.keys, keys])[-keep:]
         self.delivered = np.concatenate([self.delivered, delivered])[-keep:]
         self._cache.clear()
+        self._budgets.clear()
 
     def as_dict(self) -> dict[str, object]:
         return {

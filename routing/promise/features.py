@@ -7,6 +7,8 @@
     weight_band  WEIGHT_BANDS_KG: 0 below 0.5 kg ... 7 from 1000 kg; NaN unknown
     lead_days    the shipper's scheduled lead time (promised_at - shipped_at), NaN if none
     month        the calendar month shipped (season)
+    shipper      who ships and sets the schedule: a segment of the conformal layer only
+                 (SEGMENTABLE), not a booster feature, so a quote's lane needs none
 
 The categorical columns are coded by a `Vocabulary` learnt from the fitting history: a value
 it never saw is missing (NaN), which the quantile model sends down its default branch.
@@ -28,6 +30,7 @@ from routing.promise.history import History
 CATEGORICAL = ("mode", "service", "origin", "destination")
 NUMERIC = ("weight_band", "lead_days", "month")
 NAMES = (*CATEGORICAL, *NUMERIC)
+SEGMENTABLE = (*CATEGORICAL, "shipper")  # what the conformal layer may segment by
 WEIGHT_BANDS_KG = (0.5, 2.0, 10.0, 30.0, 100.0, 300.0, 1000.0)  # upper bounds, bands 0..6
 
 
@@ -82,6 +85,10 @@ def columns(history: History) -> dict[str, np.ndarray]:
         ),
         "lead_days": scheduled_lead_days(history),
         "month": history.month.astype(np.float64),
+        "shipper": np.asarray(
+            history.shipper if history.shipper is not None else np.full(n, "", dtype=object),
+            dtype=object,
+        ),
     }
 
 
@@ -120,9 +127,11 @@ def matrix(raw: Mapping[str, np.ndarray], vocabulary: Vocabulary) -> np.ndarray:
 def segments(
     raw: Mapping[str, np.ndarray], by: tuple[str, ...], scheduled: np.ndarray
 ) -> np.ndarray:
-    """Each shipment's conformal segment: the values of `by`, and whether it had a schedule."""
+    """Each shipment's conformal segment: the values of `by` (a column `raw` lacks is
+    unknown, ""), and whether it had a schedule."""
     parts = [np.where(scheduled, "scheduled", "unscheduled").astype(object)]
-    parts += [np.asarray(raw[name]).astype(str).astype(object) for name in by]
+    empty = np.full(len(scheduled), "", dtype=object)
+    parts += [np.asarray(raw.get(name, empty)).astype(str).astype(object) for name in by]
     out = parts[0]
     for part in parts[1:]:
         out = out + "|" + part

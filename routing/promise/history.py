@@ -11,6 +11,8 @@ One row per shipment. glocal's names for the columns (map yours with `parse_colu
 - `shipment_id`; `origin`, `destination`, `mode` (used when `service` or `lane` are absent,
   and as features of the learned promise, `routing.promise.features`);
 - `weight_kg`: the parcel's weight (text such as "Weight Captured Separately" is unknown);
+- `shipper`: who ships and sets the schedule (a vendor, a distribution centre, a carrier),
+  a segment of the learned promise's conformal layer;
 - `leg<i>_service`, `leg<i>_departed_at`, `leg<i>_arrived_at` (optional scan events of
   leg i = 1, 2, ...): each leg's service gets its own transit-time fit.
 
@@ -44,6 +46,7 @@ COLUMNS = (
     "delivered_at",
     "promised_at",
     "weight_kg",
+    "shipper",
 )
 REQUIRED = ("shipped_at", "delivered_at")
 _LEG = re.compile(r"^leg(\d+)_(service|departed_at|arrived_at)$")
@@ -86,6 +89,7 @@ class History:
     origin: np.ndarray | None = None
     destination: np.ndarray | None = None
     weight_kg: np.ndarray | None = None  # float, NaN unknown
+    shipper: np.ndarray | None = None  # str per shipment ("" unknown)
 
     def __len__(self) -> int:
         return len(self.shipped)
@@ -118,7 +122,7 @@ class History:
 
     @property
     def _attributes(self) -> tuple[np.ndarray | None, ...]:
-        return (self.mode, self.origin, self.destination, self.weight_kg)
+        return (self.mode, self.origin, self.destination, self.weight_kg, self.shipper)
 
     def concat(self, other: History) -> History:
         """This history followed by `other` (the columns either lacks are unknown there)."""
@@ -223,6 +227,7 @@ def history_from_frame(
         origin=_column(text, "origin", keep),
         destination=_column(text, "destination", keep),
         weight_kg=_weights(text, keep),
+        shipper=_column(text, "shipper", keep),
     )
 
 

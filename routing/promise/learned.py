@@ -24,7 +24,7 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +48,8 @@ class LearnParams:
     fit_share: float = 0.75  # the earliest share trains the boosters; the rest seeds scores
     min_history: int = 40  # fewer shipments: no learned model (the schedule engine stands)
     segment_by: tuple[str, ...] = ("mode", "origin")
+    from_schedule: bool = False  # a scheduled shipment's base is its schedule (every level
+    # 0 days), the conformal layer alone moving it; the boosters serve the unscheduled
     boost: BoostParams = field(default_factory=BoostParams)
     conformal: ConformalParams = field(default_factory=ConformalParams)
 
@@ -58,9 +60,9 @@ class LearnParams:
             raise ValueError(f"fit_share must be in (0, 1), got {self.fit_share}")
         if self.min_history < 10:
             raise ValueError(f"min_history must be >= 10, got {self.min_history}")
-        unknown = set(self.segment_by) - set(ft.CATEGORICAL)
+        unknown = set(self.segment_by) - set(ft.SEGMENTABLE)
         if unknown:
-            raise ValueError(f"segment_by must be among {ft.CATEGORICAL}, got {sorted(unknown)}")
+            raise ValueError(f"segment_by must be among {ft.SEGMENTABLE}, got {sorted(unknown)}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,9 +86,16 @@ class PromiseModel:
         )
 
     def base_days(self, history: History) -> np.ndarray:
-        """The boosters' quantiles before correction, days from the base."""
-        raw = ft.columns(history)
-        return self.quantiles.predict(ft.matrix(raw, self.vocabulary))
+        """The base quantiles before correction, days from the base."""
+        return self.base_of(ft.columns(history), _scheduled(history))
+
+    def base_of(self, raw: Mapping[str, np.ndarray], scheduled: np.ndarray) -> np.ndarray:
+        """The boosters' quantiles, or 0 days (the schedule) for a scheduled shipment when
+        `from_schedule`."""
+        days = self.quantiles.predict(ft.matrix(raw, self.vocabulary))
+        if self.params.from_schedule:
+            days[scheduled] = 0.0
+        return days
 
     def promise_days(self, history: History) -> np.ndarray:
         """Days from each shipment's base to its promise per level, with today's state."""
@@ -95,7 +104,7 @@ class PromiseModel:
     def days_of(self, raw: Mapping[str, np.ndarray], scheduled: np.ndarray) -> np.ndarray:
         """`promise_days` of shipments given by their raw feature columns (`ft.columns`)."""
         keys = self.keys(raw, scheduled)
-        days = self.quantiles.predict(ft.matrix(raw, self.vocabulary))
+        days = self.base_of(raw, scheduled)
         for i in range(len(days)):
             days[i] += self.conformal.correction(list(keys[i]))
         return np.maximum.accumulate(days, axis=1)
@@ -141,6 +150,7 @@ class PromiseModel:
                 fit_share=p["fit_share"],
                 min_history=p["min_history"],
                 segment_by=tuple(p["segment_by"]),
+                from_schedule=bool(p.get("from_schedule", False)),
                 boost=boost_params(p["boost"]),
                 conformal=ConformalParams(**p["conformal"]),
             )
@@ -212,7 +222,7 @@ def seed_scores(model: PromiseModel, recent: History) -> None:
     keys = model.keys(raw, _scheduled(recent))
     gamma = model.conformal.params
     state = model.conformal
-    state.params = ConformalParams(gamma.window, gamma.min_scores, 0.0, gamma.keep)
+    state.params = replace(gamma, gamma=0.0)
     state.absorb(scores, np.zeros_like(scores, dtype=bool), keys, recent.delivered)
     state.params = gamma
 
@@ -226,7 +236,7 @@ def replay(
     history's own row order. `state` ends with every delivery absorbed."""
     raw = ft.columns(history)
     keys = model.keys(raw, _scheduled(history))
-    base = model.quantiles.predict(ft.matrix(raw, model.vocabulary))
+    base = model.base_of(raw, _scheduled(history))
     y = ft.target_days(history)
     base_min = ft.base_minutes(history)
     asked = history.shipped if issued is None else issued

@@ -91,6 +91,8 @@ def test_thin_segment_backs_off_to_the_coarser_one() -> None:
         ("window", 0, "window must be >= 1"),
         ("gamma", 1.5, "gamma must be in"),
         ("max_age_days", -1, "max_age_days"),
+        ("budget_from", 0.0, "budget_from must be in"),
+        ("pool", 0, "pool must be >= 1"),
     ],
 )
 def test_params_refuse_values_out_of_range(field: str, value: float, message: str) -> None:

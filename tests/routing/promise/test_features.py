@@ -63,3 +63,16 @@ def test_segments_say_whether_a_schedule_was_known() -> None:
     raw = ft.columns(tiny())
     keys = ft.segments(raw, ("mode",), np.array([True, False, False]))
     assert list(keys) == ["scheduled|air", "unscheduled|sea", "unscheduled|"]
+
+
+def test_shipper_is_a_segment_not_a_booster_feature() -> None:
+    """A history without shippers segments them as unknown (""), and so does a quote's
+    lane, whose raw columns carry none; the booster's matrix never reads it."""
+    raw = ft.columns(tiny())
+    assert list(raw["shipper"]) == ["", "", ""]
+    assert "shipper" in ft.SEGMENTABLE and "shipper" not in ft.NAMES
+    scheduled = np.array([True, False, False])
+    keys = ft.segments(raw, ("shipper", "destination"), scheduled)
+    assert list(keys) == ["scheduled||ES", "unscheduled||BR", "unscheduled||ES"]
+    del raw["shipper"]
+    assert list(ft.segments(raw, ("shipper", "destination"), scheduled)) == list(keys)

@@ -166,8 +166,8 @@ def test_a_missing_file_is_an_invalid_history(tmp_path: Path) -> None:
 
 
 def test_weights_mode_and_places_are_kept_for_the_learned_promise() -> None:
-    """Weights that are not numbers are unknown, never zero; mode, origin and destination
-    come through as the table says; two histories concatenate in order."""
+    """Weights that are not numbers are unknown, never zero; mode, origin, destination and
+    shipper come through as the table says; two histories concatenate in order."""
     import pandas as pd
 
     from routing.promise.history import history_from_frame
@@ -180,11 +180,14 @@ def test_weights_mode_and_places_are_kept_for_the_learned_promise() -> None:
             "origin": ["CN", "VN"],
             "destination": ["ES", "BR"],
             "weight_kg": ["1,250", "Weight Captured Separately"],
+            "shipper": ["Vendor A", ""],
         }
     )
     h = history_from_frame(frame, source="tiny")
     assert h.weight_kg is not None and h.weight_kg[0] == 1250 and np.isnan(h.weight_kg[1])
     assert list(h.mode) == ["Air", "Ocean"] and list(h.destination) == ["ES", "BR"]
+    assert h.shipper is not None and list(h.shipper) == ["Vendor A", ""]
     both = h.concat(h.take(np.array([1])))
     assert len(both) == 3 and list(both.origin) == ["CN", "VN", "VN"]
+    assert list(both.shipper) == ["Vendor A", "", ""]
     assert both.promised is None
