@@ -266,8 +266,10 @@ def _overflow(
 ) -> tuple[Option, list[tuple[DepartureKey, float]]] | None:
     """The way to ship an order no quote could offer room to: of its options, with spot
     where a departure is full, the one of least cost, bid prices included where the
-    policy has them (None: every option has a full departure without spot)."""
-    best, least = None, np.inf
+    policy has them (None: every option has a full departure without spot, or, with bid
+    prices, costs more than leaving the order unplanned: its room is worth more to the
+    buyers still to come, as the LP would decide)."""
+    best, least = None, np.inf if prices is None else costs.unplanned
     for o in options:
         found = ledger.spot_plan(order, o, prices)
         if found is not None and costs.option(order, o) + found[1] < least:
