@@ -27,7 +27,8 @@ from pathlib import Path
 
 sys.path.append(str(Path(__file__).resolve().parent.parent))  # after PYTHONPATH (a release build)
 
-from routing.checkout.simulate import POLICIES, Result, Settings, simulate
+from routing.checkout.outcome import Result
+from routing.checkout.simulate import POLICIES, Settings, simulate
 from routing.network import load_network
 from routing.quote.capacity import PRICING
 

@@ -10,7 +10,8 @@ import typer
 
 from api.commands.network import NetworkOption, read_network
 from carriers.errors import InvalidPlanInput
-from routing.checkout.simulate import POLICIES, Result, Settings, simulate
+from routing.checkout.outcome import Result
+from routing.checkout.simulate import POLICIES, Settings, simulate
 from routing.plan.sample import PROFILES
 from routing.quote.capacity import PRICING
 
