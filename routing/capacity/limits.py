@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from datetime import date
 
+from routing.calendar import day_number
 from routing.capacity.file import Override
 from routing.network import CompiledNetwork
 
@@ -22,6 +24,7 @@ class CapacityLimits:
         self._every = {o.service: o for o in self.overrides if o.day is None}
         self._listed = {o.service for o in self.overrides}
         self._legs: dict[tuple[int, ...], tuple[int, ...]] = {}  # by route: capacitated legs
+        self._dated: dict[tuple[int, date], tuple[float, float]] = {}  # `on`, kept
 
     def capacitated(self, k: int) -> bool:
         """Whether some departure of service k may be limited (network or file)."""
@@ -47,6 +50,16 @@ class CapacityLimits:
                 kg = kg if o.kg is None else o.kg
                 m3 = m3 if o.m3 is None else o.m3
         return kg, m3
+
+    def on(self, k: int, day: date) -> tuple[float, float]:
+        """`of` by the departure's local date; kept per departure (a quote asks it for
+        every capacitated leg of every route, and limits never change once made)."""
+        found = self._dated.get((k, day))
+        if found is None:
+            found = self.of(k, day_number(day))
+            if len(self._dated) < 65_536:
+                self._dated[(k, day)] = found
+        return found
 
     def dated(self) -> list[tuple[int, int]]:
         """The (service, day) departures the file names by date."""

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from routing.calendar import day_number
 from routing.capacity.bidprices import BidPrices
 from routing.capacity.limits import CapacityLimits
 
@@ -42,7 +41,7 @@ class CapacityView:
 
     def capacity(self, k: int, day: date) -> tuple[float, float]:
         """kg and m3 the departure of compiled service k on `day` can carry (inf: no limit)."""
-        return self.limits.of(k, day_number(day))
+        return self.limits.on(k, day)
 
     def remaining(self, k: int, day: date) -> tuple[float, float]:
         cap_kg, cap_m3 = self.capacity(k, day)

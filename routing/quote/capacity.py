@@ -94,9 +94,10 @@ def opportunity_costs(
     if bids is None:
         return {}
     kg, m3 = order_load(order)
+    factor = _factor(bids.currency, money)  # once per quote: the options share it
     out = {}
     for o in options:
-        cost = opportunity_cost(bids, o.departures, kg, m3, money)
+        cost = _minor(bids.opportunity_cost(o.departures, kg, m3), factor)
         if cost > 0:
             out[o.option_id] = cost
     return out
@@ -105,14 +106,25 @@ def opportunity_costs(
 def opportunity_cost(
     bids: BidPrices, departures: Iterable[tuple[str, date]], kg: float, m3: float, money: Converter
 ) -> int:
-    """The opportunity cost of kg and m3 on these departures, in `money`'s minor units."""
+    """The opportunity cost of kg and m3 on these departures, in `money`'s minor units
+    (as a quote counts it: a booking checks its price with this)."""
     cost = bids.opportunity_cost(departures, kg, m3)
-    if cost <= 0:
-        return 0
-    if bids.currency == money.currency:  # minor units alike: rounded half up
-        return math.floor(cost + 0.5)
-    scale = Decimal(10) ** minor_units(bids.currency)
-    return money(Money.of(Decimal(repr(cost)) / scale, bids.currency)).amount
+    return _minor(cost, _factor(bids.currency, money)) if cost > 0 else 0
+
+
+def _factor(currency: str, money: Converter) -> float:
+    """Minor units of the answer's currency per minor unit of `currency`, at the quote's
+    rate (noted among the rates the quote used). A bid price ranks and prices in whole
+    minor units, so a float product, rounded half up, is exact enough."""
+    if currency == money.currency:
+        return 1.0
+    rate = money.fx.rate(currency, money.currency, money.day)
+    money.used[(rate.base, rate.quote)] = rate
+    return float(rate.rate) * 10.0 ** (minor_units(money.currency) - minor_units(currency))
+
+
+def _minor(cost: float, factor: float) -> int:
+    return math.floor(cost * factor + 0.5) if cost > 0 else 0
 
 
 def surcharge_of(shipping: Money, opportunity: int) -> Money:
