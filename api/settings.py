@@ -130,3 +130,6 @@ class Settings(BaseSettings):
     webhook_backoff_seconds: float = Field(default=2.0, gt=0)
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
     webhook_allow_private: bool = False
+
+    # the console (`api.console`): how long a signed-in session lasts
+    console_session_seconds: float = Field(default=8 * 3600, gt=0)
