@@ -26,7 +26,6 @@ PAGES = (
     ("network", "Network", "quote"),
     ("plans", "Plans", "plan"),
     ("scenarios", "Scenarios", "plan"),
-    ("designs", "Designs", "plan"),
     ("promises", "Promises", "promise"),
     ("quote", "Quote sandbox", "quote"),
 )
