@@ -19,13 +19,18 @@
     var map = L.map(el, { worldCopyJump: false, attributionControl: true, zoomSnap: 0.25 });
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution("Country outlines: Natural Earth (public domain)");
+    var nodes = {}, bounds = [];
+    data.nodes.forEach(function (n) { nodes[n.id] = n; });
+    data.lanes.forEach(function (lane) {
+      [nodes[lane.from], nodes[lane.to]].forEach(function (n) { if (n) bounds.push([n.lat, n.lon]); });
+    });
+    if (bounds.length) map.fitBounds(bounds, { padding: [20, 20] });
+    else map.setView([30, 40], 2);
     L.geoJSON(topojson.feature(outlines, outlines.objects.countries), {
       style: { color: "#9aa5b1", weight: 0.6, fillColor: "#f6f3ea", fillOpacity: 1 },
       interactive: false
     }).addTo(map);
-    var nodes = {};
-    data.nodes.forEach(function (n) { nodes[n.id] = n; });
-    var drawn = [], bounds = [];
+    var drawn = [];
     data.lanes.forEach(function (lane) {
       var a = nodes[lane.from], b = nodes[lane.to];
       if (!a || !b) return;
@@ -40,14 +45,11 @@
         if (window.htmx) htmx.ajax("GET", "/console/network/lanes/" + encodeURIComponent(lane.id), { target: "#lane-panel" });
       });
       drawn.push(lane.id);
-      bounds.push([a.lat, a.lon], [b.lat, b.lon]);
     });
     data.nodes.forEach(function (n) {
       L.circleMarker([n.lat, n.lon], { radius: 3.5, color: "#14213d", weight: 1, fillColor: "#ffffff", fillOpacity: 1 })
         .bindTooltip(n.id + " · " + n.kind + " · " + n.city).addTo(map);
     });
-    if (bounds.length) map.fitBounds(bounds, { padding: [20, 20] });
-    else map.setView([30, 40], 2);
     el.setAttribute("data-drawn-lanes", JSON.stringify(drawn));
     el.setAttribute("data-ready", "true");
   }
