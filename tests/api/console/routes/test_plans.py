@@ -65,4 +65,8 @@ def test_upload_watch_and_kpis_equal_the_summary(
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the plan (CSV)").click()
     assert Path(download.value.path()).read_bytes() == plan_csv
+    page.goto("/console/plans")
+    listed = page.locator("#jobs tbody tr", has=page.get_by_role("link", name=job_id))
+    assert "succeeded" in listed.inner_text()
+    assert listed.locator("td").nth(5).inner_text() == count
     page.context.close()

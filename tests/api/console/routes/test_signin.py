@@ -11,7 +11,6 @@ import httpx
 
 from api.jobs.records import JobRecords
 from api.store import Store
-
 from tests.api.console.conftest import Console, new_page, shoot, sign_in
 
 
