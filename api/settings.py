@@ -62,6 +62,10 @@ Plan jobs (`POST /v1/plans`) and their webhooks:
 - `GLOCAL_WEBHOOK_TIMEOUT_SECONDS` (10): per delivery;
 - `GLOCAL_WEBHOOK_ALLOW_PRIVATE` (false): deliver to loopback and private addresses too
   (for tests and in-house receivers; off, a callback must resolve to a public address).
+
+The console (`/console`, `api.console`):
+
+- `GLOCAL_CONSOLE_SESSION_SECONDS` (28800: 8 hours): how long a signed-in session lasts.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Fixtures of the console's tests: one real uvicorn server on loopback over the default
-world and a real SQLite file, real keys, and one headless Chromium (the distribution's,
-`/usr/bin/chromium`, installed by `.ci/run`) driven by Playwright, for the whole run.
+world and a real SQLite file, real keys, and a headless Chromium per test module (the
+distribution's, `/usr/bin/chromium`, installed by `.ci/run`) driven by Playwright.
 
 Where Playwright or a Chromium is missing, the browser tests skip and say which. Set
 `GLOCAL_SCREENSHOTS=docs/console` to write the pages' screenshots into the repository
@@ -90,9 +90,11 @@ def _no_browser() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """One headless Chromium for the whole run."""
+    """One headless Chromium per test module (Playwright's sync API holds an event loop
+    in this thread while it runs: closed with the module, it leaves none behind for the
+    tests that start their own)."""
     why = _no_browser()
     if why is not None:
         pytest.skip(f"no browser for the console's tests: {why}")
