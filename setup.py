@@ -45,6 +45,8 @@ setup(
     package_dir={"carriers.data": "data"},
     package_data={
         "api.store.migrations": ["*.mako"],
+        # the console's pages and static files (the vendored libraries with their licences)
+        "api.console": ["templates/*.html", "static/*.*", "static/vendor/**/*"],
         **{package: ["*.csv", "*.toml", "*.md"] for package in WORLD},
     },
     ext_modules=extensions(),

@@ -14,6 +14,7 @@
     GET  /v1/carriers           scope quote     carriers and their services
     GET  /healthz, /readyz, /metrics            liveness, readiness, Prometheus
     GET  /openapi.json, /docs                   OpenAPI with examples, Swagger UI
+    GET  /console                               the console's pages (`api.console`)
 
 Keys, scopes and rate limits: `api.auth`, `api.deps`; errors: `api.problems`; the
 store: `api.store`; settings (`GLOCAL_*`): `api.settings`.
@@ -42,7 +43,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
-from api import problems
+from api import console, problems
 from api.auth import KeyRing, RateLimiter
 from api.bidprice_solver import BidPriceSolver
 from api.calibration import LivePromise
@@ -204,6 +205,7 @@ def create_app(settings: Settings | None = None, network: Network | None = None)
         gc.freeze()
         jobs, sender = start_jobs(state)
         app.state.glocal_jobs = jobs
+        app.state.glocal_console = console.open_state(state)
         tasks = [
             asyncio.create_task(state.usage.flush_every(settings.usage_flush_seconds)),
             asyncio.create_task(_purge_every(state.store, PURGE_EVERY_S)),
@@ -238,6 +240,7 @@ def create_app(settings: Settings | None = None, network: Network | None = None)
     problems.register(app)
     for router in ROUTERS:
         app.include_router(router)
+    console.install(app)
     app.add_middleware(
         RequestContext,
         metrics=metrics,
@@ -245,6 +248,7 @@ def create_app(settings: Settings | None = None, network: Network | None = None)
         max_body=settings.max_body_bytes,
         upload_caps={
             "/v1/plans": settings.plan_max_upload_bytes,
+            "/console/plans": settings.plan_max_upload_bytes,
             "/v1/promise-calibrations": settings.promise_model_max_bytes,
         },
     )

@@ -62,6 +62,10 @@ Plan jobs (`POST /v1/plans`) and their webhooks:
 - `GLOCAL_WEBHOOK_TIMEOUT_SECONDS` (10): per delivery;
 - `GLOCAL_WEBHOOK_ALLOW_PRIVATE` (false): deliver to loopback and private addresses too
   (for tests and in-house receivers; off, a callback must resolve to a public address).
+
+The console (`/console`, `api.console`):
+
+- `GLOCAL_CONSOLE_SESSION_SECONDS` (28800: 8 hours): how long a signed-in session lasts.
 """
 
 from __future__ import annotations
@@ -130,3 +134,6 @@ class Settings(BaseSettings):
     webhook_backoff_seconds: float = Field(default=2.0, gt=0)
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
     webhook_allow_private: bool = False
+
+    # the console (`api.console`): how long a signed-in session lasts
+    console_session_seconds: float = Field(default=8 * 3600, gt=0)

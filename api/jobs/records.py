@@ -122,6 +122,17 @@ class JobRecords:
             row = conn.execute(plan_jobs.select().where(plan_jobs.c.job_id == job_id)).first()
         return None if row is None else _job(row._mapping)
 
+    def of_key(self, key_id: str, limit: int = 50) -> list[PlanJob]:
+        """A key's latest jobs, newest first (the console lists them)."""
+        query = (
+            plan_jobs.select()
+            .where(plan_jobs.c.key_id == key_id)
+            .order_by(plan_jobs.c.created_at.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [_job(row._mapping) for row in conn.execute(query)]
+
     def cancel(self, job_id: str, now: datetime | None = None) -> PlanJob | None:
         """A queued job is cancelled at once; a running one is asked to stop (its planner
         stops at the next stage); a finished one stays as it is."""

@@ -18,7 +18,7 @@ from pathlib import Path
 from fastapi import Request
 
 from api.jobs.files import JobFiles, disk_faults, staging
-from api.jobs.options import FORMATS, PlanOptions
+from api.jobs.options import FORMATS, MEDIA_TYPES, PlanOptions
 from api.jobs.records import QUEUED, SUCCEEDED, JobRecords, PlanJob, new_job_id
 from api.jobs.runner import JobRunner
 from api.problems import ProblemError
@@ -63,33 +63,70 @@ async def create(
     try:
         with disk_faults():
             size, digest = await _receive(request, staged)
-        await asyncio.to_thread(_check_header, staged, input_format)
-        fingerprint = hashlib.sha256(
-            f"{input_format}\n{options.fingerprint()}\n{digest}".encode()
-        ).hexdigest()
-        if idempotency_key is not None:
-            found = await jobs.store.call(
-                jobs.records.by_idempotency_key, key.key_id, idempotency_key
-            )
-            if found is not None:
-                return _replayed(found, fingerprint), False
-        job = PlanJob(
-            job_id=new_job_id(),
-            key_id=key.key_id,
-            state=QUEUED,
-            request_hash=fingerprint,
-            options=options.canonical(),
-            input_format=input_format,
-            input_bytes=size,
-            created_at=datetime.now(UTC),
-            idempotency_key=idempotency_key,
-            callback_url=None if options.callback_url is None else str(options.callback_url),
+        return await _create_staged(
+            jobs, key, staged, (input_format, size, digest), options, idempotency_key
         )
-        stored, new = await _enqueue(jobs, job, staged)
-        if not new:
-            return _replayed(stored, fingerprint), False
     finally:
         staged.unlink(missing_ok=True)
+
+
+async def create_from_bytes(
+    jobs: PlanJobs, key: StoredKey, body: bytes, input_format: str, options: PlanOptions
+) -> PlanJob:
+    """A queued job for an orders table already read (the console's upload, a scenario's
+    copy of its baseline's orders): checked and stored as a `POST /v1/plans` is."""
+    if input_format not in MEDIA_TYPES:
+        raise ProblemError(415, "unsupported_media_type", "the orders must be CSV or Parquet")
+    _check_options(options, jobs.network)
+    if not body:
+        raise _empty()
+    with disk_faults():
+        staged = staging(jobs.root) / f"{new_job_id()}.part"
+    try:
+        with disk_faults():
+            staged.write_bytes(body)
+        digest = hashlib.sha256(body).hexdigest()
+        job, _ = await _create_staged(
+            jobs, key, staged, (input_format, len(body), digest), options, None
+        )
+        return job
+    finally:
+        staged.unlink(missing_ok=True)
+
+
+async def _create_staged(
+    jobs: PlanJobs,
+    key: StoredKey,
+    staged: Path,
+    received: tuple[str, int, str],
+    options: PlanOptions,
+    idempotency_key: str | None,
+) -> tuple[PlanJob, bool]:
+    """The job of an orders file staged in full: (format, bytes, sha256) of it."""
+    input_format, size, digest = received
+    await asyncio.to_thread(_check_header, staged, input_format)
+    fingerprint = hashlib.sha256(
+        f"{input_format}\n{options.fingerprint()}\n{digest}".encode()
+    ).hexdigest()
+    if idempotency_key is not None:
+        found = await jobs.store.call(jobs.records.by_idempotency_key, key.key_id, idempotency_key)
+        if found is not None:
+            return _replayed(found, fingerprint), False
+    job = PlanJob(
+        job_id=new_job_id(),
+        key_id=key.key_id,
+        state=QUEUED,
+        request_hash=fingerprint,
+        options=options.canonical(),
+        input_format=input_format,
+        input_bytes=size,
+        created_at=datetime.now(UTC),
+        idempotency_key=idempotency_key,
+        callback_url=None if options.callback_url is None else str(options.callback_url),
+    )
+    stored, new = await _enqueue(jobs, job, staged)
+    if not new:
+        return _replayed(stored, fingerprint), False
     if jobs.runner is not None:
         jobs.runner.wake()
     log.info("plan job queued", extra={"job_id": job.job_id, "bytes": size})
@@ -165,13 +202,17 @@ async def _receive(request: Request, path: Path) -> tuple[int, str]:
             size += len(chunk)
             sink.write(chunk)
     if size == 0:
-        raise ProblemError(
-            422,
-            "invalid_request",
-            "the orders file is empty",
-            errors=[Problem("request", "body", "the orders file is empty")],
-        )
+        raise _empty()
     return size, digest.hexdigest()
+
+
+def _empty() -> ProblemError:
+    return ProblemError(
+        422,
+        "invalid_request",
+        "the orders file is empty",
+        errors=[Problem("request", "body", "the orders file is empty")],
+    )
 
 
 def _check_header(path: Path, input_format: str) -> None:

@@ -1,5 +1,5 @@
-"""The service's store: API keys, quotes, usage, plan jobs and
-promise models, in SQLite or PostgreSQL.
+"""The service's store: API keys, quotes, usage, plan jobs, promise models, bookings and
+the console's sessions and scenarios, in SQLite or PostgreSQL.
 
 database.py    Store: checking a database URL, opening it, and every read and write
 faults.py      a failure of the database (not of the request) as StoreUnavailable
@@ -18,6 +18,8 @@ from api.store.bookings import (
 from api.store.database import Store, StoredKey, StoredQuote, check_database_url, engine_url
 from api.store.schema import head
 from api.store.tables import (
+    console_scenarios,
+    console_sessions,
     heartbeat,
     metadata,
     plan_jobs,
@@ -36,6 +38,8 @@ __all__ = [
     "StoredQuote",
     "Take",
     "check_database_url",
+    "console_scenarios",
+    "console_sessions",
     "engine_url",
     "head",
     "heartbeat",

@@ -161,3 +161,32 @@ shipments = sa.Table(
     sa.Column("body", sa.Text, nullable=False),  # JSON: the shipment as answered
     sa.UniqueConstraint("key_id", "idempotency_key", name="uq_shipments_idempotency"),
 )
+
+# The console's sessions (`api.console.sessions`): a signed-in browser holds a random token
+# in a cookie; the store keeps only its sha256, the key it stands for, the session's CSRF
+# token and when it ends.
+console_sessions = sa.Table(
+    "console_sessions",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),  # hex sha256 of the cookie
+    sa.Column("key_id", sa.String(32), nullable=False),
+    sa.Column("csrf_token", sa.String(64), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False, index=True),
+)
+
+# The console's scenarios (`api.console.scenarios`): a what-if is stored as its difference
+# from a baseline plan job (which is never changed) and the plan job that ran it.
+console_scenarios = sa.Table(
+    "console_scenarios",
+    metadata,
+    sa.Column("scenario_id", sa.String(40), primary_key=True),
+    sa.Column("comparison_id", sa.String(40), nullable=False, index=True),
+    sa.Column("key_id", sa.String(32), nullable=False),
+    sa.Column("baseline_job_id", sa.String(40), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("difference", sa.Text, nullable=False),  # JSON: the plan options changed
+    sa.Column("job_id", sa.String(40), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)

@@ -25,10 +25,12 @@ from api.store import (
     quotes,
     webhook_secrets,
 )
-from api.store.tables import departures, shipments
+from api.store.tables import console_scenarios, console_sessions, departures, shipments
 from carriers.errors import StoreError
 from tests.api.jobs.conftest import a_job
 from tests.api.store.conftest import NOW, quote_row
+
+CONSOLE = (console_sessions, console_scenarios)  # version 7's
 
 # The schema glocal 0.1 wrote (version 1, before Alembic): an in-place upgrade starts there.
 V1_DDL = (
@@ -52,7 +54,7 @@ def test_fresh_database_is_migrated_to_the_latest_and_upgrade_is_idempotent(
     migrated database takes the readiness check's write (its heartbeat table is there)."""
     store = Store(database_url)
     assert store.version() is None
-    assert store.upgrade() == head() == "0006"
+    assert store.upgrade() == head() == "0007"
     assert store.upgrade() == head()
     assert store.version() == head()
     assert store.writable()
@@ -75,7 +77,7 @@ def test_a_database_of_the_last_release_upgrades_in_place(database_url: str) -> 
     engine = sa.create_engine(engine_url(database_url))
     made = NOW - timedelta(days=3)
     with engine.begin() as conn:
-        later = (heartbeat, promise_models, departures, shipments)
+        later = (heartbeat, promise_models, departures, shipments, *CONSOLE)
         metadata.create_all(conn, tables=[t for t in metadata.sorted_tables if t not in later])
         conn.execute(sa.text("ALTER TABLE quotes DROP COLUMN bookable"))
         conn.execute(sa.text("CREATE TABLE glocal_schema (version INTEGER PRIMARY KEY, "
@@ -147,7 +149,15 @@ def test_the_v3_upgrade_adds_the_plan_tables_as_a_fresh_database_has_them(
     webhook_secrets in place, with the columns and types of a fresh one, and works."""
     store = Store(database_url)
     with store.engine.begin() as conn:
-        later = (plan_jobs, webhook_secrets, heartbeat, promise_models, departures, shipments)
+        later = (
+            plan_jobs,
+            webhook_secrets,
+            heartbeat,
+            promise_models,
+            departures,
+            shipments,
+            *CONSOLE,
+        )
         metadata.create_all(conn, tables=[t for t in metadata.sorted_tables if t not in later])
         conn.execute(sa.text("ALTER TABLE quotes DROP COLUMN bookable"))  # version 5's
         conn.execute(sa.text("CREATE TABLE glocal_schema (version INTEGER PRIMARY KEY, "
@@ -155,7 +165,7 @@ def test_the_v3_upgrade_adds_the_plan_tables_as_a_fresh_database_has_them(
         conn.execute(sa.text("INSERT INTO glocal_schema VALUES (1, '2026-01-01 00:00:00')"))
         conn.execute(sa.text("INSERT INTO glocal_schema VALUES (2, '2026-02-01 00:00:00')"))
     assert store.version() == "0002"
-    assert store.upgrade() == head() == "0006"
+    assert store.upgrade() == head() == "0007"
     inspector = sa.inspect(store.engine)
     for table in (plan_jobs, webhook_secrets):
         found = {c["name"]: c for c in inspector.get_columns(table.name)}

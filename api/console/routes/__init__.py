@@ -1,0 +1,14 @@
+"""The console's pages, one router per page (`/console/...`)."""
+
+from api.console.routes import network, plans, promises, quotes, scenarios, signin
+
+ROUTERS = (
+    signin.router,
+    network.router,
+    plans.router,
+    scenarios.router,
+    promises.router,
+    quotes.router,
+)
+
+__all__ = ["ROUTERS"]
