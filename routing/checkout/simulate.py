@@ -22,11 +22,12 @@ Policies:
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from carriers.errors import InvalidPlanInput
+from carriers.errors import GlocalError, InvalidPlanInput
 from routing.capacity.bidprices import BidPrices
 from routing.capacity.limits import CapacityLimits
 from routing.capacity.state import CapacityView
@@ -40,6 +41,7 @@ from routing.network import Network
 from routing.orders import Order
 from routing.quote import quote
 from routing.quote.capacity import PRICING, order_load
+from routing.quote.records import Option
 
 POLICIES = ("fcfs", "bid-price", "hindsight")
 FORECAST_SEED = 1_000_003  # the forecast's samples: seed + this + i (never the arrivals')
@@ -166,13 +168,15 @@ def _prices(forecast: _Forecast, now: Order, ledger: Ledger, costs: CostBook) ->
 
 def menu_of(order: Order, network: Network, blind: CapacityView, costs: CostBook) -> Menu:
     """The order's options in a quote that ignores what is sold, as the LP sees them."""
-    kg, m3 = order_load(order)
-    options = quote(order, network, capacity=blind).options
+    return menu(order, quote(order, network, capacity=blind).options, costs)
+
+
+def menu(order: Order, options: Sequence[Option], costs: CostBook) -> Menu:
     choices = tuple(
         Choice(costs.option(order, o), tuple((d.service, d.date) for d in o.departures))
         for o in options
     )
-    return Menu(kg, m3, choices)
+    return Menu(*order_load(order), choices)
 
 
 def _hindsight(
@@ -187,16 +191,11 @@ def _hindsight(
     blind = CapacityView(limits)
     quotes = [quote(o, network, capacity=blind).options for o in week.orders]
     menus = [
-        Menu(
-            *order_load(order),
-            tuple(
-                Choice(costs.option(order, o), tuple((d.service, d.date) for d in o.departures))
-                for o in options
-            ),
-        )
-        for order, options in zip(week.orders, quotes, strict=True)
+        menu(order, options, costs) for order, options in zip(week.orders, quotes, strict=True)
     ]
     found = solve_offline(menus, ledger.room(), costs.unplanned)
+    if not len(found.taken):  # the LP always has a solution (everything unplanned)
+        raise GlocalError(f"the hindsight LP ended {found.status}, without an optimum")
     tally = Tally()
     for order, options, i, spot in zip(week.orders, quotes, found.taken, found.spot, strict=True):
         tally.offered += len(options)
