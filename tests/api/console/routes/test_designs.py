@@ -19,8 +19,7 @@ import httpx
 import pytest
 
 from api.console.designs import HEADLINES, at_path
-from tests.api.console.conftest import Console, new_page, shoot, sign_in
-from tests.api.console.test_guard import signed_in_client
+from tests.api.console.conftest import Console, new_page, shoot, sign_in, signed_in_client
 
 TINY = Path(__file__).parents[3] / "data" / "design_season" / "forecast.csv"
 
