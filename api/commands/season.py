@@ -9,7 +9,6 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
 import typer
 from rich.console import Console
 
@@ -100,8 +99,7 @@ def _weeks(forecast: Forecast, weeks: int | None) -> Forecast:
     if weeks is None:
         return forecast
     _positive("--weeks", weeks)
-    first = np.unique(forecast.week)[:weeks]
-    return forecast.take(np.flatnonzero(np.isin(forecast.week, first)))
+    return forecast.first_weeks(weeks)
 
 
 def summary_line(s: dict[str, Any], out: Path) -> str:

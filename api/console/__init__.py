@@ -8,6 +8,7 @@ render.py       templates, numbers in the visitor's locale, the pages' headers
 errors.py       the error page: problem+json's human twin
 scenarios.py    what-ifs as differences from a baseline plan; KPI deltas
 comparisons.py  the what-ifs in the store, with the plan jobs that ran them
+designs.py      a season design's figures, from its job's summary and bookings
 routes/         one router per page
 templates/      the pages
 static/         the console's scripts and styles; vendor/: htmx, Leaflet, world-atlas,

@@ -26,6 +26,7 @@ PAGES = (
     ("network", "Network", "quote"),
     ("plans", "Plans", "plan"),
     ("scenarios", "Scenarios", "plan"),
+    ("designs", "Designs", "plan"),
     ("promises", "Promises", "promise"),
     ("quote", "Quote sandbox", "quote"),
 )

@@ -1,7 +1,8 @@
-"""Where a plan job's data lie: one directory per job under the plans directory
+"""Where a job's data lie: one directory per job under the plans directory
 (`GLOCAL_PLANS_DIR`), holding the uploaded orders and, once planned, the plan (CSV and
-Parquet), the summary, the report and the planning process's log. Files are written
-under a temporary name and renamed, so a reader never sees half of one."""
+Parquet), the summary, the report and the planning process's log; for a design job the
+uploaded forecast and, once designed, the bookings, the summary, the report and the log.
+Files are written under a temporary name and renamed, so a reader never sees half of one."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from api.jobs.records import DESIGN, PLAN
 from api.settings import Settings
 from carriers.errors import StoreUnavailable
 
@@ -26,6 +28,9 @@ def plans_dir(settings: Settings) -> Path:
     return Path("glocal-plans")
 
 
+UPLOADS = {PLAN: "orders", DESIGN: "forecast"}  # the uploaded table's name, by job kind
+
+
 class JobFiles:
     def __init__(self, root: Path, job_id: str) -> None:
         self.dir = root / job_id
@@ -33,15 +38,20 @@ class JobFiles:
         self.plan_parquet = self.dir / "plan.parquet"
         self.summary = self.dir / "summary.json"
         self.report = self.dir / "report.html"
+        self.bookings = self.dir / "bookings.csv"
         self.log = self.dir / "planner.log"
 
     def orders(self, input_format: str) -> Path:
-        return self.dir / f"orders.{input_format}"
+        return self.upload(PLAN, input_format)
 
-    def adopt(self, staged: Path, input_format: str) -> None:
+    def upload(self, kind: str, input_format: str) -> Path:
+        """The uploaded table of a job of `kind`: its orders, or its forecast."""
+        return self.dir / f"{UPLOADS[kind]}.{input_format}"
+
+    def adopt(self, staged: Path, input_format: str, kind: str = PLAN) -> None:
         """Move an uploaded file into the job's directory."""
         self.dir.mkdir(parents=True, exist_ok=True)
-        os.replace(staged, self.orders(input_format))
+        os.replace(staged, self.upload(kind, input_format))
 
     def remove(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)

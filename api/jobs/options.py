@@ -5,11 +5,12 @@ parameters), checked before the job is queued, and turned into the planner's
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
-from routing.plan import PlanParams, Scenario, parse_scale
+from api.jobs.records import PLAN
+from routing.plan import COLUMNS, PlanParams, Scenario, parse_scale
 
 # Content types of an orders upload (and of a plan result), by format.
 MEDIA_TYPES = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
@@ -25,6 +26,9 @@ class PlanOptions(BaseModel):
     """How to plan the uploaded orders (the `glocal plan` options of the same names)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    kind: ClassVar[str] = PLAN
+    columns: ClassVar[tuple[str, ...]] = COLUMNS  # the upload's header holds them
+    upload: ClassVar[str] = "orders table"  # what the upload is, in a message
 
     horizon_days: int = Field(default=14, ge=1, le=90, description="Departures considered.")
     time_limit_s: float = Field(

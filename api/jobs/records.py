@@ -6,6 +6,7 @@ A job's life: `queued` -> `running` (claimed by one runner, its `owner`, who ren
 `heartbeat_at`) -> `succeeded` | `failed` | `cancelled`. A running job whose owner stops
 cleanly goes back to `queued`; one whose owner died (its heartbeat older than the lease)
 is taken back by any other runner: re-queued, or failed when it was tried too often.
+A job's `kind` says what it runs: a batch plan (`plan`) or a season's design (`design`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED = (
 )
 STATES = (QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED)
 FINAL = frozenset({SUCCEEDED, FAILED, CANCELLED})
+PLAN, DESIGN = "plan", "design"  # what a job runs: a batch plan, a season's lane design
 PENDING, DELIVERED = "pending", "delivered"  # callback states (and FAILED)
 _JSON_COLUMNS = ("options", "progress", "error", "outcome")
 
@@ -59,10 +61,11 @@ class PlanJob:
     callback_attempts: int = 0
     callback_next_at: datetime | None = None
     callback_error: str | None = None
+    kind: str = PLAN
 
 
-def new_job_id() -> str:
-    return f"plan_{secrets.token_hex(12)}"
+def new_job_id(kind: str = PLAN) -> str:
+    return f"{kind}_{secrets.token_hex(12)}"
 
 
 def _row(job: PlanJob) -> dict[str, Any]:
@@ -122,11 +125,11 @@ class JobRecords:
             row = conn.execute(plan_jobs.select().where(plan_jobs.c.job_id == job_id)).first()
         return None if row is None else _job(row._mapping)
 
-    def of_key(self, key_id: str, limit: int = 50) -> list[PlanJob]:
-        """A key's latest jobs, newest first (the console lists them)."""
+    def of_key(self, key_id: str, limit: int = 50, kind: str = PLAN) -> list[PlanJob]:
+        """A key's latest jobs of a kind, newest first (the console lists them)."""
         query = (
             plan_jobs.select()
-            .where(plan_jobs.c.key_id == key_id)
+            .where(plan_jobs.c.key_id == key_id, plan_jobs.c.kind == kind)
             .order_by(plan_jobs.c.created_at.desc())
             .limit(limit)
         )

@@ -1,6 +1,7 @@
 """The server's job runner: a thread, started and stopped with the app, that takes queued
-plan jobs from the store and runs each in a planning process of its own
-(`python -m api.jobs.work`), so a plan's minutes of CPU never stall the requests.
+jobs from the store and runs each in a process of its own (`python -m api.jobs.work` for
+a plan, `api.jobs.design_work` for a design), so a job's minutes of CPU never stall the
+requests.
 
 Every poll it: reaps planning processes that ended (a crash fails its job, naming the
 exit); ends the process of a job that was cancelled (`cancel_requested`) or that ran past
@@ -33,13 +34,25 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
+from api.jobs.design_options import DesignOptions
 from api.jobs.files import JobFiles
 from api.jobs.options import PlanOptions
-from api.jobs.records import CANCELLED, FAILED, RUNNING, JobRecords, PlanJob, reason_problem
+from api.jobs.records import (
+    CANCELLED,
+    DESIGN,
+    FAILED,
+    PLAN,
+    RUNNING,
+    JobRecords,
+    PlanJob,
+    reason_problem,
+)
 from api.jobs.views import cancelled_problem, error_problem, progress
 from routing.plan import time_limit_error
 
 log = logging.getLogger("glocal.jobs")
+PROCESSES = {PLAN: "api.jobs.work", DESIGN: "api.jobs.design_work"}  # by job kind
+OPTIONS: dict[str, type[PlanOptions | DesignOptions]] = {PLAN: PlanOptions, DESIGN: DesignOptions}
 
 
 @dataclass(frozen=True)
@@ -118,8 +131,8 @@ class JobRunner:
 
     def _launch(self, job: PlanJob) -> None:
         files = JobFiles(self.config.root, job.job_id)
-        if not files.orders(job.input_format).exists():
-            detail = "the uploaded orders of this job are gone from the plans directory"
+        if not files.upload(job.kind, job.input_format).exists():
+            detail = "the uploaded table of this job is gone from the plans directory"
             self.records.finish(
                 job.job_id, self.owner, FAILED, error=reason_problem("input_lost", detail)
             )
@@ -127,7 +140,7 @@ class JobRunner:
         command = [
             sys.executable,
             "-m",
-            "api.jobs.work",
+            PROCESSES[job.kind],
             job.job_id,
             self.owner,
             "--root",
@@ -135,13 +148,13 @@ class JobRunner:
         ]
         if self.config.network_dir is not None:
             command += ["--network", str(self.config.network_dir)]
-        if self.config.scheduler:
+        if self.config.scheduler and job.kind == PLAN:
             command += ["--scheduler", self.config.scheduler]
         for flag, days in (
             ("--dates-back-days", self.config.dates_back_days),
             ("--dates-ahead-days", self.config.dates_ahead_days),
         ):
-            if days is not None:
+            if days is not None and job.kind == PLAN:
                 command += [flag, str(days)]
         env = {**os.environ, "GLOCAL_DATABASE_URL": absolute(self.config.database_url)}
         with files.log.open("ab") as sink:  # cwd: the job's files go by their names only
@@ -231,10 +244,11 @@ def stop_process(process: subprocess.Popen[bytes], grace: float) -> None:
 
 
 def _time_limit(job: PlanJob) -> float:
+    options = OPTIONS[job.kind]
     try:
-        return PlanOptions.model_validate(job.options).time_limit_s
+        return options.model_validate(job.options).time_limit_s
     except ValidationError:  # its process fails on these options, saying why
-        return PlanOptions().time_limit_s
+        return options().time_limit_s
 
 
 def absolute(url: str) -> str:

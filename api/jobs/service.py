@@ -1,6 +1,8 @@
 """What the `/v1/plans` routes do, one function per route: take an upload into a job,
 read a job back for its owner, cancel it, hand out its files. No planning here: the
-planning runs in the job runner's processes (`api.jobs.runner`, `api.jobs.work`).
+planning runs in the job runner's processes (`api.jobs.runner`, `api.jobs.work`). The
+console's design jobs are taken and read the same way (their options: `DesignOptions`;
+their process: `api.jobs.design_work`).
 
 An upload that is not taken (refused, or the database or the disk failing: a 503
 `store_unavailable` then) leaves no file behind."""
@@ -17,18 +19,19 @@ from pathlib import Path
 
 from fastapi import Request
 
+from api.jobs.design_options import DesignOptions
 from api.jobs.files import JobFiles, disk_faults, staging
 from api.jobs.options import FORMATS, MEDIA_TYPES, PlanOptions
-from api.jobs.records import QUEUED, SUCCEEDED, JobRecords, PlanJob, new_job_id
+from api.jobs.records import PLAN, QUEUED, SUCCEEDED, JobRecords, PlanJob, new_job_id
 from api.jobs.runner import JobRunner
 from api.problems import ProblemError
 from api.store import Store, StoredKey
 from carriers.errors import GlocalError, Problem
 from routing.network import Network
-from routing.plan import COLUMNS
 
 log = logging.getLogger("glocal.jobs")
 _IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+JobOptions = PlanOptions | DesignOptions
 
 
 @dataclass
@@ -71,15 +74,18 @@ async def create(
 
 
 async def create_from_bytes(
-    jobs: PlanJobs, key: StoredKey, body: bytes, input_format: str, options: PlanOptions
+    jobs: PlanJobs, key: StoredKey, body: bytes, input_format: str, options: JobOptions
 ) -> PlanJob:
-    """A queued job for an orders table already read (the console's upload, a scenario's
-    copy of its baseline's orders): checked and stored as a `POST /v1/plans` is."""
+    """A queued job for a table already read (the console's upload, a scenario's copy of
+    its baseline's orders, a forecast to design for): checked and stored as a
+    `POST /v1/plans` is."""
     if input_format not in MEDIA_TYPES:
-        raise ProblemError(415, "unsupported_media_type", "the orders must be CSV or Parquet")
-    _check_options(options, jobs.network)
+        detail = f"the {options.upload} must be CSV or Parquet"
+        raise ProblemError(415, "unsupported_media_type", detail)
+    if isinstance(options, PlanOptions):
+        _check_options(options, jobs.network)
     if not body:
-        raise _empty()
+        raise _empty(options.upload)
     with disk_faults():
         staged = staging(jobs.root) / f"{new_job_id()}.part"
     try:
@@ -99,12 +105,12 @@ async def _create_staged(
     key: StoredKey,
     staged: Path,
     received: tuple[str, int, str],
-    options: PlanOptions,
+    options: JobOptions,
     idempotency_key: str | None,
 ) -> tuple[PlanJob, bool]:
-    """The job of an orders file staged in full: (format, bytes, sha256) of it."""
+    """The job of an uploaded table staged in full: (format, bytes, sha256) of it."""
     input_format, size, digest = received
-    await asyncio.to_thread(_check_header, staged, input_format)
+    await asyncio.to_thread(_check_header, staged, input_format, options)
     fingerprint = hashlib.sha256(
         f"{input_format}\n{options.fingerprint()}\n{digest}".encode()
     ).hexdigest()
@@ -113,7 +119,7 @@ async def _create_staged(
         if found is not None:
             return _replayed(found, fingerprint), False
     job = PlanJob(
-        job_id=new_job_id(),
+        job_id=new_job_id(options.kind),
         key_id=key.key_id,
         state=QUEUED,
         request_hash=fingerprint,
@@ -123,13 +129,14 @@ async def _create_staged(
         created_at=datetime.now(UTC),
         idempotency_key=idempotency_key,
         callback_url=None if options.callback_url is None else str(options.callback_url),
+        kind=options.kind,
     )
     stored, new = await _enqueue(jobs, job, staged)
     if not new:
         return _replayed(stored, fingerprint), False
     if jobs.runner is not None:
         jobs.runner.wake()
-    log.info("plan job queued", extra={"job_id": job.job_id, "bytes": size})
+    log.info(f"{job.kind} job queued", extra={"job_id": job.job_id, "bytes": size})
     return stored, True
 
 
@@ -141,7 +148,7 @@ async def _enqueue(jobs: PlanJobs, job: PlanJob, staged: Path) -> tuple[PlanJob,
     new = False
     try:
         with disk_faults():
-            files.adopt(staged, job.input_format)
+            files.adopt(staged, job.input_format, job.kind)
         stored, new = await jobs.store.call(jobs.records.create, job)
     finally:
         if not new:
@@ -202,21 +209,17 @@ async def _receive(request: Request, path: Path) -> tuple[int, str]:
             size += len(chunk)
             sink.write(chunk)
     if size == 0:
-        raise _empty()
+        raise _empty("orders")
     return size, digest.hexdigest()
 
 
-def _empty() -> ProblemError:
-    return ProblemError(
-        422,
-        "invalid_request",
-        "the orders file is empty",
-        errors=[Problem("request", "body", "the orders file is empty")],
-    )
+def _empty(upload: str) -> ProblemError:
+    detail = f"the {upload.split()[0]} file is empty"
+    return ProblemError(422, "invalid_request", detail, errors=[Problem("request", "body", detail)])
 
 
-def _check_header(path: Path, input_format: str) -> None:
-    """The columns are there (the rows are checked when the job runs)."""
+def _check_header(path: Path, input_format: str, options: JobOptions) -> None:
+    """The upload's columns are there (the rows are checked when the job runs)."""
     if input_format == "csv":
         with path.open("rb") as source:
             first = source.readline(64 * 1024).decode("utf-8-sig", errors="replace")
@@ -227,26 +230,27 @@ def _check_header(path: Path, input_format: str) -> None:
         try:
             columns = set(pq.read_schema(path).names)
         except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
-            raise _unreadable(f"not a Parquet file: {exc}") from None
-    missing = [c for c in COLUMNS if c not in columns]
+            raise _unreadable(options.upload, f"not a Parquet file: {exc}") from None
+    missing = [c for c in options.columns if c not in columns]
     if missing:
-        raise _unreadable(f"missing column(s) {', '.join(missing)}")
+        raise _unreadable(options.upload, f"missing column(s) {', '.join(missing)}")
 
 
-def _unreadable(message: str) -> ProblemError:
+def _unreadable(upload: str, message: str) -> ProblemError:
     return ProblemError(
         422,
         "invalid_plan_input",
-        f"the orders table: {message}",
+        f"the {upload}: {message}",
         errors=[Problem("request", "body", message)],
     )
 
 
-async def owned(jobs: PlanJobs, key: StoredKey, job_id: str) -> PlanJob:
-    """The key's own job, or 404 (another key's job is not there for it, either)."""
+async def owned(jobs: PlanJobs, key: StoredKey, job_id: str, kind: str = PLAN) -> PlanJob:
+    """The key's own job of `kind`, or 404 (another key's job is not there for it, nor a
+    job of another kind)."""
     job = await jobs.store.call(jobs.records.get, job_id)
-    if job is None or job.key_id != key.key_id:
-        raise ProblemError(404, "unknown_plan", f"no plan job {job_id!r} for this key")
+    if job is None or job.key_id != key.key_id or job.kind != kind:
+        raise ProblemError(404, f"unknown_{kind}", f"no {kind} job {job_id!r} for this key")
     return job
 
 
@@ -259,18 +263,21 @@ async def cancel(jobs: PlanJobs, key: StoredKey, job_id: str) -> PlanJob:
     return job
 
 
-async def result_file(jobs: PlanJobs, key: StoredKey, job_id: str, name: str) -> Path:
-    """A file of a succeeded job: `plan_csv`, `plan_parquet`, `summary` or `report`."""
-    job = await owned(jobs, key, job_id)
+async def result_file(
+    jobs: PlanJobs, key: StoredKey, job_id: str, name: str, kind: str = PLAN
+) -> Path:
+    """A file of a succeeded job: `plan_csv`, `plan_parquet`, `summary` or `report`; of a
+    design job: `bookings`, `summary` or `report`."""
+    job = await owned(jobs, key, job_id, kind)
     if job.state != SUCCEEDED:
         raise ProblemError(
             409,
-            "plan_not_ready",
-            f"the plan job is {job.state}, not succeeded",
+            f"{kind}_not_ready",
+            f"the {kind} job is {job.state}, not succeeded",
             title="Conflict",
             extensions={"state": job.state},
         )
     path: Path = getattr(JobFiles(jobs.root, job_id), name)
     if not path.exists():
-        raise ProblemError(404, "result_gone", "the files of this plan are no longer kept")
+        raise ProblemError(404, "result_gone", f"the files of this {kind} are no longer kept")
     return path

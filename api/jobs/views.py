@@ -7,11 +7,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from api.jobs.records import RUNNING, SUCCEEDED, PlanJob, reason_problem
+from api.jobs.records import DESIGN, PLAN, RUNNING, SUCCEEDED, PlanJob, reason_problem
 from carriers.errors import GlocalError
 
 # The stages of a plan job in the order they run (the planner's, between load and write).
 STAGES = ("load", "aggregate", "routes", "model", "refine", "solve", "disaggregate", "write")
+# The stages of a design job (api.jobs.design_work).
+DESIGN_STAGES = ("load", "build", "solve", "robustness", "write")
+STAGES_OF = {PLAN: STAGES, DESIGN: DESIGN_STAGES}
 PREFIX = "/v1/plans"
 MAX_LISTED = 100  # problems listed in a failed job's error
 
@@ -27,7 +30,8 @@ def _seconds(start: datetime | None, end: datetime | None) -> float | None:
 def progress(job: PlanJob) -> dict[str, Any]:
     """Every stage with its state (pending, running, done) and seconds once done."""
     seen = {p["stage"]: p for p in job.progress}
-    names = list(STAGES) + [p["stage"] for p in job.progress if p["stage"] not in STAGES]
+    known = STAGES_OF[job.kind]
+    names = list(known) + [p["stage"] for p in job.progress if p["stage"] not in known]
     stages = []
     for name in names:
         found = seen.get(name)
@@ -52,8 +56,8 @@ def progress(job: PlanJob) -> dict[str, Any]:
 def job_view(job: PlanJob, now: datetime | None = None) -> dict[str, Any]:
     now = now or datetime.now(UTC)
     base = f"{PREFIX}/{job.job_id}"
-    links = {"self": base}
-    if job.state == SUCCEEDED:
+    links = {"self": base} if job.kind == PLAN else {}  # a design job is the console's
+    if job.state == SUCCEEDED and job.kind == PLAN:
         links |= {
             "result": f"{base}/result",
             "summary": f"{base}/summary",

@@ -101,7 +101,7 @@ def run(
     files = JobFiles(root, job.job_id)
     options = PlanOptions.model_validate(job.options)
     reporter = Reporter(records, job, owner)
-    deadline = _deadline(job, options.time_limit_s)
+    deadline = deadline_of(job, options.time_limit_s)
     try:
         with dask_client(scheduler=scheduler) if scheduler else nullcontext() as client:
             inner = dask_map(client) if client is not None else reporter.checked_map(map)
@@ -120,12 +120,12 @@ def run(
     records.finish(job.job_id, owner, SUCCEEDED, outcome=outcome(figures))
 
 
-def _deadline(job: PlanJob, seconds: float) -> Deadline:
+def deadline_of(job: PlanJob, seconds: float, kind: type[Deadline] = Deadline) -> Deadline:
     """The job's time limit, counted from when it was claimed (its process starts then)."""
     spent = 0.0
     if job.started_at is not None:
         spent = max((datetime.now(UTC) - job.started_at).total_seconds(), 0.0)
-    return Deadline(seconds, "time_limit_s", started=time.monotonic() - spent)
+    return kind(seconds, "time_limit_s", started=time.monotonic() - spent)
 
 
 def _plan(
@@ -159,14 +159,15 @@ def _plan(
     with stages("write"):
         figures = summary(result)
         frame = plan_table(result)
-        _write(files.plan_csv, lambda p: frame.to_csv(p, index=False))
-        _write(files.plan_parquet, lambda p: frame.to_parquet(p, index=False))
-        _write(files.summary, lambda p: p.write_text(json.dumps(figures, indent=2)))
-        _write(files.report, lambda p: write_report(result, figures, p))
+        write_atomically(files.plan_csv, lambda p: frame.to_csv(p, index=False))
+        write_atomically(files.plan_parquet, lambda p: frame.to_parquet(p, index=False))
+        write_atomically(files.summary, lambda p: p.write_text(json.dumps(figures, indent=2)))
+        write_atomically(files.report, lambda p: write_report(result, figures, p))
     return figures
 
 
-def _write(path: Path, writer: Callable[[Path], object]) -> None:
+def write_atomically(path: Path, writer: Callable[[Path], object]) -> None:
+    """Write under a temporary name, then rename: a reader never sees half a file."""
     tmp = path.with_name(f".{path.name}.tmp")
     writer(tmp)
     os.replace(tmp, path)

@@ -96,6 +96,7 @@ plan_jobs = sa.Table(
     sa.Column("callback_attempts", sa.Integer, nullable=False),
     sa.Column("callback_next_at", UtcDateTime),
     sa.Column("callback_error", sa.Text),
+    sa.Column("kind", sa.String(16), nullable=False, server_default="plan"),  # plan, design
     sa.UniqueConstraint("key_id", "idempotency_key", name="uq_plan_jobs_idempotency"),
 )
 

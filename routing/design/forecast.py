@@ -66,6 +66,11 @@ class Forecast:
         """The Mondays of the weeks the forecast holds, in order."""
         return [day_date(int(w)) for w in np.unique(self.week)]
 
+    def first_weeks(self, weeks: int) -> Forecast:
+        """The rows of the first `weeks` weeks the forecast holds."""
+        first = np.unique(self.week)[:weeks]
+        return self.take(np.flatnonzero(np.isin(self.week, first)))
+
     def take(self, index: np.ndarray) -> Forecast:
         arrays = {f.name: getattr(self, f.name)[index] for f in fields(self) if f.name != "source"}
         return Forecast(**arrays, source=self.source)

@@ -1,8 +1,8 @@
 """A season's design end to end: forecast in, the units to book, their summary and the
 robustness of a booking over sampled demand scenarios.
 
-`design_season` builds the problem from the forecast (world.py), demand scaled to the
-quantile asked for, and solves it (solve.py). `evaluate_booking` replays scenarios
+`design_season` builds the problem from the forecast (world.py) and `solve_season` solves
+it (solve.py), demand scaled to the quantile asked for. `evaluate_booking` replays scenarios
 (scenarios.py) over given units: each is routed over the booked units plus spot by the
 same model with the booked rows fixed.
 """
@@ -57,6 +57,18 @@ def design_season(
     method: str = SEASON_METHOD,
 ) -> SeasonDesign:
     design = build_design(forecast, network, params, fx, progress)
+    return solve_season(design, forecast, time_limit_s, demand_quantile, progress, method)
+
+
+def solve_season(
+    design: WorldDesign,
+    forecast: Forecast,
+    time_limit_s: float,
+    demand_quantile: float | None = None,
+    progress: Progress | None = None,
+    method: str = SEASON_METHOD,
+) -> SeasonDesign:
+    """The units to book for a season built from `forecast` (`build_design`)."""
     factor = demand_factor(demand_quantile)
     problem = design.problem
     if factor != 1.0:

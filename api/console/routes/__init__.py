@@ -1,12 +1,13 @@
 """The console's pages, one router per page (`/console/...`)."""
 
-from api.console.routes import network, plans, promises, quotes, scenarios, signin
+from api.console.routes import designs, network, plans, promises, quotes, scenarios, signin
 
 ROUTERS = (
     signin.router,
     network.router,
     plans.router,
     scenarios.router,
+    designs.router,
     promises.router,
     quotes.router,
 )

@@ -49,18 +49,34 @@
     return new Intl.NumberFormat(document.body.dataset.locale || undefined, { maximumFractionDigits: 2 });
   }
 
+  /* A stacked chart draws each series' running total, the largest first, so that each
+     series shows as its own band; its legend still gives the series' own values. */
+  function stacked(spec) {
+    var totals = [], running = spec.labels.map(function () { return 0; });
+    spec.series.forEach(function (s) {
+      running = running.map(function (t, i) { return t + (s.values[i] || 0); });
+      totals.push({ series: s, values: running.slice() });
+    });
+    return totals.reverse();
+  }
+
   function barChart(el) {
     if (el.dataset.chartReady || typeof uPlot === "undefined") return;
     el.dataset.chartReady = "1";
     var spec = JSON.parse(el.getAttribute("data-chart"));
     var labels = spec.labels, xs = labels.map(function (_, i) { return i; });
     var fmt = numberFormat();
-    var series = [{}].concat(spec.series.map(function (s) {
+    var drawn = spec.stacked ? stacked(spec) : spec.series.map(function (s) { return { series: s, values: s.values }; });
+    var series = [{}].concat(drawn.map(function (d) {
+      var s = d.series;
       return {
         label: s.label, stroke: s.colour, fill: s.fill || s.colour, width: 1,
-        paths: spec.kind === "line" ? undefined : uPlot.paths.bars({ size: [0.7, 40] }),
+        paths: spec.kind === "line" ? undefined : uPlot.paths.bars({ size: [spec.size || 0.7, 40], align: s.align || 0 }),
         points: { show: spec.kind === "line" },
-        value: function (u, v) { return v == null ? "n/a" : fmt.format(v) + (spec.unit || ""); }
+        value: function (u, v, si, i) {
+          var own = i == null ? v : s.values[i];
+          return own == null ? "n/a" : fmt.format(own) + (spec.unit || "");
+        }
       };
     }));
     var opts = {
@@ -73,7 +89,7 @@
       series: series,
       legend: { live: true }
     };
-    new uPlot(opts, [xs].concat(spec.series.map(function (s) { return s.values; })), el);
+    new uPlot(opts, [xs].concat(drawn.map(function (d) { return d.values; })), el);
   }
 
   function charts(root) { root.querySelectorAll("[data-chart]").forEach(barChart); }

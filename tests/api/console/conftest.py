@@ -131,6 +131,18 @@ def signed_in(browser: Any, console: Console) -> Iterator[Any]:
     page.context.close()
 
 
+def signed_in_client(console: Console, key: str) -> httpx.Client:
+    """An HTTP client with a console session of `key` (its cookie), to check the pages
+    without a browser."""
+    client = httpx.Client(base_url=console.url, timeout=30)
+    form = client.get("/console/sign-in").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert token is not None
+    done = client.post("/console/sign-in", data={"api_key": key, "csrf_token": token.group(1)})
+    assert done.status_code == 303
+    return client
+
+
 def shoot(page: Any, console: Console, name: str) -> Path:
     """A screenshot of the page's viewport (PNG) under the screenshots directory."""
     path = console.shots / f"{name}.png"

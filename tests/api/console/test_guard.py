@@ -9,17 +9,7 @@ import httpx
 
 from api.auth import new_key
 from api.store import Store
-from tests.api.console.conftest import Console
-
-
-def signed_in_client(console: Console, key: str) -> httpx.Client:
-    client = httpx.Client(base_url=console.url, timeout=30)
-    form = client.get("/console/sign-in").text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
-    assert token is not None
-    done = client.post("/console/sign-in", data={"api_key": key, "csrf_token": token.group(1)})
-    assert done.status_code == 303
-    return client
+from tests.api.console.conftest import Console, signed_in_client
 
 
 def test_revoking_the_key_ends_its_sessions(console: Console) -> None:

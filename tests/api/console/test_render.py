@@ -38,4 +38,5 @@ def test_the_pages_shown_follow_the_keys_scopes() -> None:
 
     assert [p["path"] for p in nav(visitor("quote"))] == ["network", "quote"]
     assert [p["path"] for p in nav(visitor("promise"))] == ["promises"]
-    assert len(nav(visitor("admin"))) == 5 and nav(None) == []
+    assert [p["path"] for p in nav(visitor("plan"))] == ["plans", "scenarios", "designs"]
+    assert len(nav(visitor("admin"))) == 6 and nav(None) == []

@@ -66,3 +66,16 @@ def test_staging_is_made_on_first_use(tmp_path: Path) -> None:
     """staging(root) is ROOT/incoming, made if missing (a new plans directory)."""
     root = tmp_path / "new" / "plans"
     assert staging(root) == root / "incoming" and (root / "incoming").is_dir()
+
+
+def test_a_design_jobs_upload_is_its_forecast(tmp_path: Path) -> None:
+    """A design job keeps its upload as forecast.csv (a plan job as orders.csv), and its
+    bookings beside the summary and the report."""
+    staged = tmp_path / "incoming.part"
+    staged.write_text("origin,zone\n")
+    files = JobFiles(tmp_path, "design_1")
+    files.adopt(staged, "csv", "design")
+    assert [p.name for p in files.dir.iterdir()] == ["forecast.csv"]
+    assert files.upload("design", "csv").read_text() == "origin,zone\n"
+    assert files.orders("parquet").name == "orders.parquet"
+    assert files.bookings.parent == files.summary.parent == files.dir

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from api.jobs.records import JobRecords, reason_problem
+from api.jobs.records import JobRecords, new_job_id, reason_problem
 from api.store import Store
 from tests.api.jobs.conftest import a_job
 
@@ -62,6 +62,20 @@ def test_a_job_reads_back_as_written(records: JobRecords) -> None:
     assert records.create(job) == (job, True)
     assert records.get("plan_rt") == job
     assert records.get("plan_none") is None
+
+
+def test_a_keys_jobs_are_listed_by_kind_newest_first(records: JobRecords) -> None:
+    """The plans of a key are its plan jobs only, its designs its design jobs only; a job
+    written without a kind is a plan (so are the rows made before kinds)."""
+    for i, kind in enumerate(("plan", "design", "plan", "design")):
+        records.create(a_job(f"{kind}_{i}", kind=kind, created_at=T0 + timedelta(minutes=i)))
+    records.create(a_job("plan_other", "k2"))
+    assert [j.job_id for j in records.of_key("k1")] == ["plan_2", "plan_0"]
+    assert [j.job_id for j in records.of_key("k1", 50, "design")] == ["design_3", "design_1"]
+    assert [j.job_id for j in records.of_key("k1", 1, "design")] == ["design_3"]
+    found = records.get("design_1")
+    assert found is not None and found.kind == "design"
+    assert new_job_id("design").startswith("design_") and new_job_id().startswith("plan_")
 
 
 def test_a_second_job_of_the_same_id_is_an_error_not_a_replay(records: JobRecords) -> None:

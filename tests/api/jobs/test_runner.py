@@ -260,3 +260,29 @@ def test_a_relative_sqlite_path_is_made_absolute_for_the_planning_process(
     """The planning process runs in the job's directory: a relative SQLite file is named
     from the server's working directory; any other URL is passed as it is."""
     assert absolute(url) == expected.format(cwd=Path.cwd())
+
+
+def test_a_design_job_runs_in_a_design_process_of_its_own(
+    records: JobRecords, config: RunnerConfig
+) -> None:
+    """A queued design job (its forecast uploaded) is started as `api.jobs.design_work`,
+    without the plan's window of dates, and runs to its bookings; a design job whose
+    forecast is gone fails without a process."""
+    job_id = f"design_run_{records.engine.dialect.name}"
+    files = JobFiles(config.root, job_id)
+    files.dir.mkdir(parents=True)
+    forecast = DATA / "design_season" / "forecast.csv"
+    files.upload("design", "csv").write_bytes(forecast.read_bytes())
+    options = {"time_limit_s": 120, "scenarios": 1}
+    records.create(a_job(job_id, options=options, kind="design"))
+    runner = JobRunner(records, replace(config, network_dir=None, dates_back_days=30))
+    runner.tick()
+    _, command = planning_process(job_id)
+    assert command[1:4] == ["-m", "api.jobs.design_work", job_id]
+    assert "--dates-back-days" not in command
+    job = until(ended(runner, records, job_id), seconds=120)
+    assert job.state == "succeeded", job.error
+    assert files.bookings.exists() and job.outcome is not None
+    records.create(a_job("design_lost", options=options, kind="design"))
+    lost = until(ended(runner, records, "design_lost"))
+    assert lost.error is not None and lost.error["code"] == "input_lost"

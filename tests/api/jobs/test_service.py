@@ -1,9 +1,10 @@
 """api/jobs/service.py: what the `/v1/plans` routes do, called as the routes call them
 (a real Starlette request streaming its body, a real store, the plan_two_lanes network):
 an upload becomes one queued job with its orders file, a retry with the same
-Idempotency-Key gets that job back, and a bad upload is refused with its problem and
-leaves nothing behind; so does an upload the database or the disk cannot take
-(StoreUnavailable; the file made unwritable for real, tests/api/store/readonly.py)."""
+Idempotency-Key gets that job back, a forecast becomes a design job apart from the plans,
+and a bad upload is refused with its problem and leaves nothing behind; so does an upload
+the database or the disk cannot take (StoreUnavailable; the file made unwritable for
+real, tests/api/store/readonly.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from starlette.requests import Request
 
 from api.auth import new_key
 from api.jobs import service
+from api.jobs.design_options import DesignOptions
 from api.jobs.files import JobFiles
 from api.jobs.options import PlanOptions
 from api.jobs.records import JobRecords
@@ -219,6 +221,50 @@ def test_results_are_served_only_once_the_plan_succeeded(jobs: PlanJobs) -> None
     with pytest.raises(ProblemError) as caught:
         asyncio.run(service.result_file(jobs, KEY, job.job_id, "summary"))
     assert (caught.value.status, caught.value.code) == (404, "result_gone")
+
+
+FORECAST = (DATA / "design_season" / "forecast.csv").read_bytes()
+
+
+def test_a_forecast_becomes_a_queued_design_job_apart_from_the_plans(jobs: PlanJobs) -> None:
+    """A forecast with design options: a queued job of kind design, its forecast kept as
+    forecast.csv, its options canonical; it is no plan (404 as a plan), and its files are
+    asked for as a design's."""
+    options = DesignOptions(weeks=1, time_limit_s=30, scenarios=2)
+    job = asyncio.run(service.create_from_bytes(jobs, KEY, FORECAST, "csv", options))
+    assert (job.kind, job.state, job.options) == ("design", "queued", options.canonical())
+    assert job.job_id.startswith("design_") and job.callback_url is None
+    assert JobFiles(jobs.root, job.job_id).upload("design", "csv").read_bytes() == FORECAST
+    assert asyncio.run(service.owned(jobs, KEY, job.job_id, "design")) == job
+    with pytest.raises(ProblemError) as caught:
+        asyncio.run(service.owned(jobs, KEY, job.job_id))
+    assert (caught.value.status, caught.value.code) == (404, "unknown_plan")
+    plan, _ = create(jobs)
+    with pytest.raises(ProblemError) as caught:
+        asyncio.run(service.owned(jobs, KEY, plan.job_id, "design"))
+    assert (caught.value.status, caught.value.code) == (404, "unknown_design")
+    with pytest.raises(ProblemError) as caught:
+        asyncio.run(service.result_file(jobs, KEY, job.job_id, "bookings", "design"))
+    assert (caught.value.status, caught.value.code) == (409, "design_not_ready")
+
+
+@pytest.mark.parametrize(
+    ("body", "input_format", "status", "detail"),
+    [
+        (ORDERS, "csv", 422, "the forecast: missing column(s) zone, week, restriction, "
+         "deadline_class, value_class, kg, m3, parcels"),
+        (b"", "csv", 422, "the forecast file is empty"),
+        (FORECAST, "xlsx", 415, "the forecast must be CSV or Parquet"),
+    ],
+    ids=["orders-not-a-forecast", "empty", "a-spreadsheet"],
+)  # fmt: skip
+def test_an_upload_that_is_no_forecast_is_refused_saying_so(
+    jobs: PlanJobs, body: bytes, input_format: str, status: int, detail: str
+) -> None:
+    with pytest.raises(ProblemError) as caught:
+        asyncio.run(service.create_from_bytes(jobs, KEY, body, input_format, DesignOptions()))
+    assert (caught.value.status, caught.value.detail) == (status, detail)
+    assert jobs.records.of_key(KEY.key_id, 5, "design") == []
 
 
 def sqlite_jobs(tmp_path: Path, network: Any) -> PlanJobs:

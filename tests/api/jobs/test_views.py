@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from api.jobs.views import MAX_LISTED, STAGES, cancelled_problem, error_problem, job_view, progress
+from api.jobs.views import (
+    DESIGN_STAGES,
+    MAX_LISTED,
+    STAGES,
+    cancelled_problem,
+    error_problem,
+    job_view,
+    progress,
+)
 from carriers.errors import InvalidPlanInput, Problem
 from tests.api.jobs.conftest import a_job
 
@@ -25,6 +33,23 @@ def test_a_queued_job_has_every_stage_pending() -> None:
     ]  # fmt: skip
     assert {s["state"] for s in shown["stages"]} == {"pending"}
     assert (shown["stage"], shown["done"], shown["total"]) == (None, 0, 8)
+
+
+def test_a_design_job_has_the_stages_of_a_design_and_no_api_links() -> None:
+    """A design job: load, build, solve, robustness, write; its view links to no
+    `/v1/plans` address (the console serves its files)."""
+    steps = [
+        {"stage": "load", "state": "done", "seconds": 0.2},
+        {"stage": "build", "state": "running"},
+    ]
+    job = a_job("design_q", kind="design", state="running", progress=steps)
+    shown = progress(job)
+    assert [s["name"] for s in shown["stages"]] == list(DESIGN_STAGES) == [
+        "load", "build", "solve", "robustness", "write",
+    ]  # fmt: skip
+    assert (shown["stage"], shown["done"], shown["total"]) == ("build", 1, 5)
+    done = a_job("design_s", kind="design", state="succeeded", finished_at=T0)
+    assert job_view(done)["links"] == {}
 
 
 def test_a_running_job_shows_its_current_stage_and_what_is_done() -> None:

@@ -54,7 +54,7 @@ def test_fresh_database_is_migrated_to_the_latest_and_upgrade_is_idempotent(
     migrated database takes the readiness check's write (its heartbeat table is there)."""
     store = Store(database_url)
     assert store.version() is None
-    assert store.upgrade() == head() == "0007"
+    assert store.upgrade() == head() == "0008"
     assert store.upgrade() == head()
     assert store.version() == head()
     assert store.writable()
@@ -73,13 +73,15 @@ def test_a_database_of_the_last_release_upgrades_in_place(database_url: str) -> 
     them, all but the later heartbeat and promise models, stamped in glocal_schema) is
     taken over in place:
     every row kept, the legacy version table replaced by Alembic's, the schema the same as
-    a new database's. (The tables of later revisions, and quotes.bookable, are left out.)"""
+    a new database's. (The tables of later revisions, quotes.bookable and plan_jobs.kind are
+    left out; the job kept is a plan.)"""
     engine = sa.create_engine(engine_url(database_url))
     made = NOW - timedelta(days=3)
     with engine.begin() as conn:
         later = (heartbeat, promise_models, departures, shipments, *CONSOLE)
         metadata.create_all(conn, tables=[t for t in metadata.sorted_tables if t not in later])
         conn.execute(sa.text("ALTER TABLE quotes DROP COLUMN bookable"))
+        conn.execute(sa.text("ALTER TABLE plan_jobs DROP COLUMN kind"))  # version 8's
         conn.execute(sa.text("CREATE TABLE glocal_schema (version INTEGER PRIMARY KEY, "
                              "applied_at TIMESTAMP NOT NULL)"))  # fmt: skip
         conn.execute(sa.text("INSERT INTO glocal_schema VALUES (3, '2026-11-01 00:00:00')"))
@@ -100,6 +102,7 @@ def test_a_database_of_the_last_release_upgrades_in_place(database_url: str) -> 
     assert store.key(key.stored.key_id) == key.stored
     with store.engine.connect() as conn:
         assert conn.execute(sa.select(plan_jobs.c.job_id)).scalars().all() == ["plan_kept"]
+        assert conn.execute(sa.select(plan_jobs.c.kind)).scalars().all() == ["plan"]
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
     store.dispose()
 
@@ -165,7 +168,7 @@ def test_the_v3_upgrade_adds_the_plan_tables_as_a_fresh_database_has_them(
         conn.execute(sa.text("INSERT INTO glocal_schema VALUES (1, '2026-01-01 00:00:00')"))
         conn.execute(sa.text("INSERT INTO glocal_schema VALUES (2, '2026-02-01 00:00:00')"))
     assert store.version() == "0002"
-    assert store.upgrade() == head() == "0007"
+    assert store.upgrade() == head() == "0008"
     inspector = sa.inspect(store.engine)
     for table in (plan_jobs, webhook_secrets):
         found = {c["name"]: c for c in inspector.get_columns(table.name)}

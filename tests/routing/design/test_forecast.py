@@ -121,3 +121,13 @@ def test_concat_keeps_every_row_sorted_by_keys(tmp_path: Path, default_world: Ne
     both = concat([forecast.take(np.array([2])), forecast.take(np.array([0, 1]))])
     assert both.origin.tolist() == forecast.origin.tolist()
     assert both.kg.tolist() == forecast.kg.tolist()
+
+
+def test_the_first_weeks_are_the_rows_of_the_earliest_weeks(
+    tmp_path: Path, default_world: Network
+) -> None:
+    """TINY holds the weeks of 9 and 16 November: one week is the first row, two all."""
+    forecast = load_forecast(written(tmp_path, TINY), default_world)
+    assert forecast.first_weeks(1).weeks() == [date(2026, 11, 9)]
+    assert forecast.first_weeks(1).kg.tolist() == [120.5]
+    assert len(forecast.first_weeks(2)) == len(forecast.first_weeks(9)) == 3

@@ -9,7 +9,13 @@ import pytest
 
 from carriers.errors import InvalidPlanInput
 from routing.design.forecast import Forecast
-from routing.design.run import SeasonDesign, demand_factor, design_season, evaluate_booking
+from routing.design.run import (
+    SeasonDesign,
+    demand_factor,
+    design_season,
+    evaluate_booking,
+    solve_season,
+)
 from routing.design.scenarios import with_units
 from routing.design.solve import route_over
 from routing.network import Network
@@ -27,6 +33,15 @@ def test_the_same_forecast_gives_the_same_design(
     again = design_season(tiny, default_world, time_limit_s=30)
     assert np.array_equal(again.solution.units, tiny_season.solution.units)
     assert again.solution.value == tiny_season.solution.value
+
+
+def test_a_season_built_then_solved_is_the_season_designed_at_once(
+    tiny: Forecast, tiny_season: SeasonDesign
+) -> None:
+    """`solve_season` over the built design is `design_season`'s second half."""
+    again = solve_season(tiny_season.design, tiny, time_limit_s=30)
+    assert np.array_equal(again.solution.units, tiny_season.solution.units)
+    assert again.summary == {**tiny_season.summary, "seconds": again.summary["seconds"]}
 
 
 def test_a_higher_demand_quantile_books_no_less(

@@ -26,6 +26,7 @@ def test_a_key_signs_in_and_its_scopes_choose_the_pages(browser: Any, console: C
         "Network",
         "Plans",
         "Scenarios",
+        "Designs",
         "Promises",
         "Quote sandbox",
     ]
