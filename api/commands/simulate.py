@@ -32,8 +32,11 @@ def simulate_checkout_command(
         typer.Option("--pricing", help=f"bid-price: one of {', '.join(PRICING)}."),
     ] = Settings.pricing,
     resolve_every: Annotated[
-        int, typer.Option("--resolve-every", help="bid-price: arrivals between re-solves.")
-    ] = Settings.resolve_every,
+        int | None,
+        typer.Option(
+            "--resolve-every", help="bid-price: arrivals between re-solves (default: 1/20 of them)."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     network: NetworkOption = None,
 ) -> None:

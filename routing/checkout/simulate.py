@@ -45,7 +45,9 @@ from routing.quote.records import Option
 
 POLICIES = ("fcfs", "bid-price", "hindsight")
 FORECAST_SEED = 1_000_003  # the forecast's samples: seed + this + i (never the arrivals')
-FORECAST_DRAWS = 3  # samples averaged into the forecast: each order counts 1/3
+FORECAST_DRAWS = 3  # samples averaged into the forecast
+FORECAST_SAMPLE = 5_000  # orders a sample at most: a bigger week's orders count more each
+RESOLVES = 20  # bid-price: re-solves over a week unless `resolve_every` says otherwise
 DLP = "DLP over the forecast, mean duals of an antithetic pair of perturbed solves"
 
 
@@ -55,10 +57,16 @@ class Settings:
     seed: int = 1
     arrivals: int = 20_000
     pricing: str = "hide"  # bid-price: how the quotes use the prices (PRICING)
-    resolve_every: int = 250  # bid-price: arrivals between re-solves
+    resolve_every: int | None = None  # bid-price: arrivals between re-solves (None: a
+    # 20th of the week's, RESOLVES)
     capacity: float = 1.0  # booked capacity and spot caps per buyer, x the default world's
     margin: float = 0.2  # hide: an option's margin, a share of its shipping (as the server's)
     logit: Logit = field(default_factory=Logit)
+
+    @property
+    def every(self) -> int:
+        """Arrivals between bid-price re-solves."""
+        return self.resolve_every or max(1, self.arrivals // RESOLVES)
 
     def __post_init__(self) -> None:
         if self.pricing not in PRICING:
@@ -66,8 +74,9 @@ class Settings:
                 f"pricing must be one of {', '.join(PRICING)}, got {self.pricing!r}"
             )
         for name in ("arrivals", "resolve_every"):
-            if getattr(self, name) < 1:
-                raise InvalidPlanInput(f"{name} must be >= 1, got {getattr(self, name)}")
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise InvalidPlanInput(f"{name} must be >= 1, got {value}")
         if not self.capacity > 0:
             raise InvalidPlanInput(f"capacity must be > 0, got {self.capacity}")
 
@@ -99,12 +108,14 @@ def _online(
     rng = np.random.default_rng([settings.seed, 19])
     view = CapacityView(limits, ledger.sold, pricing=settings.pricing, margin_share=settings.margin)
     blind = CapacityView(limits)
-    forecast = _forecast(network, settings, limits, costs) if policy == "bid-price" else None
+    forecast = (
+        _forecast(network, settings, len(week), limits, costs) if policy == "bid-price" else None
+    )
     tally = Tally()
     resolves = 0
     prices = None
     for j, order in enumerate(week.orders):
-        if forecast is not None and j % settings.resolve_every == 0:
+        if forecast is not None and j % settings.every == 0:
             prices = _prices(forecast, order, ledger, costs)
             view = replace(view, bid_prices=BidPrices(f"sim-{j}", "EUR", prices.room, DLP))
             resolves += 1
@@ -136,23 +147,21 @@ class _Forecast:
 
 
 def _forecast(
-    network: Network, settings: Settings, limits: CapacityLimits, costs: CostBook
+    network: Network, settings: Settings, buyers: int, limits: CapacityLimits, costs: CostBook
 ) -> _Forecast:
-    """The forecast of the week's buyers: FORECAST_DRAWS independent samples of the
-    profile, each order counting 1/FORECAST_DRAWS (the expected demand, less the noise of
-    one sample), with their menus."""
+    """The forecast of the week's `buyers`: FORECAST_DRAWS independent samples of the
+    profile of at most FORECAST_SAMPLE orders, each order counting for its share of the
+    week (the expected demand, less the noise of one sample; a DLP whose size does not
+    grow with the week), with their menus."""
     blind = CapacityView(limits)
+    size = min(settings.arrivals, FORECAST_SAMPLE)
     orders: list[Order] = []
     menus: list[Menu] = []
     for i in range(FORECAST_DRAWS):
-        sample = peak_arrivals(
-            settings.profile, settings.seed + FORECAST_SEED + i, settings.arrivals
-        )
+        sample = peak_arrivals(settings.profile, settings.seed + FORECAST_SEED + i, size)
+        weight = buyers / (len(sample) * FORECAST_DRAWS)
         orders += sample.orders
-        menus += [
-            replace(menu_of(o, network, blind, costs), weight=1 / FORECAST_DRAWS)
-            for o in sample.orders
-        ]
+        menus += [replace(menu_of(o, network, blind, costs), weight=weight) for o in sample.orders]
     return _Forecast(tuple(orders), menus)
 
 

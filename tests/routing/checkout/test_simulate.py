@@ -33,7 +33,7 @@ def test_no_departure_is_sold_past_its_capacity(runs) -> None:
 
 
 def test_the_bid_price_policy_re_solves_every_n_arrivals(runs) -> None:
-    every = SMALL.resolve_every
+    every = SMALL.every
     assert runs["bid-price"].resolves == -(-runs["fcfs"].arrivals // every)  # at 0, 100, ...
     assert runs["fcfs"].resolves == 0
 
