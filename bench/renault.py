@@ -69,7 +69,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=600.0, help="design engine's limit")
     parser.add_argument("--ruins", type=int, default=1000, help="insertion search's ruins")
     parser.add_argument(
-        "--bound-seconds", type=float, default=0.0, help="smoothed LP for the bound (0: none)"
+        "--bound-seconds", type=float, default=240.0, help="smoothed LP for the bound (0: none)"
     )
     parser.add_argument("--json", action="store_true")
     parser.add_argument(

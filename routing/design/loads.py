@@ -25,6 +25,7 @@ from routing.design.master import Groups
 from routing.design.problem import DesignProblem
 
 TOL = 1e-9  # m3 or kg of slack in a comparison of loads (whole hundredths of m3 stay apart)
+MEMO = 4  # packings remembered per row
 RANGE = 64  # units a group's least cost is searched over one by one; past it, breakpoints
 
 
@@ -40,6 +41,8 @@ class Loads:
         self.room = np.zeros(n)  # pieces: m3 free in the roomiest unit
         self.bins: dict[int, np.ndarray] = {}  # pieces: the m3 in each unit, fullest first
         self.on: dict[int, dict[float, int]] = {}  # pieces: per row, count per piece size
+        self.packed: dict[int, dict[tuple, np.ndarray]] = {}  # per row, its last packings
+        self.counts: dict[int, list[tuple[float, int]]] = {}  # per commodity, its pieces
         order = np.argsort(groups.of_row, kind="stable")
         self.members = np.split(
             order, np.cumsum(np.bincount(groups.of_row, minlength=len(groups)))[:-1]
@@ -48,7 +51,7 @@ class Loads:
         sizes = np.bincount(groups.of_row, minlength=len(groups))
         has_spot = np.bincount(groups.of_row, self.spot, minlength=len(groups)) > 0
         self.simple = (sizes == 1) & ~has_spot  # per group: one row, no spot
-        self.units = groups.lower.astype(np.int64).copy()
+        self._units = groups.lower.astype(np.int64).copy()
         self.cost = np.zeros(len(groups))
         pieces = problem.pieces
         self.largest = np.zeros(len(problem.commodities))  # per commodity, its largest piece
@@ -56,15 +59,25 @@ class Loads:
             for k in range(len(self.largest)):
                 self.largest[k] = pieces.of(k).max(initial=0.0)
         for g in range(len(groups)):
-            self.cost[g], self.units[g] = self._group(g, self.kg, self.m3, self.need)
+            self.cost[g], self._units[g] = self._group(g, self.kg, self.m3, self.need)
+        self.dirty: set[int] = set()  # rows moved on since their units were counted
 
     @property
     def total(self) -> float:
+        """The cost of every group's units and spot."""
+        self._settle()
         return float(self.cost.sum())
+
+    @property
+    def units(self) -> np.ndarray:
+        """Per group, the units it books."""
+        self._settle()
+        return self._units
 
     def added(self, commodity: np.ndarray, row: np.ndarray) -> np.ndarray:
         """Per (commodity, row) pair, what carrying all of the commodity on the row would
         add to the cost of units and spot (inf: more than the row's units may hold)."""
+        self._settle()
         g = self.groups.of_row[row]
         need = self._need_with(commodity, row)
         units = np.maximum(self.groups.lower[g], need)
@@ -86,22 +99,29 @@ class Loads:
         finally:
             self.kg[r], self.m3[r], self.need[r] = kept
 
-    def move(self, commodity: int, rows: np.ndarray, sign: int) -> float:
-        """Carry (sign 1) or take off (-1) the commodity on `rows`; the change in cost."""
+    def move(self, commodity: int, rows: np.ndarray, sign: int) -> None:
+        """Carry (sign 1) or take off (-1) the commodity on `rows`. Their units are
+        counted again when next asked for (a ruin's rows packed once, not per bundle)."""
         com = self.problem.commodities
         self.kg[rows] += sign * com.kg[commodity]
         self.m3[rows] += sign * com.m3[commodity]
-        pieces = self.problem.pieces
-        for r in rows.tolist():
-            if pieces is not None and self.problem.capacity.unit_m3[r] > 0:
-                self._pack(r, pieces.of(commodity), sign)
+        if self.problem.pieces is not None:
+            for r in rows[self.problem.capacity.unit_m3[rows] > 0].tolist():
+                self._count_in(r, commodity, sign)
+        self.dirty.update(rows.tolist())
+
+    def _settle(self) -> None:
+        """The units and cost of the rows moved on and of their groups, counted again."""
+        if not self.dirty:
+            return
+        rows = sorted(self.dirty)
+        self.dirty.clear()
+        for r in rows:
+            if r in self.on:
+                self._pack(r)
             self.need[r] = self._fluid_need(r)
-        before = 0.0
         for g in np.unique(self.groups.of_row[rows]).tolist():
-            before += self.cost[g]
-            self.cost[g], self.units[g] = self._group(g, self.kg, self.m3, self.need)
-            before -= self.cost[g]
-        return -before
+            self.cost[g], self._units[g] = self._group(g, self.kg, self.m3, self.need)
 
     def spot_kg(self) -> np.ndarray:
         """Per row, the chargeable kg past the group's units (the spot it buys)."""
@@ -128,21 +148,41 @@ class Loads:
 
     def _fluid_need(self, r: int) -> int:
         cap = self.problem.capacity
-        need = max(_whole(self.kg[r], cap.unit_kg[r]), _whole(self.m3[r], cap.unit_m3[r]))
+        need = max(_units(self.kg[r], cap.unit_kg[r]), _units(self.m3[r], cap.unit_m3[r]))
         if r in self.bins:
             need = max(need, len(self.bins[r]))
-        return int(need)
+        return need
 
-    def _pack(self, r: int, sizes: np.ndarray, sign: int) -> None:
-        """The row's pieces with `sizes` added or taken off, packed again by FFD."""
+    def _count_in(self, r: int, k: int, sign: int) -> None:
+        """Commodity k's pieces added to (or taken off) the row's count by size."""
         on = self.on.setdefault(r, {})
-        for s, c in zip(*np.unique(sizes, return_counts=True), strict=True):
-            on[float(s)] = on.get(float(s), 0) + sign * int(c)
-            if on[float(s)] == 0:
-                del on[float(s)]
-        loads = first_fit_decreasing(on, float(self.problem.capacity.unit_m3[r]))
+        for s, c in self._count(k):
+            on[s] = on.get(s, 0) + sign * c
+            if on[s] == 0:
+                del on[s]
+
+    def _pack(self, r: int) -> None:
+        """The row's pieces packed by FFD (or as they were the last MEMO times the row
+        held the same pieces: a move undone, a bundle re-inserted on its route)."""
+        on = self.on[r]
+        key = tuple(sorted(on.items()))
+        memo = self.packed.setdefault(r, {})
+        loads = memo.pop(key, None)
+        if loads is None:
+            loads = first_fit_decreasing(on, float(self.problem.capacity.unit_m3[r]))
+        memo[key] = loads
+        while len(memo) > MEMO:
+            del memo[next(iter(memo))]
         self.room[r] = float(self.problem.capacity.unit_m3[r] - loads.min()) if len(loads) else 0.0
         self.bins[r] = np.sort(loads)[::-1]
+
+    def _count(self, k: int) -> list[tuple[float, int]]:
+        """Commodity k's pieces as (size, count)."""
+        if k not in self.counts:
+            assert self.problem.pieces is not None
+            sizes, counts = np.unique(self.problem.pieces.of(k), return_counts=True)
+            self.counts[k] = list(zip(sizes.tolist(), counts.tolist(), strict=True))
+        return self.counts[k]
 
     def _group(self, g: int, kg: np.ndarray, m3: np.ndarray, need: np.ndarray) -> tuple[float, int]:
         """The group's least cost of units and spot, and its units, at these loads."""
@@ -204,11 +244,14 @@ def first_fit_decreasing(count: dict[float, int], capacity: float) -> np.ndarray
         left = count[size]
         if size > capacity + TOL:
             raise ValueError(f"a piece of {size} m3 is larger than a unit of {capacity} m3")
-        for i, room in enumerate(free):
-            if left and room + TOL >= size:
-                fit = min(left, int((room + TOL) // size))
-                free[i] = room - fit * size
-                left -= fit
+        if free and max(free) + TOL >= size:  # else no unit has room: skip the scan
+            for i, room in enumerate(free):
+                if room + TOL >= size:
+                    fit = min(left, int((room + TOL) // size))
+                    free[i] = room - fit * size
+                    left -= fit
+                    if not left:
+                        break
         per = int((capacity + TOL) // size)
         while left:
             fit = min(left, per)
@@ -222,6 +265,11 @@ def _whole(load: np.ndarray | float, unit: np.ndarray | float) -> np.ndarray:
     unit = np.asarray(unit, dtype=float)
     ratio = np.divide(load, unit, out=np.zeros(np.shape(unit)), where=unit > 0)
     return np.maximum(np.ceil(ratio - TOL), 0).astype(np.int64)
+
+
+def _units(load: float, unit: float) -> int:
+    """Whole units for `load` (0 where the dimension does not bind)."""
+    return max(math.ceil(load / unit - TOL), 0) if unit > 0 else 0
 
 
 def _ratio(load: np.ndarray, unit: np.ndarray) -> np.ndarray:

@@ -65,13 +65,14 @@ def bundle_router(design: RenaultDesign) -> Router:
         dist, pred = dijkstra(graph, indices=start, return_predecessors=True)
         if not math.isfinite(dist[end]) or dist[end] >= HIGH:
             return None
-        arc = {(int(a), int(b)): int(g) for a, b, g in zip(t, h, lg, strict=True)}
-        steps, node = [], end
-        while node != start:
-            back = int(pred[node])
-            steps.append(arc[(back, node)])
-            node = back
-        path_legs = [g for g in reversed(steps) if g >= 0]
+        nodes = [end]
+        while nodes[-1] != start:
+            nodes.append(int(pred[nodes[-1]]))
+        key = t * n + h  # one arc per (tail, head): legs are unique per pair of points
+        by_key = np.argsort(key)
+        back = np.asarray(nodes[::-1], dtype=np.int64)
+        steps = by_key[np.searchsorted(key[by_key], back[:-1] * n + back[1:])]
+        path_legs = [int(g) for g in lg[steps] if g >= 0]
         return _columns(design, commodities, orders, path_legs)
 
     return route
