@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from routing.design.forecast import Forecast
 from routing.design.insertion import (
     Routing,
     SearchParams,
@@ -16,7 +17,9 @@ from routing.design.insertion import (
 from routing.design.master import commitment_groups
 from routing.design.mcnd import design_problem, shortest_path_pricer
 from routing.design.problem import Commodities, DesignProblem
-from routing.design.solve import solve_design
+from routing.design.run import design_season
+from routing.design.solve import route_over, solve_design
+from routing.network import Network
 from tests.routing.design.conftest import (
     assert_feasible,
     columns,
@@ -93,3 +96,17 @@ def test_ruins_never_leave_the_design_dearer_and_repeat_exactly() -> None:
     ]
     assert runs[0].chosen.tolist() == runs[1].chosen.tolist()
     assert runs[0].value == runs[1].value <= settled.value
+
+
+def test_a_season_of_the_default_world_designs_by_insertion(
+    tiny: Forecast, default_world: Network
+) -> None:
+    """The default world's season (weekly commitments, spot, min and max units) by
+    method insert: feasible, its cost recomputed from its units and shares, no dearer
+    than booking nothing, and no cheaper than its bound."""
+    season = design_season(tiny, default_world, time_limit_s=30, method="insert")
+    p, design = season.design.problem, season.solution
+    nothing = route_over(p, np.asarray(p.capacity.min_units))
+    assert design.status != "infeasible"
+    assert_feasible(p, design)
+    assert design.bound - 1e-6 <= design.value <= nothing.value + 1e-6
