@@ -1,17 +1,21 @@
 """Renault inbound (issue 18): the instance's own cost of our solutions, of the as-operated
 routes, and glocal's design engine's lower bound, next to the four published figures.
 
-    python bench/renault.py [--data DIR] [--seconds S] [--bound-seconds S] [--json]
+    python bench/renault.py [--data DIR] [--seconds S] [--ruins N] [--bound-seconds S]
+                            [--json] [--out DIR]
 
 The cost is the authors' objective (routing/design/renault/evaluate.py). Solutions:
-- greedy + re-insertion (routing/design/renault/greedy.py);
-- the design engine's: the instance as a glocal `DesignProblem` (design.py), its LP by
-  `routing.design.lp.relax` with the strong linking rows for `--bound-seconds`, its split
-  routing turned into one path per bundle (engine.py), evaluated as is ("LP rounded"),
-  then re-inserted bundle by bundle from there ("LP + re-insertion").
-`cost` is the best feasible one. `bound` is the best Lagrangian bound the LP's pricing
-proved (with dual smoothing; a lower bound on the instance's cost: engine.py and design.py
-say why and what it relaxes); `lp_converged` says whether it is the LP's optimum.
+- the design engine's (`cost`): the instance as a glocal `DesignProblem` with bundles and
+  pieces (design.py) solved by `routing.design.solve_design`, method `insert`, within
+  `--seconds`: its LP (time-boxed) for the bound, then the insertion search
+  (routing/design/insertion.py) with the instance's router (router.py), its routing one
+  path per bundle; `seconds` is that solve's wall time;
+- for reference, greedy + re-insertion (routing/design/renault/greedy.py), the
+  instance's own heuristic.
+`bound` is the best Lagrangian bound proved: the engine's LP's, and, with
+`--bound-seconds` > 0, that of a separate LP with dual smoothing (engine.py) run for that
+long (a lower bound on the instance's cost: engine.py and design.py say why and what it
+relaxes); `lp_converged` says whether it is the LP's optimum.
 
 The as-operated routes file of the published snapshot names every point only of direct
 routes; the other bundles' routes leave their middle points out, so `as_operated_cost` is
@@ -28,9 +32,11 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from routing.design.bookings import write_bookings
+from routing.design.insertion import SearchParams
 from routing.design.renault import (
     Evaluation,
     evaluate,
@@ -40,10 +46,12 @@ from routing.design.renault import (
     read_routes,
 )
 from routing.design.renault.design import design_problem
-from routing.design.renault.engine import bundle_paths, lp_bound, lp_routing
+from routing.design.renault.engine import bundle_paths, lp_bound
 from routing.design.renault.instance import Instance
 from routing.design.renault.output import bookings_frame, paths_frame, report_html
+from routing.design.renault.router import bundle_router
 from routing.design.renault.world import world_files
+from routing.design.solve import solve_design
 from routing.network import load_network
 
 PUBLISHED = {
@@ -58,9 +66,10 @@ DEFAULT = Path(__file__).resolve().parents[1] / ".." / "shared" / "bench" / "ren
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT)
-    parser.add_argument("--seconds", type=float, default=120.0, help="re-insertion budget")
+    parser.add_argument("--seconds", type=float, default=600.0, help="design engine's limit")
+    parser.add_argument("--ruins", type=int, default=1000, help="insertion search's ruins")
     parser.add_argument(
-        "--bound-seconds", type=float, default=240.0, help="design LP budget (bound)"
+        "--bound-seconds", type=float, default=240.0, help="smoothed LP for the bound (0: none)"
     )
     parser.add_argument("--json", action="store_true")
     parser.add_argument(
@@ -71,45 +80,37 @@ def main() -> None:
     instance = read_instance(args.data)
     read_s = time.monotonic() - started
     world_s, validate_s, services = _import_and_validate(instance)
-    paths, found = greedy(instance, rounds=20, seconds=args.seconds)
-    solve_s = time.monotonic() - started - read_s
+    say = None if args.json else (lambda line: print(line, file=sys.stderr, flush=True))
+    engine = _engine(instance, args.seconds, SearchParams(ruins=args.ruins), say)
+    best_paths, best = engine["paths"], engine["evaluation"]
+    greedy_started = time.monotonic()
+    paths, found = greedy(instance, rounds=20, seconds=120.0)
+    greedy_s = time.monotonic() - greedy_started
     first, _ = greedy(instance, rounds=0)
     first_cost = evaluate(instance, first).cost
     routes = operated_routes(instance, read_routes(args.data))
     operated = evaluate(instance, {**paths, **routes.complete})
-    engine = _engine(instance, args.bound_seconds, args.seconds, args.json)
-    best_paths, best = min(
-        (
-            (p, x)
-            for p, x in (
-                (paths, found),
-                (engine["rounded_paths"], engine["rounded"]),
-                (engine["reinserted_paths"], engine["reinserted"]),
-            )
-            if x.feasible
-        ),
-        key=lambda px: px[1].cost,
+    smoothed = (
+        lp_bound(design_problem(instance), args.bound_seconds, say) if args.bound_seconds else None
     )
-    bound = engine["bound"]
+    bound = max(engine["bound"], smoothed.value if smoothed else -math.inf)
+    bound = math.nan if not math.isfinite(bound) else bound
     figures = {
         "cost": round(best.cost, 2),
-        "bound": None if math.isnan(bound.value) else round(bound.value, 2),
-        "gap": None if math.isnan(bound.value) else round(1 - bound.value / best.cost, 4),
-        "lp_converged": bound.converged,
-        "lp_rounds": bound.rounds,
-        "lp_value": round(bound.lp_value, 2),
-        "bound_seconds": round(bound.seconds, 1),
+        "bound": None if math.isnan(bound) else round(bound, 2),
+        "gap": None if math.isnan(bound) else round(1 - bound / best.cost, 4),
+        "engine_bound": round(engine["bound"], 2),
+        "smoothed_bound": None if smoothed is None else round(smoothed.value, 2),
+        "lp_converged": smoothed.converged if smoothed else False,
+        "smoothed_seconds": None if smoothed is None else round(smoothed.seconds, 1),
         "feasible": best.feasible,
+        "engine_value": round(engine["value"], 2),
+        "engine_trace": engine["trace"],
         "greedy_reinsertion_cost": round(found.cost, 2),
         "greedy_reinsertion_feasible": found.feasible,
-        "design_seconds": round(engine["design_seconds"], 1),
-        "lp_rounded_cost": round(engine["rounded"].cost, 2),
-        "lp_rounded_feasible": engine["rounded"].feasible,
-        "lp_rounded_bundles": engine["bundles"],
-        "lp_reinserted_cost": round(engine["reinserted"].cost, 2),
-        "lp_reinserted_feasible": engine["reinserted"].feasible,
-        "lp_reinserted_seconds": round(engine["reinsert_seconds"], 1),
-        "seconds": round(time.monotonic() - started, 1),
+        "greedy_reinsertion_seconds": round(greedy_s, 1),
+        "seconds": round(engine["seconds"], 1),
+        "total_seconds": round(time.monotonic() - started, 1),
         "as_operated_cost": round(operated.cost, 2),
         "as_operated_feasible": operated.feasible,
         "as_operated_complete_routes": len(routes.complete),
@@ -119,7 +120,7 @@ def main() -> None:
         "world_write_seconds": round(world_s, 2),
         "network_validate_seconds": round(validate_s, 2),
         "world_services": services,
-        "solve_seconds": round(solve_s, 1),
+        "solve_seconds": round(engine["seconds"], 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "vehicle_fill": round(best.fill(instance), 4),
         "vehicles": sum(len(v) for v in best.vehicles.values()),
@@ -148,27 +149,23 @@ def _import_and_validate(instance: Instance) -> tuple[float, float, int]:
         return written - started, time.monotonic() - written, len(network.services)
 
 
-def _engine(instance: Instance, bound_s: float, reinsert_s: float, quiet: bool) -> dict:
-    """The design engine's bound and solutions (see the module)."""
+def _engine(
+    instance: Instance, seconds: float, params: SearchParams, say: Callable[[str], None] | None
+) -> dict:
+    """The design engine's solution (see the module), as paths and by the evaluator."""
     started = time.monotonic()
     design = design_problem(instance)
-    say = None if quiet else (lambda line: print(line, file=sys.stderr, flush=True))
-    bound = lp_bound(design, bound_s, say)
-    paths = {}
-    if bound.relaxation is not None:
-        paths = bundle_paths(design, *lp_routing(design, bound.relaxation))
-    rounded = evaluate(instance, paths)
-    design_s = time.monotonic() - started
-    again, reinserted = greedy(instance, rounds=20, seconds=reinsert_s, start=paths)
+    solved = solve_design(
+        design.problem, seconds, design.pricer, "insert", say, bundle_router(design), params
+    )
+    paths = bundle_paths(design, solved.columns, solved.share)
     return {
-        "bound": bound,
-        "rounded": rounded,
-        "rounded_paths": paths,
-        "reinserted_paths": again,
-        "bundles": len(paths),
-        "reinserted": reinserted,
-        "design_seconds": design_s,
-        "reinsert_seconds": time.monotonic() - started - design_s,
+        "paths": paths,
+        "evaluation": evaluate(instance, paths),
+        "value": solved.value,
+        "bound": solved.bound,
+        "seconds": time.monotonic() - started,
+        "trace": [(stage, round(s, 1), round(v, 2)) for stage, s, v, _ in solved.trace],
     }
 
 
@@ -195,24 +192,19 @@ def _print(f: dict) -> None:
         f" {f['network_validate_seconds']} s ({f['world_services']} services)"
     )
     rows = [
-        ("ours: best", f["cost"], f"feasible={f['feasible']}"),
+        (
+            "ours: design engine (insert)",
+            f["cost"],
+            f"feasible={f['feasible']}, {f['seconds']} s, its own value {f['engine_value']:,.2f}",
+        ),
+        *((f"  engine: {stage}", value, f"at {s} s") for stage, s, value in f["engine_trace"]),
         (
             "ours: greedy + re-insertion",
             f["greedy_reinsertion_cost"],
-            f"feasible={f['greedy_reinsertion_feasible']}",
+            f"feasible={f['greedy_reinsertion_feasible']}, {f['greedy_reinsertion_seconds']} s"
+            " (the instance's own heuristic)",
         ),
         ("ours: greedy alone", f["greedy_cost"], ""),
-        (
-            "engine: design LP rounded",
-            f["lp_rounded_cost"],
-            f"feasible={f['lp_rounded_feasible']}, {f['lp_rounded_bundles']} bundles from the"
-            f" LP, {f['design_seconds']} s",
-        ),
-        (
-            "engine: LP + re-insertion",
-            f["lp_reinserted_cost"],
-            f"feasible={f['lp_reinserted_feasible']}, +{f['lp_reinserted_seconds']} s",
-        ),
         *((name, value, "published") for name, value in PUBLISHED.items()),
         (
             "as operated (complete routes + ours)",
@@ -224,9 +216,14 @@ def _print(f: dict) -> None:
     for name, value, note in rows:
         print(f"{name:40s} {value:>14,.0f}  {note}")
     gap = "" if f["gap"] is None else f", gap of our best {f['gap']:.1%}"
+    smoothed = (
+        ""
+        if f["smoothed_bound"] is None
+        else f", smoothed LP {f['smoothed_bound']:,.0f} in {f['smoothed_seconds']} s"
+    )
     print(
-        f"lower bound {f['bound']:,.0f}{gap} (design LP, {f['lp_rounds']} rounds in"
-        f" {f['bound_seconds']} s, converged={f['lp_converged']}, last LP {f['lp_value']:,.0f})"
+        f"lower bound {f['bound']:,.0f}{gap} (engine's LP {f['engine_bound']:,.0f}{smoothed},"
+        f" converged={f['lp_converged']})"
     )
     print(f"best: vehicles {f['vehicles']}, fill {f['vehicle_fill']:.1%}")
     print("parts:", ", ".join(f"{k} {v:,.0f}" for k, v in f["parts"].items()))

@@ -14,6 +14,12 @@ fixed-charge network design with integer units, on arrays.
 - **Columns**: one route of one commodity: the cost of carrying the whole commodity on it
   (variable freight, duties, late penalty: everything but units and spot) and the capacity
   rows it takes, each taking the commodity's full kg and m3 for the share it carries.
+- **Bundles** (optional): commodities that must all take one route (the orders of one
+  supplier and plant, week by week); the LP relaxes it, the insertion search keeps it.
+- **Pieces** (optional): the indivisible pieces a commodity's m3 comes in (pallets,
+  parts): a unit must hold whole pieces, so the units a row needs are those First-Fit
+  Decreasing packs its pieces into, not its m3 over the unit's. The LP relaxes it (its
+  units are fluid, a lower bound); the insertion search counts them.
 
 A solution books integer units per row, splits every commodity over its columns (shares
 summing to 1 less the unserved share) and buys spot where load exceeds the units.
@@ -68,9 +74,23 @@ class Columns:
 
 
 @dataclass(frozen=True)
+class Pieces:
+    """The pieces of each commodity: `m3[start[k]:start[k + 1]]` are commodity k's."""
+
+    start: np.ndarray  # int64 (commodities + 1)
+    m3: np.ndarray  # float64 per piece
+
+    def of(self, k: int) -> np.ndarray:
+        return self.m3[self.start[k] : self.start[k + 1]]
+
+
+@dataclass(frozen=True)
 class DesignProblem:
     capacity: CapacityRows
     commodities: Commodities
     columns: Columns  # every column known up front (a pricer may add more)
     initial: np.ndarray | None = None  # bool per column: the first restricted master's
     # (None: all of them)
+    bundle: np.ndarray | None = None  # int64 per commodity: commodities sharing a value
+    # take one route (None: each its own)
+    pieces: Pieces | None = None  # None: the m3 is divisible

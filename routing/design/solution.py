@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from routing.design.duals import Duals
+from routing.design.insertion import Routing
 from routing.design.lp import Relaxation
 from routing.design.master import Groups
 from routing.design.problem import Columns, DesignProblem
@@ -71,6 +73,45 @@ def solution_of(
         costs=costs,
         unit_value=cap.unit_kg * d.price_kg + cap.unit_m3 * d.price_m3,
         method=method,
+    )
+
+
+def routing_solution(
+    problem: DesignProblem, groups: Groups, state: Routing, duals: Duals, started: float
+) -> DesignSolution:
+    """The design of the insertion search's routing: each commodity all on its column
+    (or unserved), the units its loads need, the shadow prices of the LP's `duals`."""
+    cap, com = problem.capacity, problem.commodities
+    columns = state.pool()
+    share = np.zeros(len(columns))
+    served = state.chosen >= 0
+    share[state.chosen[served]] = 1.0
+    unserved = (~served).astype(np.float64)
+    units = state.loads.units[groups.of_row].astype(np.int64)
+    spot = state.loads.spot_kg()
+    finite = np.isfinite(com.unserved)
+    rate = np.where(np.isfinite(cap.spot_rate), cap.spot_rate, 0.0)
+    costs = {
+        "fixed": float(cap.fixed @ units),
+        "variable": float(columns.cost @ share),
+        "spot": float(rate @ spot),
+        "unserved": float(com.unserved[finite] @ unserved[finite]),
+    }
+    stranded = bool(np.any(~served & ~finite))
+    return DesignSolution(
+        units=units,
+        columns=columns,
+        share=share,
+        unserved=unserved,
+        spot_kg=spot,
+        value=state.value if stranded else sum(costs.values()),
+        bound=math.nan,
+        gap=math.nan,
+        status="infeasible" if stranded else "feasible",
+        seconds=time.perf_counter() - started,
+        costs=costs,
+        unit_value=cap.unit_kg * duals.price_kg + cap.unit_m3 * duals.price_m3,
+        method="insert",
     )
 
 

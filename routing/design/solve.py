@@ -14,6 +14,12 @@ linking inequalities.
 4. **Local search** (method `flip`, the default): one-unit moves priced by routing over
    them, the MIP over every group after each sweep (routing/design/search.py).
 
+Method `insert` replaces 2-4 by the insertion search (routing/design/insertion.py): an
+unsplittable routing built and improved bundle by bundle at the exact cost of the units
+and spot each move adds, the units then those its loads need; for problems with bundles
+(commodities that take one route together) and pieces (units hold whole pieces), the
+LP only giving the bound and the first pool.
+
 Deterministic: LP and MIP work is counted in rounds, nodes and LP solves, the moves
 tried in a fixed order; the time limit is a safety net that, when it strikes, can make a
 slower machine stop earlier (the LP gets at most `LP_SHARE` of it).
@@ -30,21 +36,36 @@ import numpy as np
 from routing.design.dive import dive
 from routing.design.duals import Duals, Pricer
 from routing.design.heuristic import restricted_mip
+from routing.design.insertion import (
+    Router,
+    Routing,
+    SearchParams,
+    insertion_search,
+    pool_router,
+)
 from routing.design.lp import Master, OutOfTime, Relaxation, relax
 from routing.design.master import Groups, commitment_groups, must_serve_price
 from routing.design.problem import DesignProblem
 from routing.design.search import Incumbent, grown, sweep
-from routing.design.solution import DesignSolution, gap_of, solution_of, status_of
+from routing.design.solution import (
+    DesignSolution,
+    gap_of,
+    routing_solution,
+    solution_of,
+    status_of,
+)
 
 __all__ = ["METHODS", "DesignSolution", "Duals", "Pricer", "route_over", "solve_design"]
 
-METHODS = ("fix-lp", "fix-rc", "free", "flip", "dive")
+METHODS = ("fix-lp", "fix-rc", "free", "flip", "dive", "insert")
 """`fix-lp`: the restricted MIP books only the groups the LP books (Gendron et al.'s
 fixing of the LP's zeros); `fix-rc`: those and the groups whose LP reduced cost is below
 `RC_SHARE` of their fixed cost; `free`: any group; `flip`: `fix-rc`, then the local
 search of routing/design/search.py with the MIP over every group after each sweep;
 `dive`: no MIP, the LP rounded a few groups at a time (routing/design/dive.py), for
-designs whose MIP does not finish its root (a season of the default world)."""
+designs whose MIP does not finish its root (a season of the default world); `insert`:
+the insertion search from the LP's pool (routing/design/insertion.py), the LP getting
+at most `INSERT_LP_SHARE` of the time limit."""
 DEFAULT_METHOD = "flip"
 RC_SHARE = 0.5
 ROUNDS = 4  # restricted MIP and route-over rounds
@@ -53,6 +74,7 @@ NODE_LIMIT = 200  # per restricted MIP (on the 200-commodity instances a round o
 LP_ROUNDS = 400  # per column generation
 LP_SHARE = 0.5  # of the time limit, at most, for the LP bound (a safety net: on the MCND
 # sets the LP converges in a fraction of it)
+INSERT_LP_SHARE = 0.4  # the insertion search's work is counted; the LP only bounds it
 SEARCH_SOLVES = 3000  # LP solves the local search may spend
 MARGIN = 0.04  # of the time limit kept for the solve that runs when the clock strikes
 EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
@@ -88,8 +110,12 @@ def solve_design(
     pricer: Pricer | None = None,
     method: str = DEFAULT_METHOD,
     progress: Callable[[str], None] | None = None,
+    router: Router | None = None,
+    search: SearchParams | None = None,
 ) -> DesignSolution:
-    """The units to book, the routing over them and a lower bound (see the module)."""
+    """The units to book, the routing over them and a lower bound (see the module).
+    `router` and `search` are the insertion search's (method `insert`): the problem's
+    router of a bundle (default: `pool_router` over the LP's pool and `pricer`)."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
     if time_limit_s <= 0:
@@ -105,10 +131,13 @@ def solve_design(
         progress or (lambda _: None),
         [],
     )
-    lp_deadline = started + LP_SHARE * time_limit_s
+    share = INSERT_LP_SHARE if method == "insert" else LP_SHARE
     lp = relax(
-        problem, groups, _first_master(problem, groups), pricer, True, LP_ROUNDS, lp_deadline
-    )
+        problem, groups, _first_master(problem, groups), pricer, True, LP_ROUNDS,
+        started + share * time_limit_s,
+    )  # fmt: skip
+    if method == "insert":
+        return _inserted(run, lp, router, search or SearchParams())
     rounded = economic_rounding(problem, groups, lp.values[: len(groups)])
     # the first design has the whole time limit, margin included
     routed = _routed(problem, groups, lp.master, rounded, pricer, started + time_limit_s)
@@ -128,6 +157,44 @@ def solve_design(
         status=status_of(out, lp.bound),
         trace=run.trace,
     )
+
+
+def _inserted(
+    run: _Run, lp: Relaxation, router: Router | None, params: SearchParams
+) -> DesignSolution:
+    """The insertion search's design from the LP's pool, with the LP's bound."""
+    pool = lp.master.columns
+    run.mark("lp", lp.value, lp.bound)
+    route = router or pool_router(run.problem, pool, run.pricer)
+    state = insertion_search(
+        run.problem, run.groups, pool, route, params, run.deadline,
+        lambda stage, value: run.mark(stage, value, lp.bound),
+    )  # fmt: skip
+    out = routing_solution(run.problem, run.groups, state, lp.duals, run.started)
+    if run.problem.bundle is None and run.problem.pieces is None:
+        out = _split_over(run, lp.master, state, out)
+    run.mark("insert", out.value, lp.bound)
+    return replace(
+        out,
+        bound=lp.bound,
+        gap=gap_of(out.value, lp.bound),
+        status=status_of(out, lp.bound),
+        trace=run.trace,
+    )
+
+
+def _split_over(run: _Run, m: Master, state: Routing, out: DesignSolution) -> DesignSolution:
+    """A commodity that may split: the routing over the search's units (the cheapest,
+    splits allowed) where it is feasible and cheaper, or the search's is infeasible."""
+    chosen = state.chosen[state.chosen >= 0]
+    active = np.union1d(m.active, chosen)
+    routed = run.route(replace(m, columns=state.pool(), active=active), state.loads.units * 1.0)
+    if routed is None:
+        return out
+    split = solution_of(run.problem, run.groups, routed, "insert", run.started)
+    if split.status == "infeasible":
+        return out
+    return split if out.status == "infeasible" or split.value < out.value else out
 
 
 def _dived(run: _Run, best: Incumbent, lp: Relaxation) -> Incumbent:

@@ -35,14 +35,14 @@ the solutions take only elementary paths.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from routing.design.duals import Duals
-from routing.design.problem import CapacityRows, Columns, Commodities, DesignProblem
+from routing.design.problem import CapacityRows, Columns, Commodities, DesignProblem, Pieces
 from routing.design.renault.evaluate import Path
 from routing.design.renault.instance import VOLUME_FACTOR, Instance, Order
 
@@ -82,6 +82,23 @@ class Graph:
         return np.asarray(self.by_key[at], dtype=np.int64)
 
 
+@dataclass(frozen=True)
+class Lanes:
+    """The legs as arrays (per leg index) and where they lead."""
+
+    src: np.ndarray  # point index
+    dst: np.ndarray
+    weeks: np.ndarray
+    capacity: np.ndarray  # hundredths of a m3 (a linear leg's is its pricing volume)
+    linear: np.ndarray
+    per_volume: np.ndarray  # per hundredth of a m3: linear + carbon + head handling
+    distance: np.ndarray
+    row_index: np.ndarray  # [leg, departure week]: capacity row (-1: linear leg)
+    from_supplier: np.ndarray  # legs a bundle may take only out of its own supplier
+    into_plant: np.ndarray  # ... only into its own plant
+    points: list[str]  # point index -> account
+
+
 @dataclass
 class RenaultDesign:
     """The instance's design problem and what maps it back to the instance."""
@@ -93,6 +110,7 @@ class RenaultDesign:
     rows: list[tuple[int, int]]  # per capacity row: (leg index, departure week)
     graph: Graph
     paths: dict[tuple[int, bytes], Path] = field(default_factory=dict)  # column key -> path
+    lanes: Lanes | None = None  # the legs as arrays, for routing a bundle at once
 
     def pricer(self, duals: Duals) -> Columns:
         """Per order whose shortest path at `duals` has a negative reduced cost, that path."""
@@ -292,9 +310,17 @@ def design_problem(instance: Instance) -> RenaultDesign:
         np.zeros(1, dtype=np.int64),
         np.zeros(0, dtype=np.int64),
     )
-    design = RenaultDesign(
-        instance, DesignProblem(capacity_rows, commodities, empty), orders, legs, rows, graph
+    lanes = Lanes(
+        src, dst, weeks, capacity, linear, per_volume, distance, row_index,
+        from_supplier, into_plant, names,
+    )  # fmt: skip
+    pieces = Pieces(
+        start=np.r_[0, np.cumsum([len(o.sizes) for o in orders])].astype(np.int64),
+        m3=np.array([s for o in orders for s in o.sizes], dtype=np.float64) / VOLUME_FACTOR,
     )
+    bundle = np.array([o.bundle for o in orders], dtype=np.int64)
+    problem = DesignProblem(capacity_rows, commodities, empty, bundle=bundle, pieces=pieces)
+    design = RenaultDesign(instance, problem, orders, legs, rows, graph, lanes=lanes)
     fluid = Duals(
         demand=np.full(len(orders), np.inf),
         price_kg=np.zeros(n),
@@ -304,5 +330,5 @@ def design_problem(instance: Instance) -> RenaultDesign:
         link_price=np.zeros(0),
     )
     cheapest = design.shortest(fluid, only_negative=False)
-    design.problem = DesignProblem(capacity_rows, commodities, cheapest)
+    design.problem = replace(problem, columns=cheapest)
     return design
