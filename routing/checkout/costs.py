@@ -36,6 +36,7 @@ class CostBook:
         self.params = params or PlanParams()
         self.fx = load_fx()
         self.unplanned = float(self.params.unplanned_penalty) * CENTS
+        self._spot: dict[tuple[str, date], tuple[float, float] | None] = {}
 
     def _eur(self, money: Money, day: date) -> float:
         return float(Converter(self.fx, CURRENCY, day)(money).amount)
@@ -62,7 +63,13 @@ class CostBook:
 
     def spot_rate(self, service: str, day: date) -> tuple[float, float] | None:
         """The service's spot rate (EUR cents per chargeable kg) and its kg per m3; None
-        where it has no spot."""
+        where it has no spot. Kept per departure (asked for every option and solve)."""
+        key = (service, day)
+        if key not in self._spot:
+            self._spot[key] = self._spot_rate(service, day)
+        return self._spot[key]
+
+    def _spot_rate(self, service: str, day: date) -> tuple[float, float] | None:
         booking = self.net.services[self.net.service_index[service]].booking
         if booking is None or booking.spot_rate is None:
             return None

@@ -80,8 +80,8 @@ def solve_offline(
     menus: Sequence[Menu], room: Room, penalty: float, time_limit_s: float = 120.0
 ) -> Offline:
     """The LP's optimum, its choice per order (the largest share) and its duals."""
-    built = _Built(menus, room, penalty)
-    lp = solve(built.model(), "highs", time_limit_s, relax=True)
+    built = OfflineLP(menus, room, penalty)
+    lp = solve(built.model(room), "highs", time_limit_s, relax=True)
     if lp.status is not Status.OPTIMAL:
         return Offline(lp.status.value, np.nan, {}, np.zeros(0, int), np.zeros(0, bool))
     return Offline(lp.status.value, lp.objective, built.prices(lp.duals), *built.taken(lp.values))
@@ -98,28 +98,14 @@ class Prices:
 
 def bid_prices(menus: Sequence[Menu], room: Room, penalty: float, seed: int = SEED) -> Prices:
     """The mean of the duals over an antithetic pair of perturbed solves."""
-    built = _Built(menus, room, penalty)
-    e = np.random.default_rng(seed).uniform(0.0, SPREAD, len(built.departures))
-    total = np.zeros(3 * len(built.departures))
-    for sign in (1.0, -1.0):
-        lp = solve(built.model(1.0 + sign * e), "highs", 120.0, relax=True)
-        if lp.status is not Status.OPTIMAL:
-            return Prices({}, {})
-        total += np.maximum(-lp.duals[built.n :], 0.0) / 2
-    keys = built.departures
-    return Prices(
-        {
-            k: (total[3 * r], total[3 * r + 1])
-            for r, k in enumerate(keys)
-            if total[3 * r : 3 * r + 2].any()
-        },
-        {k: total[3 * r + 2] for r, k in enumerate(keys) if total[3 * r + 2]},
-    )
+    return OfflineLP(menus, room, penalty).bid_prices(room, seed=seed)
 
 
-class _Built:
+class OfflineLP:
     """The LP's arrays: a column per (order, choice, spot subset), then one per order's
-    unplanned; rows: orders, then kg, m3 and spot per departure."""
+    unplanned; rows: orders, then kg, m3 and spot per departure. Built once for a set of
+    menus (what spot costs on a departure does not change); each solve reads the room
+    left then, and may count the orders by other weights (0: gone already)."""
 
     def __init__(self, menus: Sequence[Menu], room: Room, penalty: float) -> None:
         self.n = len(menus)
@@ -159,34 +145,67 @@ class _Built:
         self.order, self.choice = np.array(order, int), np.array(choice, int)
         self.on_spot = np.array(on_spot, bool)
         self.cap_rows = (np.array(rows, int), np.array(cols, int), np.array(vals))
-        self.room = room
 
-    def model(self, scale: np.ndarray | None = None) -> SparseModel:
-        n, m, k = self.n, len(self.departures), len(self.order)
+    def bid_prices(self, room: Room, weight: np.ndarray | None = None, seed: int = SEED) -> Prices:
+        """The mean of the duals over an antithetic pair of perturbed solves."""
+        e = np.random.default_rng(seed).uniform(0.0, SPREAD, len(self.departures))
+        total = np.zeros(3 * len(self.departures))
+        for sign in (1.0, -1.0):
+            lp = solve(self.model(room, weight, 1.0 + sign * e), "highs", 120.0, relax=True)
+            if lp.status is not Status.OPTIMAL:
+                return Prices({}, {})
+            total += np.maximum(-lp.duals[len(lp.duals) - len(total) :], 0.0) / 2
+        keys = self.departures
+        return Prices(
+            {
+                k: (total[3 * r], total[3 * r + 1])
+                for r, k in enumerate(keys)
+                if total[3 * r : 3 * r + 2].any()
+            },
+            {k: total[3 * r + 2] for r, k in enumerate(keys) if total[3 * r + 2]},
+        )
+
+    def model(
+        self, room: Room, weight: np.ndarray | None = None, scale: np.ndarray | None = None
+    ) -> SparseModel:
+        """The LP over the orders of positive weight (all of them by default), the room
+        left as `room` says, scaled per departure by `scale`."""
+        weight = self.weight if weight is None else weight
+        active = weight > 0
+        n, m = int(active.sum()), len(self.departures)
+        kept = active[self.order]
+        k = int(kept.sum())
+        column = np.full(len(self.order), -1)
+        column[kept] = np.arange(k)
+        renumbered = np.full(self.n, -1)
+        renumbered[active] = np.arange(n)
         upper = np.empty(3 * m)
         for r, key in enumerate(self.departures):
-            kg, m3 = self.room.left(key)
-            upper[3 * r : 3 * r + 3] = (kg, m3, self.room.spot_left(key))
+            kg, m3 = room.left(key)
+            upper[3 * r : 3 * r + 3] = (kg, m3, room.spot_left(key))
         if scale is not None:
             upper[: 3 * m] *= np.repeat(scale, 3)
         rows, cols, vals = self.cap_rows
-        all_rows = np.concatenate([self.order, np.arange(n), n + rows])
-        all_cols = np.concatenate([np.arange(k), k + np.arange(n), cols])
-        all_vals = np.concatenate([np.ones(k + n), vals])
+        on = kept[cols]
+        w = weight[active]
         return SparseModel(
             lower=np.zeros(k + n),
-            upper=np.concatenate([self.weight[self.order], self.weight]),
+            upper=np.concatenate([weight[self.order[kept]], w]),
             integer=np.zeros(k + n, bool),
-            cost=self.cost,
-            row_lower=np.concatenate([self.weight, np.full(3 * m, -np.inf)]),
-            row_upper=np.concatenate([self.weight, np.maximum(upper, 0.0)]),
-            rows=all_rows,
-            cols=all_cols,
-            vals=all_vals,
+            cost=np.concatenate(
+                [self.cost[: len(self.order)][kept], self.cost[len(self.order) :][active]]
+            ),
+            row_lower=np.concatenate([w, np.full(3 * m, -np.inf)]),
+            row_upper=np.concatenate([w, np.maximum(upper, 0.0)]),
+            rows=np.concatenate([renumbered[self.order[kept]], np.arange(n), n + rows[on]]),
+            cols=np.concatenate([np.arange(k), k + np.arange(n), column[cols[on]]]),
+            vals=np.concatenate([np.ones(k + n), vals[on]]),
         )
 
     def prices(self, duals: np.ndarray) -> dict[DepartureKey, tuple[float, float]]:
-        price = np.maximum(-duals[self.n :], 0.0)
+        """The departures' kg and m3 duals, from an LP's duals (whose order rows come
+        first: as many as it has, the rest are 3 per departure)."""
+        price = np.maximum(-duals[len(duals) - 3 * len(self.departures) :], 0.0)
         return {key: (price[3 * r], price[3 * r + 1]) for r, key in enumerate(self.departures)}
 
     def taken(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

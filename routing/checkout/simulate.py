@@ -35,7 +35,7 @@ from routing.checkout.arrivals import Arrivals, peak_arrivals, scaled_limits
 from routing.checkout.choice import Logit
 from routing.checkout.costs import CostBook
 from routing.checkout.ledger import Ledger, overflow
-from routing.checkout.offline import Choice, Menu, Prices, bid_prices, solve_offline
+from routing.checkout.offline import Choice, Menu, OfflineLP, Prices, solve_offline
 from routing.checkout.outcome import Result, Tally
 from routing.network import Network
 from routing.orders import Order
@@ -109,14 +109,14 @@ def _online(
     view = CapacityView(limits, ledger.sold, pricing=settings.pricing, margin_share=settings.margin)
     blind = CapacityView(limits)
     forecast = (
-        _forecast(network, settings, len(week), limits, costs) if policy == "bid-price" else None
+        _forecast(network, settings, len(week), ledger, costs) if policy == "bid-price" else None
     )
     tally = Tally()
     resolves = 0
     prices = None
     for j, order in enumerate(week.orders):
         if forecast is not None and j % settings.every == 0:
-            prices = _prices(forecast, order, ledger, costs)
+            prices = _prices(forecast, order, ledger)
             view = replace(view, bid_prices=BidPrices(f"sim-{j}", "EUR", prices.room, DLP))
             resolves += 1
         options = quote(order, network, capacity=view).options
@@ -142,18 +142,19 @@ def _online(
 
 @dataclass
 class _Forecast:
-    orders: tuple[Order, ...]
-    menus: list[Menu]
+    created: np.ndarray  # per order, its instant (UTC seconds)
+    weight: np.ndarray  # per order, its share of the week's buyers
+    lp: OfflineLP
 
 
 def _forecast(
-    network: Network, settings: Settings, buyers: int, limits: CapacityLimits, costs: CostBook
+    network: Network, settings: Settings, buyers: int, ledger: Ledger, costs: CostBook
 ) -> _Forecast:
     """The forecast of the week's `buyers`: FORECAST_DRAWS independent samples of the
     profile of at most FORECAST_SAMPLE orders, each order counting for its share of the
     week (the expected demand, less the noise of one sample; a DLP whose size does not
     grow with the week), with their menus."""
-    blind = CapacityView(limits)
+    blind = CapacityView(ledger.limits)
     size = min(settings.arrivals, FORECAST_SAMPLE)
     orders: list[Order] = []
     menus: list[Menu] = []
@@ -162,17 +163,17 @@ def _forecast(
         weight = buyers / (len(sample) * FORECAST_DRAWS)
         orders += sample.orders
         menus += [replace(menu_of(o, network, blind, costs), weight=weight) for o in sample.orders]
-    return _Forecast(tuple(orders), menus)
+    created = np.array([o.created_at.timestamp() for o in orders])
+    lp = OfflineLP(menus, ledger.room(), costs.unplanned)
+    return _Forecast(created, np.array([m.weight for m in menus]), lp)
 
 
-def _prices(forecast: _Forecast, now: Order, ledger: Ledger, costs: CostBook) -> Prices:
+def _prices(forecast: _Forecast, now: Order, ledger: Ledger) -> Prices:
     """Bid prices from the DLP over the forecast buyers still to come and the room left."""
-    menus = [
-        m
-        for o, m in zip(forecast.orders, forecast.menus, strict=True)
-        if o.created_at >= now.created_at
-    ]
-    return bid_prices(menus, ledger.room(), costs.unplanned) if menus else Prices({}, {})
+    still = forecast.created >= now.created_at.timestamp()
+    if not still.any():
+        return Prices({}, {})
+    return forecast.lp.bid_prices(ledger.room(), np.where(still, forecast.weight, 0.0))
 
 
 def menu_of(order: Order, network: Network, blind: CapacityView, costs: CostBook) -> Menu:
