@@ -15,11 +15,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
-from pydantic import ValidationError
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from api.console.designs import design_figures, detail
+from api.console.forms import options_of, uploaded
 from api.console.guard import CheckedForm, PlanVisitor
 from api.console.kpis import jobs_of
 from api.console.render import page
@@ -27,8 +27,7 @@ from api.jobs import service
 from api.jobs.design_options import DesignOptions
 from api.jobs.records import DESIGN, FINAL, PlanJob
 from api.jobs.views import job_view
-from api.problems import ProblemError, field_path
-from carriers.errors import Problem
+from api.problems import ProblemError
 
 router = APIRouter(prefix="/console/designs", include_in_schema=False)
 DOWNLOADS = {
@@ -61,29 +60,13 @@ def options_from_form(form: FormData) -> DesignOptions:
         given = form.get(name)
         if isinstance(given, str) and given.strip():
             values[name] = given.strip()
-    try:
-        return DesignOptions(**values)
-    except ValidationError as exc:
-        found = [Problem("form", field_path(e["loc"]), e["msg"]) for e in exc.errors()]
-        detail = "; ".join(f"{p.field}: {p.message}" for p in found)
-        raise ProblemError(422, "invalid_request", detail, errors=found) from None
-
-
-async def uploaded(form: FormData) -> tuple[bytes, str]:
-    """The forecast file of the form and its format (by its name: .parquet, else CSV)."""
-    upload = form.get("forecast")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        problem = Problem("form", "forecast", "choose a forecast file (CSV or Parquet)")
-        raise ProblemError(422, "invalid_request", problem.message, errors=[problem])
-    name = upload.filename.lower()
-    body = await upload.read()
-    return body, "parquet" if name.endswith((".parquet", ".pq")) else "csv"
+    return options_of(DesignOptions, values)
 
 
 @router.post("")
 async def upload_forecast(request: Request, visitor: PlanVisitor, form: CheckedForm) -> Response:
     options = options_from_form(form)
-    body, input_format = await uploaded(form)
+    body, input_format = await uploaded(form, "forecast", "a forecast file")
     job = await service.create_from_bytes(
         jobs_of(request), visitor.key, body, input_format, options
     )

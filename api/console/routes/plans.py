@@ -9,10 +9,10 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
-from pydantic import ValidationError
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
+from api.console.forms import options_of, uploaded
 from api.console.guard import CheckedForm, PlanVisitor
 from api.console.kpis import jobs_of, plan_kpis
 from api.console.render import page
@@ -21,8 +21,7 @@ from api.jobs.files import JobFiles
 from api.jobs.options import MEDIA_TYPES, PlanOptions
 from api.jobs.records import FINAL, PlanJob
 from api.jobs.views import job_view
-from api.problems import ProblemError, field_path
-from carriers.errors import Problem
+from api.problems import ProblemError
 
 router = APIRouter(prefix="/console/plans", include_in_schema=False)
 DOWNLOADS = {
@@ -60,29 +59,13 @@ def options_from_form(form: FormData) -> PlanOptions:
         "close": [str(c) for c in form.getlist("close") if c],
         "scale_capacity": [s for s in scale if s],
     }
-    try:
-        return PlanOptions(**values)
-    except ValidationError as exc:
-        found = [Problem("form", field_path(e["loc"]), e["msg"]) for e in exc.errors()]
-        detail = "; ".join(f"{p.field}: {p.message}" for p in found)
-        raise ProblemError(422, "invalid_request", detail, errors=found) from None
-
-
-async def uploaded(form: FormData) -> tuple[bytes, str]:
-    """The orders file of the form and its format (by its name: .parquet, else CSV)."""
-    upload = form.get("orders")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        problem = Problem("form", "orders", "choose an orders file (CSV or Parquet)")
-        raise ProblemError(422, "invalid_request", problem.message, errors=[problem])
-    name = upload.filename.lower()
-    body = await upload.read()
-    return body, "parquet" if name.endswith((".parquet", ".pq")) else "csv"
+    return options_of(PlanOptions, values)
 
 
 @router.post("")
 async def upload_plan(request: Request, visitor: PlanVisitor, form: CheckedForm) -> Response:
     options = options_from_form(form)
-    body, input_format = await uploaded(form)
+    body, input_format = await uploaded(form, "orders", "an orders file")
     assert input_format in MEDIA_TYPES
     job = await service.create_from_bytes(
         jobs_of(request), visitor.key, body, input_format, options
