@@ -125,8 +125,11 @@ def overflow(
     best, least = None, np.inf if prices is None else costs.unplanned
     for o in options:
         found = ledger.spot_plan(order, o, prices)
-        if found is not None and costs.option(order, o) + found[1] < least:
-            best, least = (o, found[0]), costs.option(order, o) + found[1]
+        if found is None:
+            continue
+        cost = costs.option(order, o) + found[1]
+        if cost < least:
+            best, least = (o, found[0]), cost
     return best
 
 

@@ -29,7 +29,6 @@ import numpy as np
 
 from carriers.errors import GlocalError, InvalidPlanInput
 from routing.capacity.bidprices import BidPrices
-from routing.capacity.limits import CapacityLimits
 from routing.capacity.state import CapacityView
 from routing.checkout.arrivals import Arrivals, peak_arrivals, scaled_limits
 from routing.checkout.choice import Logit
@@ -91,8 +90,8 @@ def simulate(network: Network, settings: Settings, policy: str) -> Result:
     costs = CostBook(network)
     ledger = Ledger(network, limits, costs, scale)
     if policy == "hindsight":
-        return _hindsight(network, settings, week, limits, costs, ledger, started)
-    return _online(network, settings, policy, week, limits, costs, ledger, started)
+        return _hindsight(network, settings, week, ledger, started)
+    return _online(network, settings, policy, week, ledger, started)
 
 
 def _online(
@@ -100,11 +99,10 @@ def _online(
     settings: Settings,
     policy: str,
     week: Arrivals,
-    limits: CapacityLimits,
-    costs: CostBook,
     ledger: Ledger,
     started: float,
 ) -> Result:
+    limits, costs = ledger.limits, ledger.costs
     rng = np.random.default_rng([settings.seed, 19])
     view = CapacityView(limits, ledger.sold, pricing=settings.pricing, margin_share=settings.margin)
     blind = CapacityView(limits)
@@ -193,11 +191,10 @@ def _hindsight(
     network: Network,
     settings: Settings,
     week: Arrivals,
-    limits: CapacityLimits,
-    costs: CostBook,
     ledger: Ledger,
     started: float,
 ) -> Result:
+    limits, costs = ledger.limits, ledger.costs
     blind = CapacityView(limits)
     quotes = [quote(o, network, capacity=blind).options for o in week.orders]
     menus = [
