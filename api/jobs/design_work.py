@@ -32,11 +32,10 @@ from typing import Any
 
 from api.jobs.design_options import DesignOptions
 from api.jobs.files import JobFiles
-from api.jobs.records import CANCELLED, DESIGN, FAILED, SUCCEEDED, JobRecords, PlanJob
-from api.jobs.views import cancelled_problem, error_problem
-from api.jobs.work import Reporter, Stop, deadline_of, write_atomically
+from api.jobs.records import DESIGN, JobRecords, PlanJob
+from api.jobs.work import Reporter, deadline_of, settle, write_atomically
 from api.store import Store
-from carriers.errors import GlocalError, InvalidPlanInput
+from carriers.errors import InvalidPlanInput
 from routing.design.bookings import booking_frame
 from routing.design.forecast import Forecast, load_forecast
 from routing.design.report import write_report
@@ -70,17 +69,13 @@ def run(
     options = DesignOptions.model_validate(job.options)
     reporter = Reporter(records, job, owner)
     deadline = deadline_of(job, options.time_limit_s, DesignDeadline)
-    try:
-        summary = _design(JobFiles(root, job.job_id), job, options, network_dir, reporter, deadline)
-    except Stop as stop:
-        found = records.get(job.job_id)
-        if found is not None and found.cancel_requested:
-            records.finish(job.job_id, owner, CANCELLED, error=cancelled_problem(str(stop)))
-        return
-    except GlocalError as exc:
-        records.finish(job.job_id, owner, FAILED, error=error_problem(exc))
-        return
-    records.finish(job.job_id, owner, SUCCEEDED, outcome=outcome(summary))
+    files = JobFiles(root, job.job_id)
+    settle(
+        records,
+        job,
+        owner,
+        lambda: outcome(_design(files, job, options, network_dir, reporter, deadline)),
+    )
 
 
 def _noting(reporter: Reporter, deadline: Deadline) -> Callable[[str], None]:

@@ -102,22 +102,38 @@ def run(
     options = PlanOptions.model_validate(job.options)
     reporter = Reporter(records, job, owner)
     deadline = deadline_of(job, options.time_limit_s)
-    try:
+
+    def work() -> dict[str, Any]:
         with dask_client(scheduler=scheduler) if scheduler else nullcontext() as client:
             inner = dask_map(client) if client is not None else reporter.checked_map(map)
             stages = deadline.stages(reporter)
-            figures = _plan(
-                files, job, options, network_dir, dates, stages, deadline.map(inner), deadline.left
-            )
+            return outcome(
+                _plan(
+                    files, job, options, network_dir, dates, stages, deadline.map(inner),
+                    deadline.left,
+                )
+            )  # fmt: skip
+
+    settle(records, job, owner, work)
+
+
+def settle(
+    records: JobRecords, job: PlanJob, owner: str, work: Callable[[], dict[str, Any]]
+) -> None:
+    """Run a job's work and record how it ended: succeeded with the outcome it returns,
+    failed with the glocal error it raised, or cancelled when it stopped on a request
+    (a stop for another reason, the runner's, is left for the runner to record)."""
+    try:
+        found = work()
     except Stop as stop:
-        found = records.get(job.job_id)
-        if found is not None and found.cancel_requested:
+        now = records.get(job.job_id)
+        if now is not None and now.cancel_requested:
             records.finish(job.job_id, owner, CANCELLED, error=cancelled_problem(str(stop)))
         return
     except GlocalError as exc:
         records.finish(job.job_id, owner, FAILED, error=error_problem(exc))
         return
-    records.finish(job.job_id, owner, SUCCEEDED, outcome=outcome(figures))
+    records.finish(job.job_id, owner, SUCCEEDED, outcome=found)
 
 
 def deadline_of(job: PlanJob, seconds: float, kind: type[Deadline] = Deadline) -> Deadline:
