@@ -9,9 +9,10 @@ the blocks: the built-in one, a process pool, or a Dask cluster (`client.map`).
 
 A block is solved in two steps (the model is in `routing.plan.model`):
 
-1. the LP relaxation, strengthened by the linking rows: its optimum is the model's bound,
-   its duals the shadow prices (and the prices of the order-level bound), and its units
-   y* say where to look;
+1. the LP relaxation, strengthened by the linking rows and, on blocks up to `cut_arcs`
+   arcs, by `cut_rounds` rounds of cutset inequalities (cuts.py): its optimum is the
+   model's bound, its duals the shadow prices (and the prices of the order-level bound),
+   and its units y* say where to look;
 2. whole units near y*. `descent` (the default) starts from ceil(y*), feasible with the
    LP's flows, and tries each departure with a fractional y* at floor(y*), fewest-used
    first, keeping the change when the LP over the flows with those units fixed costs
@@ -33,12 +34,13 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from routing.plan.cuts import Cuts, tighten
 from routing.plan.model import BlockData, Formulation, build_model, point
 from routing.plan.solver import Solution, Status, solve
 
@@ -74,6 +76,7 @@ class BlockResult:
     status: str  # of the units step ("lp" for a relaxation); "greedy" if greedy was kept
     seconds: float
     lp: Solution | None = None  # a relaxation's LP as solved (solve_relaxation only)
+    cuts: Cuts = field(default_factory=Cuts.none)  # the cutset inequalities of the LP, priced
 
 
 def solve_block(b: BlockData) -> BlockResult:
@@ -81,6 +84,7 @@ def solve_block(b: BlockData) -> BlockResult:
     started = time.perf_counter()
     f = build_model(b)
     lp = b.lp or solve(f.model, b.lp_solver, b.time_limit_s, b.threads, b.seed, relax=True)
+    f, lp, cuts = tighten(f, b, lp)
     lp_ok = lp.status is Status.OPTIMAL
     if not lp_ok:
         hint = point(f, b, b.hint) if b.hint is not None else None
@@ -92,7 +96,8 @@ def solve_block(b: BlockData) -> BlockResult:
     else:
         found = _polish(f, b, _descent(f, b, lp, started), started)
     values, objective, status = _best(f, b, found)
-    return _result(f, b, lp, values, objective, status, time.perf_counter() - started)
+    result = _result(f, b, lp, values, objective, status, time.perf_counter() - started)
+    return replace(result, cuts=cuts)
 
 
 def solve_relaxation(b: BlockData) -> BlockResult:

@@ -9,26 +9,31 @@ prices >= 0 give a valid bound; the LP's are good ones) and the problem falls ap
 one choice per order (its cheapest arc at those prices, or unplanned) and one per unit
 row (buy none or all, by the sign of the unit's reduced cost):
 
-    bound = sum_o min(penalty, min_a [cost_oa + sum_{r on a} (p_r . size_o + nu_{c(o) r})])
-          + sum_r min(0, unit_cost_r - q_r . unit_size_r - sum_c nu_cr n_c) unit_limit_r
-          - sum_r pi_r . capacity_r
+    bound = sum_o min(penalty, min_a [cost_oa + sum_{r on a} (p_r . size_o + nu_{c(o) r})
+                                      + sum_{j: o in S_j, a rides Q_j} mu_j size_o / U_j])
+          + sum_r min(0, unit_cost_r - q_r . unit_size_r - sum_c nu_cr n_c
+                         - sum_{j: r in Q_j} mu_j f_j) unit_limit_r
+          - sum_r pi_r . capacity_r - sum_j mu_j rhs_j
 
 with p_r = pi_r + q_r (booked-capacity and unit prices per kg and per m3) and nu the
 linking prices (the orders of a group of commodities c on departure r cannot outnumber
-n_c y_r, which holds for whole orders too). Where a commodity's orders are alike it
-equals the LP bound. This module holds the two priced parts (per arc, per row);
-pricing.py takes the minimum over every route and departure of the universe, order by
-order.
+n_c y_r, which holds for whole orders too) and mu the prices of the cutset inequalities
+(cuts.py: z_j / U_j - f_j Y_j <= rhs_j over departures Q_j and commodities S_j, which
+hold for whole orders too; pricing.py adds a cut's charge per order and arc, as it knows
+each order's commodity). Where a commodity's orders are alike it equals the LP bound.
+This module holds the two priced parts (per arc, per row); pricing.py takes the minimum
+over every route and departure of the universe, order by order.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from routing.plan.arcs import Arcs
 from routing.plan.capacity import CapacityRows
+from routing.plan.cuts import Cuts
 from routing.plan.table import OrdersTable
 
 
@@ -45,25 +50,33 @@ class RowPrices:
     link_price: np.ndarray
     group: np.ndarray  # per commodity, its linking group
     group_count: np.ndarray  # per group, its orders
+    cuts: Cuts = field(default_factory=Cuts.none)  # cutset inequalities (cuts.py), priced
 
 
-def row_terms(rows: CapacityRows, unit_limit: np.ndarray, prices: RowPrices) -> float:
-    """The rows' part of the bound: units whose reduced cost is negative bought to their
-    limit, less the priced capacity."""
+def unit_reduced_cost(rows: CapacityRows, prices: RowPrices) -> np.ndarray:
+    """Per row, a unit's cost less what its unit, linking and cut prices pay for it
+    (0 on rows without a unit)."""
     n_row = len(rows)
     linked = np.bincount(
         prices.link_row, prices.link_price * prices.group_count[prices.link_group], n_row
     )
     unit_size = prices.unit_kg * rows.unit_kg + prices.unit_m3 * rows.unit_m3
+    paid = unit_size + linked + prices.cuts.unit_reward(n_row)
     has_unit = (rows.unit_kg > 0) | (rows.unit_m3 > 0)
-    reduced_unit = np.where(has_unit, rows.unit_cost - unit_size - linked, 0.0)
-    units = float(np.minimum(reduced_unit, 0.0) @ np.where(has_unit, unit_limit, 0.0))
+    return np.where(has_unit, rows.unit_cost - paid, 0.0)
+
+
+def row_terms(rows: CapacityRows, unit_limit: np.ndarray, prices: RowPrices) -> float:
+    """The rows' part of the bound: units whose reduced cost is negative bought to their
+    limit, less the priced capacity and the cuts' priced right-hand sides."""
+    reduced_unit = unit_reduced_cost(rows, prices)
+    units = float(np.minimum(reduced_unit, 0.0) @ np.where(reduced_unit < 0, unit_limit, 0.0))
     cap_kg, cap_m3 = _capacity_prices(rows, prices)
     capacity = float(
         cap_kg @ np.where(cap_kg > 0, rows.cap_kg, 0.0)
         + cap_m3 @ np.where(cap_m3 > 0, rows.cap_m3, 0.0)
     )
-    return units - capacity
+    return units - capacity - prices.cuts.constant()
 
 
 @dataclass(frozen=True)

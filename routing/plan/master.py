@@ -13,6 +13,7 @@ from routing.plan.blocks import BlockResult, components
 from routing.plan.bound import RowPrices
 from routing.plan.capacity import CapacityRows, unit_limit
 from routing.plan.commodities import Commodities
+from routing.plan.cuts import concat
 from routing.plan.model import BlockData
 from routing.plan.params import PlanParams
 
@@ -83,6 +84,8 @@ def model_blocks(
                 relative_gap=params.relative_gap,
                 integer_flows=params.integer_flows,
                 link_group=group[cs],
+                cut_rounds=params.cut_rounds,
+                cut_arcs=params.cut_arcs,
             )
         )
     return out
@@ -131,5 +134,6 @@ def collect(
         link_price=link[2],
         group=group,
         group_count=group_count,
+        cuts=concat([b.cuts for b in results]),
     )
     return flow, units, prices

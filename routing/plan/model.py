@@ -66,6 +66,8 @@ class BlockData:
     # block already (solve_block then starts from it)
     link_group: np.ndarray | None = None  # per commodity, a global linking group id (None:
     # its own global id); commodities split from one share one linking row per departure
+    cut_rounds: int = 0  # LP rounds of cutset inequalities in solve_block (cuts.py)
+    cut_arcs: int = 10_000  # ... on blocks of at most this many arcs
 
 
 @dataclass(frozen=True)
@@ -97,12 +99,13 @@ class Formulation:
     def row_prices(self, duals: np.ndarray) -> tuple[np.ndarray, ...]:
         """The LP duals of the <= rows as prices >= 0 (cost saved per unit of right-hand
         side): booked kg, booked m3, unit kg, unit m3 per capacity row, and per linking
-        row. All zero without duals."""
-        n, r = self.n_com, self.n_row
+        row. All zero without duals; rows after the linking ones (cuts.py) are not read."""
+        n, r, n_link = self.n_com, self.n_row, len(self.link_group)
         if not len(duals):
-            duals = np.zeros(n + 4 * r + len(self.link_group))
+            duals = np.zeros(n + 4 * r + n_link)
         price = np.maximum(-duals, 0.0)
-        return (*(price[n + k * r : n + (k + 1) * r] for k in range(4)), price[n + 4 * r :])
+        per_row = (price[n + k * r : n + (k + 1) * r] for k in range(4))
+        return (*per_row, price[n + 4 * r : n + 4 * r + n_link])
 
     def with_units_between(self, lower: np.ndarray, upper: np.ndarray) -> SparseModel:
         """The model with y_r restricted to [lower_r, upper_r] (arrays per capacity row)."""

@@ -176,7 +176,17 @@ def plan_orders(
             repacked = 0
         limit = unit_limit(rows)
         priced = price_orders(
-            orders, coarse, universe, w.costs, rows, limit, prices, penalty, None, COMPLETIONS
+            orders,
+            coarse,
+            universe,
+            w.costs,
+            rows,
+            limit,
+            prices,
+            penalty,
+            None,
+            COMPLETIONS,
+            com.of_order,
         )
         # every round's prices gave a bound too (columns.py): the best of them holds
         bound = min(max(priced.bound, columns.bound), chosen_eval.objective)

@@ -25,10 +25,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from routing.plan.arcs import Arcs
-from routing.plan.bound import RowPrices, arc_prices, row_terms
+from routing.plan.bound import RowPrices, arc_prices, row_terms, unit_reduced_cost
 from routing.plan.capacity import CapacityRows
 from routing.plan.commodities import Commodities
 from routing.plan.costs import OrderCosts
+from routing.plan.cuts import Cuts
 from routing.plan.table import OrdersTable
 from routing.plan.universe import Universe
 
@@ -58,14 +59,19 @@ def price_orders(
     penalty: float,
     active: np.ndarray | None = None,
     completions: int = 0,
+    member: np.ndarray | None = None,
 ) -> Pricing:
     """`costs` prices the universe's arcs; `prices` are per row of `rows` (zero on rows
     the model does not use); their linking groups are the coarse commodities, which the
     universe's arcs belong to. `active`: per universe arc, in the model. `completions`:
     passes that charge free riders (`_completion`); column generation's rounds need none
-    (a free ride is a column, and the LP prices it once it is in), the final bound does."""
+    (a free ride is a column, and the LP prices it once it is in), the final bound does.
+    `member`: per order, its commodity of the model whose cuts `prices` holds (needed
+    when it holds any: a cut charges the orders of its commodities)."""
+    if len(prices.cuts) and member is None:
+        raise ValueError("price_orders: cut prices need each order's model commodity")
     best, reduced, columns = _cheapest(
-        orders, coarse, universe, costs, rows, prices, penalty, active
+        orders, coarse, universe, costs, rows, prices, penalty, active, member
     )
     for _ in range(completions):
         extra = _completion(universe.arcs, best, rows, prices)
@@ -78,7 +84,7 @@ def price_orders(
             link_price=np.concatenate([prices.link_price, extra[2]]),
         )
         best, reduced, columns = _cheapest(
-            orders, coarse, universe, costs, rows, prices, penalty, active
+            orders, coarse, universe, costs, rows, prices, penalty, active, member
         )
     bound = float(reduced.sum()) + row_terms(rows, unit_limit, prices)
     return Pricing(best, reduced, bound, columns)
@@ -93,17 +99,19 @@ def _cheapest(
     prices: RowPrices,
     penalty: float,
     active: np.ndarray | None = None,
+    member: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per order, its universe arc of least reduced cost (-1: none under the penalty) and
     min(penalty, that cost); and the arcs outside `active` that beat, for some order,
     every arc of `active` (and the penalty)."""
     arcs = universe.arcs
     priced = arc_prices(arcs, rows, prices, arcs.commodity)  # universe arcs are coarse
+    charges = CutCharges(prices.cuts, arcs, len(rows), member)
     best = np.full(len(orders), -1, dtype=np.int64)
     reduced = np.full(len(orders), float(penalty))
     columns = []
     for owner, arc in order_arc_pairs(coarse, universe):
-        rc = costs(owner, arc) + priced.of(orders, owner, arc)
+        rc = costs(owner, arc) + priced.of(orders, owner, arc) + charges(orders, owner, arc)
         if active is not None:
             held = np.full(len(orders), float(penalty))
             inside = active[arc]
@@ -119,6 +127,44 @@ def _cheapest(
         reduced[who] = np.minimum(rc[at], penalty)
     found = np.unique(np.concatenate(columns)) if columns else np.zeros(0, dtype=np.int64)
     return best, reduced, found
+
+
+class CutCharges:
+    """What the priced cuts (cuts.py) charge an order on an arc: a cut's price over its unit
+    size per kg (or m3) of the orders of its commodities, on an arc that rides one of its
+    rows (once, however many it rides)."""
+
+    def __init__(self, cuts: Cuts, arcs: Arcs, n_row: int, member: np.ndarray | None) -> None:
+        self.cuts, self.member = cuts, member
+        self.priced = np.flatnonzero(cuts.price > 0).tolist()
+        n_com = max(int(cuts.commodities.max(initial=-1)), int(_top(member))) + 1
+        self.charged = np.zeros(n_com, dtype=bool)  # commodities some priced cut charges
+        self.commodities, self.riding = [], []
+        for j in self.priced:
+            of_cut = np.zeros(n_com, dtype=bool)
+            of_cut[cuts.commodities[cuts.commodity_start[j] : cuts.commodity_start[j + 1]]] = True
+            inside = np.zeros(n_row + 1, dtype=bool)  # the extra entry: "no row" (-1)
+            inside[cuts.rows[cuts.row_start[j] : cuts.row_start[j + 1]]] = True
+            self.commodities.append(of_cut)
+            self.riding.append(inside[arcs.rows].any(axis=1))
+            self.charged |= of_cut
+
+    def __call__(self, orders: OrdersTable, owner: np.ndarray, arc: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(owner))
+        if not self.priced or self.member is None:
+            return out
+        com = self.member[owner]
+        at = np.flatnonzero(self.charged[com])
+        size = (orders.weight_kg, orders.volume_m3)
+        for k, j in enumerate(self.priced):
+            hit = at[self.commodities[k][com[at]] & self.riding[k][arc[at]]]
+            per = self.cuts.price[j] / self.cuts.size[j]
+            out[hit] += per * size[int(self.cuts.dim[j])][owner[hit]]
+        return out
+
+
+def _top(member: np.ndarray | None) -> int:
+    return -1 if member is None else int(member.max(initial=-1))
 
 
 def _completion(
@@ -144,13 +190,7 @@ def _completion(
     g, r = key // (n_row + 1), key % (n_row + 1)
     has_unit = (rows.unit_kg[r] > 0) | (rows.unit_m3[r] > 0)
     g, r = g[has_unit], r[has_unit]
-    linked = np.bincount(
-        prices.link_row, prices.link_price * prices.group_count[prices.link_group], n_row
-    )
-    left = np.maximum(
-        rows.unit_cost - prices.unit_kg * rows.unit_kg - prices.unit_m3 * rows.unit_m3 - linked,
-        0.0,
-    )
+    left = np.maximum(unit_reduced_cost(rows, prices), 0.0)
     riders = np.bincount(r, prices.group_count[g], n_row)
     price = left[r] / np.maximum(riders[r], 1)
     keep = price > 0
