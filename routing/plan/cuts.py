@@ -27,6 +27,7 @@ separation heuristic for residual-capacity inequalities).
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -162,7 +163,7 @@ def separate(b: BlockData, flow: np.ndarray, units: np.ndarray) -> list[_Cut]:
     n_com = len(b.demand)
     found: dict[tuple, _Cut] = {}
     for q in _candidate_sets(b):
-        through = _through(b.arc_rows, q, len(b.cap_kg))
+        through = riding(b.arc_rows, q, len(b.cap_kg))
         y = float(units[list(q)].sum())
         if y - np.floor(y) < 1e-6 or np.ceil(y) - y < 1e-6:
             continue  # a whole number of units: no cut of this form is violated
@@ -229,10 +230,10 @@ def _candidate_sets_of_commodities(z: np.ndarray, d: np.ndarray, y: float) -> li
     return [loads, beyond] if (beyond != loads).any() else [loads]
 
 
-def _through(arc_rows: np.ndarray, q: tuple[int, ...], n_row: int) -> np.ndarray:
-    """Per arc: it rides some row of q."""
+def riding(arc_rows: np.ndarray, q: Sequence[int] | np.ndarray, n_row: int) -> np.ndarray:
+    """Per arc (its rows, -1 for none): it rides some row of q."""
     inside = np.zeros(n_row + 1, dtype=bool)  # the extra entry: "no row" (-1)
-    inside[list(q)] = True
+    inside[np.asarray(q, dtype=np.int64)] = True
     return inside[arc_rows].any(axis=1)
 
 

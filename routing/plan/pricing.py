@@ -29,7 +29,7 @@ from routing.plan.bound import RowPrices, arc_prices, row_terms, unit_reduced_co
 from routing.plan.capacity import CapacityRows
 from routing.plan.commodities import Commodities
 from routing.plan.costs import OrderCosts
-from routing.plan.cuts import Cuts
+from routing.plan.cuts import Cuts, riding
 from routing.plan.table import OrdersTable
 from routing.plan.universe import Universe
 
@@ -70,8 +70,9 @@ def price_orders(
     when it holds any: a cut charges the orders of its commodities)."""
     if len(prices.cuts) and member is None:
         raise ValueError("price_orders: cut prices need each order's model commodity")
+    charges = CutCharges(prices.cuts, universe.arcs, len(rows), member)
     best, reduced, columns = _cheapest(
-        orders, coarse, universe, costs, rows, prices, penalty, active, member
+        orders, coarse, universe, costs, rows, prices, penalty, charges, active
     )
     for _ in range(completions):
         extra = _completion(universe.arcs, best, rows, prices)
@@ -84,7 +85,7 @@ def price_orders(
             link_price=np.concatenate([prices.link_price, extra[2]]),
         )
         best, reduced, columns = _cheapest(
-            orders, coarse, universe, costs, rows, prices, penalty, active, member
+            orders, coarse, universe, costs, rows, prices, penalty, charges, active
         )
     bound = float(reduced.sum()) + row_terms(rows, unit_limit, prices)
     return Pricing(best, reduced, bound, columns)
@@ -98,15 +99,14 @@ def _cheapest(
     rows: CapacityRows,
     prices: RowPrices,
     penalty: float,
+    charges: CutCharges,
     active: np.ndarray | None = None,
-    member: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per order, its universe arc of least reduced cost (-1: none under the penalty) and
     min(penalty, that cost); and the arcs outside `active` that beat, for some order,
     every arc of `active` (and the penalty)."""
     arcs = universe.arcs
     priced = arc_prices(arcs, rows, prices, arcs.commodity)  # universe arcs are coarse
-    charges = CutCharges(prices.cuts, arcs, len(rows), member)
     best = np.full(len(orders), -1, dtype=np.int64)
     reduced = np.full(len(orders), float(penalty))
     columns = []
@@ -143,10 +143,9 @@ class CutCharges:
         for j in self.priced:
             of_cut = np.zeros(n_com, dtype=bool)
             of_cut[cuts.commodities[cuts.commodity_start[j] : cuts.commodity_start[j + 1]]] = True
-            inside = np.zeros(n_row + 1, dtype=bool)  # the extra entry: "no row" (-1)
-            inside[cuts.rows[cuts.row_start[j] : cuts.row_start[j + 1]]] = True
+            rows = cuts.rows[cuts.row_start[j] : cuts.row_start[j + 1]]
             self.commodities.append(of_cut)
-            self.riding.append(inside[arcs.rows].any(axis=1))
+            self.riding.append(riding(arcs.rows, rows, n_row))
             self.charged |= of_cut
 
     def __call__(self, orders: OrdersTable, owner: np.ndarray, arc: np.ndarray) -> np.ndarray:
