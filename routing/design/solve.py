@@ -150,11 +150,16 @@ def solve_design(
     if method == "flip":
         best = _flip_search(run, best, units_reduced_cost(problem, groups, lp.duals), lp.bound)
     out = solution_of(problem, groups, best.routed, method, started)
+    return _bounded(run, out, lp.bound)
+
+
+def _bounded(run: _Run, out: DesignSolution, bound: float) -> DesignSolution:
+    """A design with the LP's bound, its gap and status against it, and the run's trace."""
     return replace(
         out,
-        bound=lp.bound,
-        gap=gap_of(out.value, lp.bound),
-        status=status_of(out, lp.bound),
+        bound=bound,
+        gap=gap_of(out.value, bound),
+        status=status_of(out, bound),
         trace=run.trace,
     )
 
@@ -174,13 +179,7 @@ def _inserted(
     if run.problem.bundle is None and run.problem.pieces is None:
         out = _split_over(run, lp.master, state, out)
     run.mark("insert", out.value, lp.bound)
-    return replace(
-        out,
-        bound=lp.bound,
-        gap=gap_of(out.value, lp.bound),
-        status=status_of(out, lp.bound),
-        trace=run.trace,
-    )
+    return _bounded(run, out, lp.bound)
 
 
 def _split_over(run: _Run, m: Master, state: Routing, out: DesignSolution) -> DesignSolution:
