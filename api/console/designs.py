@@ -6,26 +6,18 @@ the specifications of the two charts (`static/console.js` draws them)."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from api.console.kpis import Headline, headlines, succeeded_summary
 from api.jobs.files import JobFiles
-from api.jobs.records import RUNNING, SUCCEEDED, PlanJob
+from api.jobs.records import RUNNING, PlanJob
 
 # the services of the units chart, in turn (distinct on white and to one another)
 PALETTE = ("#0b5cad", "#c0392b", "#2e7d32", "#8d5524", "#6a3d9a", "#b15928", "#1f78b4",
            "#e31a1c", "#33a02c", "#6b7280")  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Headline:
-    path: str  # dotted path in the summary
-    label: str
-    kind: str  # money, share, count, kg
 
 
 HEADLINES = (
@@ -39,22 +31,6 @@ HEADLINES = (
     Headline("on_time_share", "on time (P90)", "share"),
 )
 COST_PARTS = ("fixed", "variable", "spot", "unserved")  # the summary's cost by part
-
-
-def at_path(summary: dict[str, Any], path: str) -> Any:
-    found: Any = summary
-    for part in path.split("."):
-        found = found.get(part) if isinstance(found, dict) else None
-    return found
-
-
-def read_summary(root: Path, job: PlanJob) -> dict[str, Any] | None:
-    """A succeeded design's summary (`root`: the plans directory); None for any other job."""
-    path = JobFiles(root, job.job_id).summary
-    if job.state != SUCCEEDED or not path.exists():
-        return None
-    summary: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return summary
 
 
 def units_by_lane_and_week(bookings: pd.DataFrame, summary: dict[str, Any]) -> dict[str, Any]:
@@ -132,23 +108,16 @@ def booked_against_spot_chart(summary: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def headlines(summary: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        {"path": h.path, "label": h.label, "kind": h.kind, "value": at_path(summary, h.path)}
-        for h in HEADLINES
-    ]
-
-
 def design_figures(root: Path, job: PlanJob) -> dict[str, Any] | None:
     """Everything the design page shows of a succeeded design job (None for any other)."""
-    summary = read_summary(root, job)
+    summary = succeeded_summary(root, job)
     if summary is None:
         return None
     bookings = pd.read_csv(JobFiles(root, job.job_id).bookings, dtype={"service_id": str})
     lanes = units_by_lane_and_week(bookings, summary)
     return {
         "summary": summary,
-        "headlines": headlines(summary),
+        "headlines": headlines(summary, HEADLINES),
         "cost_parts": [(part, summary["cost"].get(part)) for part in COST_PARTS],
         "lanes": lanes,
         "units_chart": units_chart(lanes),

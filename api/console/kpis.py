@@ -26,7 +26,7 @@ CHART_DEPARTURES = 24
 class Headline:
     path: str  # dotted path in the summary
     label: str
-    kind: str  # money, share, count
+    kind: str  # money, share, count, kg
 
 
 HEADLINES = (
@@ -46,13 +46,20 @@ def jobs_of(request: Request) -> PlanJobs:
     return jobs
 
 
-def read_summary(jobs: PlanJobs, job: PlanJob) -> dict[str, Any] | None:
-    """A succeeded job's summary, with its job id; None for any other job."""
-    path = JobFiles(jobs.root, job.job_id).summary
+def succeeded_summary(root: Path, job: PlanJob) -> dict[str, Any] | None:
+    """A succeeded job's summary.json (`root`: the jobs' directory); None for any other."""
+    path = JobFiles(root, job.job_id).summary
     if job.state != SUCCEEDED or not path.exists():
         return None
     summary: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    summary["job_id"] = job.job_id
+    return summary
+
+
+def read_summary(jobs: PlanJobs, job: PlanJob) -> dict[str, Any] | None:
+    """A succeeded job's summary, with its job id; None for any other job."""
+    summary = succeeded_summary(jobs.root, job)
+    if summary is not None:
+        summary["job_id"] = job.job_id
     return summary
 
 
@@ -73,10 +80,12 @@ def at_path(summary: dict[str, Any], path: str) -> Any:
     return found
 
 
-def headlines(summary: dict[str, Any]) -> list[dict[str, Any]]:
+def headlines(
+    summary: dict[str, Any], shown: tuple[Headline, ...] = HEADLINES
+) -> list[dict[str, Any]]:
     return [
         {"path": h.path, "label": h.label, "kind": h.kind, "value": at_path(summary, h.path)}
-        for h in HEADLINES
+        for h in shown
     ]
 
 

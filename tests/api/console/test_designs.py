@@ -14,13 +14,13 @@ import pytest
 
 from api.console.designs import (
     HEADLINES,
-    at_path,
     booked_against_spot_chart,
     design_figures,
     detail,
     units_by_lane_and_week,
     units_chart,
 )
+from api.console.kpis import at_path
 from api.jobs.files import JobFiles
 from api.jobs.records import PlanJob
 from routing.design.bookings import booking_frame

@@ -18,7 +18,8 @@ from typing import Any
 import httpx
 import pytest
 
-from api.console.designs import HEADLINES, at_path
+from api.console.designs import HEADLINES
+from api.console.kpis import at_path
 from tests.api.console.conftest import Console, new_page, shoot, sign_in, signed_in_client
 
 TINY = Path(__file__).parents[3] / "data" / "design_season" / "forecast.csv"
