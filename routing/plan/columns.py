@@ -15,6 +15,13 @@ A round adds every arc that some order prefers to all the model holds for it, no
 its best. After `refine_rounds` splits the commodities stay as they are, so a block that
 gained no column has the same LP as before: only the blocks that changed are solved
 again.
+
+The last split also makes every order of a small block (at most `solo_pairs` order-arc
+pairs) a commodity of its own. The orders of a commodity agree at the prices of the
+round that split them, not at the final LP's, and the cuts of the final solve (cuts.py)
+charge a heavy order more than the commodity's mean: on 100,000 sample orders the
+order-level bound sat up to EUR 2,800 below a small block's LP. Solved order by order,
+the block's LP bounds its orders directly, and its plan needs no disaggregation.
 """
 
 from __future__ import annotations
@@ -105,15 +112,34 @@ def generate(
             del model, pairs  # the old splitter's pairs go before the new one's are made
             model = _Model(orders, coarse, universe, costs, active)
         splits = rounds <= params.refine_rounds
-        com, arcs, pairs, source = model.split([com.of_order] + [found.best] * splits)
         if converged and rounds >= params.refine_rounds:
             stopped = "converged"
-            break
-        if time_left is not None and time_left() < LATER * (time.perf_counter() - started):
+        elif time_left is not None and time_left() < LATER * (time.perf_counter() - started):
             stopped = "time limit"
+        last = stopped != "round limit" or rounds >= params.pricing_rounds
+        keys = [com.of_order] + [found.best] * splits
+        if last:
+            keys.append(solo_keys(relaxed, com, arcs, params.solo_pairs))
+        com, arcs, pairs, source = model.split(keys)
+        if stopped != "round limit":
             break
     report = ColumnReport(rounds, added, converged, bound, stopped)
     return Restricted(com, arcs, pairs, source, active, relax), report
+
+
+def solo_keys(relaxed: list[BlockResult], com: Commodities, arcs: Arcs, limit: int) -> np.ndarray:
+    """A split key per order: its own id where its block (of the model `com`, `arcs`,
+    solved as `relaxed`) is small enough for each of its orders to be a commodity of its
+    own, at most `limit` (order, arc) pairs, else -1. There the final LP sees every
+    order's own kg, m3 and costs, so its prices bound the orders themselves as tightly
+    as the LP bounds the model (bound.py), cuts included."""
+    arcs_of = np.bincount(arcs.commodity, minlength=len(com))
+    solo = np.zeros(len(com), dtype=bool)
+    for b in relaxed:
+        pairs = int((com.count[b.commodities] * arcs_of[b.commodities]).sum())
+        if 0 < pairs <= limit:
+            solo[b.commodities] = True
+    return np.where(solo[com.of_order], np.arange(len(com.of_order)), -1)
 
 
 class Relaxations:

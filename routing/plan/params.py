@@ -77,7 +77,9 @@ class PlanParams:
     # on the sample weeks for ten seconds more on 100,000 orders (bench/plan.py)
     cut_rounds: int = 3  # LP rounds of cutset inequalities per block in the final solve
     # (cuts.py): they lift the bound where the LP buys fractions of units; 0: none
-    cut_arcs: int = 10_000  # ... on blocks of at most this many arcs (a round is a fresh LP)
+    cut_arcs: int = 30_000  # ... on blocks of at most this many arcs (a round is a fresh LP)
+    solo_pairs: int = 30_000  # a block whose orders have at most this many (order, arc)
+    # pairs is solved with each order a commodity of its own (columns.py); 0: never
     pricing_gap: float = 0.001  # column generation stops once the LP is within this share
     # of the bound over every route
     integer_flows: bool = False  # True: whole orders per arc in the model (slower); False:
@@ -120,7 +122,14 @@ class PlanParams:
             _amount(name, getattr(self, name), allow_zero=name != "unplanned_penalty")
         for name in SHARES:
             _share(name, getattr(self, name))
-        for name in ("refine_top", "refine_rounds", "pricing_rounds", "cut_rounds", "cut_arcs"):
+        for name in (
+            "refine_top",
+            "refine_rounds",
+            "pricing_rounds",
+            "cut_rounds",
+            "cut_arcs",
+            "solo_pairs",
+        ):
             if getattr(self, name) < 0:
                 raise InvalidPlanInput(f"{name} must be >= 0, got {getattr(self, name)}")
         if not 0 < self.plan_quantile < 1:

@@ -9,7 +9,7 @@ import numpy as np
 
 from routing.network import Network
 from routing.plan import PlanParams, plan_orders, plan_table, summary, validate_orders
-from tests.routing.plan.conftest import one_kilo_orders
+from tests.routing.plan.conftest import one_kilo_orders, weighed_orders
 
 # One signature per commodity: the first candidates hold rail only (EUR 2 an order with
 # the last mile), whose 100 kg take 100 of the 150 one-kilo orders.
@@ -61,3 +61,21 @@ def test_no_round_begins_that_the_time_left_cannot_pay_for(two_lanes: Network) -
     assert summary(result)["columns"]["stopped_by"] == "time limit"
     plenty = plan_orders(table, two_lanes, NARROW, time_left=lambda: 1e9)
     assert plenty.columns.stopped == "converged"
+
+
+def test_a_small_block_is_planned_order_by_order(two_lanes: Network) -> None:
+    """Sixty one-kilo and sixty three-kilo orders share a commodity until the last split,
+    which makes each a commodity of its own where the block is small: the final model
+    then holds one commodity per order, and it plans and bounds them as the pooled model
+    does where pooling loses nothing (both plans are the optimum here). A limit below the
+    block's (order, arc) pairs leaves the commodities pooled."""
+    table = weighed_orders(two_lanes, [1.0] * 60 + [3.0] * 60)
+    solo = plan_orders(table, two_lanes, NARROW)
+    pooled = plan_orders(table, two_lanes, replace(NARROW, solo_pairs=0))
+    tight = plan_orders(table, two_lanes, replace(NARROW, solo_pairs=1))
+    assert solo.commodities == len(table)
+    assert pooled.commodities == tight.commodities < len(table)
+    assert abs(solo.plan_eval.objective - pooled.plan_eval.objective) < 1e-6
+    assert abs(solo.bound - pooled.bound) < 1e-6
+    assert solo.bound <= solo.plan_eval.objective + 1e-6
+    assert (plan_table(solo)["status"] == "planned").all()
