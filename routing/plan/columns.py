@@ -21,7 +21,7 @@ pairs) a commodity of its own. The orders of a commodity agree at the prices of 
 round that split them, not at the final LP's, and the cuts of the final solve (cuts.py)
 charge a heavy order more than the commodity's mean: on 100,000 sample orders the
 order-level bound sat up to EUR 2,800 below a small block's LP. Solved order by order,
-the block's LP bounds its orders directly, and its plan needs no disaggregation.
+the block's LP bounds its orders as tightly as it bounds the model.
 """
 
 from __future__ import annotations

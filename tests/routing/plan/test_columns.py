@@ -66,8 +66,8 @@ def test_no_round_begins_that_the_time_left_cannot_pay_for(two_lanes: Network) -
 def test_a_small_block_is_planned_order_by_order(two_lanes: Network) -> None:
     """Sixty one-kilo and sixty three-kilo orders share a commodity until the last split,
     which makes each a commodity of its own where the block is small: the final model
-    then holds one commodity per order, and it plans and bounds them as the pooled model
-    does where pooling loses nothing (both plans are the optimum here). A limit below the
+    then holds one commodity per order, every order still planned, and here, where the
+    pooled model loses nothing by pooling, at the same cost and bound. A limit below the
     block's (order, arc) pairs leaves the commodities pooled."""
     table = weighed_orders(two_lanes, [1.0] * 60 + [3.0] * 60)
     solo = plan_orders(table, two_lanes, NARROW)
