@@ -117,11 +117,9 @@ def generate(
         elif time_left is not None and time_left() < LATER * (time.perf_counter() - started):
             stopped = "time limit"
         last = stopped != "round limit" or rounds >= params.pricing_rounds
-        keys = [com.of_order] + [found.best] * splits
+        solo = [solo_keys(relaxed, com, arcs, params.solo_pairs)] if last else []
+        com, arcs, pairs, source = model.split([com.of_order] + [found.best] * splits + solo)
         if last:
-            keys.append(solo_keys(relaxed, com, arcs, params.solo_pairs))
-        com, arcs, pairs, source = model.split(keys)
-        if stopped != "round limit":
             break
     report = ColumnReport(rounds, added, converged, bound, stopped)
     return Restricted(com, arcs, pairs, source, active, relax), report
