@@ -15,9 +15,9 @@ A block is solved in two steps (the model is in `routing.plan.model`):
    and its units y* say where to look;
 2. whole units near y*. `descent` (the default) starts from ceil(y*), feasible with the
    LP's flows, and tries each departure with a fractional y* at floor(y*), fewest-used
-   first, keeping the change when the LP over the flows with those units fixed costs
-   less; a block of at most `mip_arcs` arcs then goes to the MIP solver whole, from
-   there. `window` instead hands the MIP with each y_r in [floor(y*), ceil(y*)] to a MIP
+   first, keeping the change when the flows re-planned under those units cost less
+   (descent.py); a block of at most `mip_arcs` arcs then goes to the MIP solver whole,
+   from there. `window` instead hands the MIP with each y_r in [floor(y*), ceil(y*)] to a MIP
    solver. bench/plan_solvers.py compares them: on the largest blocks of 100,000 orders
    the window MIP needs 40 s or more (HiGHS, SCIP) for what the descent finds in a few.
    The greedy plan is kept if it is cheaper.
@@ -41,6 +41,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from routing.plan.cuts import Cuts, tighten
+from routing.plan.descent import descent, rounded
 from routing.plan.model import BlockData, Formulation, build_model, point
 from routing.plan.solver import Solution, Status, solve
 
@@ -94,7 +95,7 @@ def solve_block(b: BlockData) -> BlockResult:
     elif b.rounding == "window":
         found = _window(f, b, lp, started)
     else:
-        found = _polish(f, b, _descent(f, b, lp, started), started)
+        found = _polish(f, b, descent(f, b, lp, started), started)
     values, objective, status = _best(f, b, found)
     result = _result(f, b, lp, values, objective, status, time.perf_counter() - started)
     return replace(result, cuts=cuts)
@@ -148,61 +149,10 @@ def _result(
 def _window(f: Formulation, b: BlockData, lp: Solution, started: float) -> Solution:
     """The MIP with each y_r between floor and ceil of the LP's, from the LP's flows with
     the units rounded up (always feasible)."""
-    low, high, start = _rounded(f, lp)
+    low, high, start = rounded(f, lp)
     limit = max(b.time_limit_s - (time.perf_counter() - started), 0.25 * b.time_limit_s)
     window = f.with_units_between(low, high)
     return solve(window, b.solver, limit, b.threads, b.seed, b.relative_gap, hint=start)
-
-
-def _descent(f: Formulation, b: BlockData, lp: Solution, started: float) -> Solution:
-    """From ceil(y*), the departures with a fractional y* tried at floor(y*), least used
-    first, each kept where the LP over the flows with the units fixed costs less. Those
-    used below a quarter of a unit are tried together first (in the sample weeks they are
-    nearly always all kept), one by one only if that fails."""
-    low, high, _ = _rounded(f, lp)
-    plain = build_model(b, linking=False)  # with y fixed, the linking rows are implied
-    frac = np.flatnonzero(high > low)
-    used = (f.units(lp.values) - low)[frac]
-    order = frac[np.lexsort((frac, used))].tolist()
-    batch = frac[used < 0.25]
-    state = _Descent(plain, b, high.copy(), started)
-    if len(batch) > 1 and state.tries(batch, low):
-        order = [r for r in order if r not in set(batch.tolist())]
-    for r in order:
-        if state.stopped:
-            break
-        state.tries(np.array([r]), low)
-    status = Status.OPTIMAL if state.best.status is Status.OPTIMAL else Status.FEASIBLE
-    return Solution(
-        Status.FEASIBLE if state.stopped else status,
-        state.best.objective,
-        lp.objective,
-        state.best.values,
-        np.zeros(0),
-        time.perf_counter() - started,
-    )
-
-
-class _Descent:
-    """The units kept so far and the LP of their flows."""
-
-    def __init__(self, plain: Formulation, b: BlockData, units: np.ndarray, started: float):
-        self.plain, self.b, self.units, self.started = plain, b, units, started
-        self.best = _fixed(plain, b, units)
-        self.stopped = False
-
-    def tries(self, rows: np.ndarray, low: np.ndarray) -> bool:
-        """Rows at `low` units: kept (True) if the flows' LP then costs less."""
-        if time.perf_counter() - self.started > self.b.time_limit_s:
-            self.stopped = True
-            return False
-        trial = self.units.copy()
-        trial[rows] = low[rows]
-        found = _fixed(self.plain, self.b, trial)
-        if found.objective < self.best.objective - 1e-9 * max(abs(self.best.objective), 1.0):
-            self.units, self.best = trial, found
-            return True
-        return False
 
 
 def _polish(f: Formulation, b: BlockData, found: Solution, started: float) -> Solution:
@@ -216,29 +166,6 @@ def _polish(f: Formulation, b: BlockData, found: Solution, started: float) -> So
     if len(mip.values) and mip.objective < found.objective - 1e-6:
         return mip
     return found
-
-
-def _fixed(plain: Formulation, b: BlockData, units: np.ndarray) -> Solution:
-    """The flows with the units fixed: an LP (a MIP with `integer_flows`); objective inf
-    if it fails."""
-    model = plain.with_units_between(units, units)
-    if b.integer_flows:
-        found = solve(model, b.solver, b.time_limit_s, b.threads, b.seed, b.relative_gap)
-    else:
-        found = solve(model, b.lp_solver, b.time_limit_s, b.threads, b.seed, relax=True)
-    if not len(found.values):
-        return Solution(found.status, np.inf, np.nan, np.zeros(0), np.zeros(0), found.seconds)
-    return found
-
-
-def _rounded(f: Formulation, lp: Solution) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """floor(y*) and ceil(y*) per row, and the LP's values with the units rounded up."""
-    y = f.units(lp.values)
-    low, high = np.floor(y + 1e-6), np.ceil(y - 1e-6)
-    start = lp.values.copy()
-    have = f.unit_var >= 0
-    start[f.unit_var[have]] = high[have]
-    return low, high, start
 
 
 def _best(f: Formulation, b: BlockData, found: Solution) -> tuple[np.ndarray, float, str]:
