@@ -1,8 +1,8 @@
 """Whole units near the LP's: the descent from ceil(y*) (step 2 of a block, blocks.py).
 
 The units start at ceil(y*), feasible with the LP's flows. Each try lowers some departures
-with a fractional y* to floor(y*) and is kept where the flows, re-planned under the lower
-units, then cost less than the unit saved them.
+with a fractional y* to floor(y*) and is kept where the plan then costs less: the flows,
+re-planned under fewer units, cost less extra than the units saved.
 
 A try moves only what rides the lowered departures, so it re-plans only the **movers**:
 the commodities with flow on a lowered departure, and those with flow on a departure that
@@ -11,8 +11,8 @@ their flows, and the movers get the room they leave. That is a feasible plan, so
 try saves at least what it reports, and one LP of every flow at the final units ends the
 descent. On the largest block of 100,000 sample orders (126,238 arcs) a try over every
 flow takes a second; over the movers a third of that, and the descent keeps the same
-units to the cent (docs/plan.md). Movers without the extra hop were ten times faster
-still, but their plans cost EUR 1,500 more: they cannot push others aside.
+units to the cent (docs/plan.md). Movers without the extra hop were fifteen times
+faster still, but their plans cost EUR 1,500 more: they cannot push others aside.
 """
 
 from __future__ import annotations
