@@ -23,7 +23,12 @@ largest recent score (the paper's infinite interval, made finite for a date).
 
 A shared budget (`budget_from` <= a level): that level's corrections are instead chosen
 together over the last `pool` scores of all segments (`routing.promise.budget`), so that
-1 - a_t of the pool is covered at the least mean promise; a_t adapts as above.
+1 - a_t of the pool is covered at the least mean promise; a_t adapts as above. With
+`half_life`, a score of the pool weighs 2^(-k / half_life), k the scores newer than it,
+and the pool's weight is covered instead of its count (weighted conformal prediction,
+Barber, Candes, Ramdas and Tibshirani 2023: under exchangeability it still covers 1 - a;
+under drift it leans on the recent shipments, and the coverage it may lose is bounded by
+how far the weighted old scores differ from the new).
 """
 
 from __future__ import annotations
@@ -48,6 +53,8 @@ class ConformalParams:
     budget_from: float = 1.0  # levels >= this share one coverage budget (1: none do)
     pool: int = 1000  # the most recent scores, all segments, that a shared budget spends
     # (at most `keep`)
+    half_life: float = 0.0  # > 0: in a shared budget a score weighs half as much for every
+    # `half_life` newer scores in the pool (weighted conformal); 0: all weigh the same
 
     def __post_init__(self) -> None:
         if self.window < 1:
@@ -64,6 +71,8 @@ class ConformalParams:
             raise ValueError(f"budget_from must be in (0, 1], got {self.budget_from}")
         if self.pool < 1:
             raise ValueError(f"pool must be >= 1, got {self.pool}")
+        if not self.half_life >= 0:
+            raise ValueError(f"half_life must be >= 0, got {self.half_life}")
 
 
 @dataclass(eq=False)
@@ -110,11 +119,21 @@ class ConformalState:
         found = self._budgets.get(i)
         if found is None:
             pool = slice(-self.params.pool, None)
-            n = len(self.scores[pool])
-            target = min(1.0, (1 - float(self.alpha[i])) * (n + 1) / n)
-            found = allocate(self.scores[pool, i], self.keys[pool], target, self.params.min_scores)
+            weights = self._weights(len(self.scores[pool]))
+            # the next shipment weighs 1 (weighted split conformal's finite-sample share)
+            total = float(weights.sum())
+            target = min(1.0, (1 - float(self.alpha[i])) * (total + 1) / total)
+            found = allocate(
+                self.scores[pool, i], self.keys[pool], target, self.params.min_scores, weights
+            )
             self._budgets[i] = found
         return found
+
+    def _weights(self, n: int) -> np.ndarray:
+        """Per score of a pool of n, oldest first: 1/2 per `half_life` newer scores."""
+        if self.params.half_life <= 0:
+            return np.ones(n)
+        return 0.5 ** (np.arange(n - 1, -1, -1) / self.params.half_life)
 
     def _recent(self, keys: Sequence[str]) -> np.ndarray:
         """Each level's column sorted, from the finest segment with enough scores."""

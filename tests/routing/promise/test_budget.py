@@ -5,6 +5,7 @@ exchangeable shipments holds its level marginally."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from routing.calendar import MINUTES_PER_DAY
 from routing.promise.budget import allocate
@@ -66,13 +67,18 @@ def test_thin_and_unseen_segments_back_off() -> None:
     assert full.correction(["y", "air"]) == 49.0 and full.correction(["thin", "sea"]) == 40.0
 
 
-def test_a_shared_budget_holds_its_level_on_exchangeable_shipments() -> None:
+@pytest.mark.parametrize("half_life", [0.0, 150.0])
+def test_a_shared_budget_holds_its_level_on_exchangeable_shipments(half_life: float) -> None:
     """Two segments, one with a long tail: over 60 draws of a pool of 600, fresh
     shipments of the same mix are covered at the level or above on average, give or take
-    the Monte Carlo error; the per-segment shares differ (the guarantee is marginal)."""
+    the Monte Carlo error; the per-segment shares differ (the guarantee is marginal).
+    Weighted by recency (weighted conformal) it holds too: on exchangeable shipments any
+    fixed weights keep the level."""
     rng = np.random.default_rng(4)
     levels = (0.5, 0.9, 0.95)
-    params = ConformalParams(min_scores=10, budget_from=0.9, pool=600, gamma=0.0)
+    params = ConformalParams(
+        min_scores=10, budget_from=0.9, pool=600, gamma=0.0, half_life=half_life
+    )
 
     def draw(n: int) -> tuple[np.ndarray, np.ndarray]:
         tail = rng.random(n) < 0.4
@@ -94,3 +100,33 @@ def test_a_shared_budget_holds_its_level_on_exchangeable_shipments() -> None:
             covered[q].append(np.mean(fresh <= limit))
     for q, shares in covered.items():
         assert np.mean(shares) >= q - 0.01, (q, np.mean(shares))
+
+
+def test_weighted_by_recency_it_covers_shipments_after_a_shift() -> None:
+    """400 old scores, 4 % of them 5 days late, then 200 new ones, every tenth 30 days
+    late. Counted alike, P95 of the 600 is +5 days and covers only 90 % of shipments like
+    the new ones; with a half-life of 100 scores the new ones weigh 3 in 4 of the pool and
+    the P95 is +30 days, which covers them all."""
+    old = np.where(np.arange(400) % 25 == 0, 5.0, 0.0)
+    new = np.where(np.arange(200) % 10 == 0, 30.0, 0.0)
+    scores = np.concatenate([old, new])[:, None]
+    k = keys(("lane", 600))
+    corrections = {}
+    for half_life in (0.0, 100.0):
+        params = ConformalParams(
+            min_scores=10, budget_from=0.9, pool=600, gamma=0.0, half_life=half_life
+        )
+        state = ConformalState.start((0.95,), params, depth=2)
+        state.absorb(scores, np.zeros_like(scores, bool), k, np.arange(600.0) * MINUTES_PER_DAY)
+        corrections[half_life] = float(state.correction(["lane", "all"])[0])
+    assert corrections == {0.0: 5.0, 100.0: 30.0}
+
+
+def test_weights_that_are_all_equal_change_nothing() -> None:
+    """Any constant weight gives the unweighted budget, corrections and fallback alike."""
+    rng = np.random.default_rng(5)
+    scores = np.round(rng.exponential(8, 300) * (rng.random(300) < 0.3))
+    k = keys(("a", 120), ("b", 100), ("c", 80))
+    plain = allocate(scores, k, 0.9, min_scores=10)
+    weighted = allocate(scores, k, 0.9, min_scores=10, weights=np.full(300, 0.37))
+    assert weighted.offsets == plain.offsets and weighted.fallback == plain.fallback

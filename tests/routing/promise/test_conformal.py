@@ -93,6 +93,8 @@ def test_thin_segment_backs_off_to_the_coarser_one() -> None:
         ("max_age_days", -1, "max_age_days"),
         ("budget_from", 0.0, "budget_from must be in"),
         ("pool", 0, "pool must be >= 1"),
+        ("half_life", -1.0, "half_life must be >= 0"),
+        ("half_life", float("nan"), "half_life must be >= 0"),
     ],
 )
 def test_params_refuse_values_out_of_range(field: str, value: float, message: str) -> None:
