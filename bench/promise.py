@@ -20,8 +20,9 @@ SCMS), and recovery of simulated distributions.
    in (B) a promise is asked at the PO date, or for a shipment from a regional
    distribution centre, which has none, RDC_LEAD_DAYS before its scheduled date). (A) runs
    the defaults; (B) B_PARAMS: the schedule as the base, conformal segments by shipper
-   then country, and one coverage budget shared by the segments at P90 and up
-   (docs/promise.md: the choice, made on this bench, and the alternatives measured).
+   then country, and one coverage budget shared by the segments at P90 and up, over the
+   last 1,000 scores weighted by recency (half-life 500 scores) (docs/promise.md: the
+   choice, made on this bench, and the alternatives measured).
    `--json` prints only this section, as one JSON object with "A" and "B".
 3. Simulate 50,000 shipments of the default world, calibrate from their scan events, and
    compare each service's fitted P90 with the P90 it was simulated from.
@@ -86,7 +87,7 @@ RDC_LEAD_DAYS = 90  # (B) an RDC shipment's promise is asked this long before it
 B_PARAMS = LearnParams(
     segment_by=("shipper", "destination"),
     from_schedule=True,
-    conformal=ConformalParams(min_scores=10, budget_from=0.9),
+    conformal=ConformalParams(min_scores=10, budget_from=0.9, half_life=500),
 )
 
 
