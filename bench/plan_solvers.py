@@ -2,14 +2,16 @@
 sample orders (default world, seed 1), each run bounded by --time-limit seconds.
 
 1. The strengthened LP relaxation (bound, prices): GLOP, HiGHS, PDLP.
-2. Whole units near the LP optimum (blocks.py): the default LP descent (HiGHS LPs), the
+2. Whole units near the LP optimum (blocks.py, descent.py): the default descent (HiGHS LPs), the
    window MIP (each y_r in [floor, ceil] of the LP's) with HiGHS, SCIP and CP-SAT, and
    the whole MIP with HiGHS; objective, seconds (for the units rows: the block's LP
    included) and gap to the LP bound.
 
 Usage: .venv/bin/python bench/plan_solvers.py [--n 10000] [--blocks 2] [--time-limit 20]
 
-Last measured (2026-11-26, shared 2-core machine, 20 s limit), on the largest block:
+Last measured (2026-11-26, shared 2-core machine, 20 s limit), on the largest block, with
+the descent of that day (each try an LP of the whole block; since 2026-12-05 a try
+re-plans only the commodities it moves, with the same units: docs/plan.md):
 
     10k orders (1,770 commodities, 18,115 arcs)   seconds       EUR        gap to LP
     LP     HiGHS / GLOP / PDLP                    1.9/3.6/1.4   123,211
