@@ -83,6 +83,8 @@ class BlockResult:
 def solve_block(b: BlockData) -> BlockResult:
     """Solve one block: LP relaxation (bound, prices), then whole units near its optimum."""
     started = time.perf_counter()
+    if b.exact_bound:
+        return _exact_bound(b, started)
     f = build_model(b)
     lp = b.lp or solve(f.model, b.lp_solver, b.time_limit_s, b.threads, b.seed, relax=True)
     f, lp, cuts = tighten(f, b, lp)
@@ -111,6 +113,19 @@ def solve_relaxation(b: BlockData) -> BlockResult:
     objective = float(f.model.cost @ values)
     found = _result(f, b, lp, values, objective, "lp", time.perf_counter() - started)
     return replace(found, lp=lp)
+
+
+def _exact_bound(b: BlockData, started: float) -> BlockResult:
+    """The block's whole MIP, for the bound its solver proves (as `lp_bound`; nan where it
+    proves none) within the block's time limit: no plan, no prices."""
+    f = build_model(b)
+    mip = solve(f.model, b.solver, b.time_limit_s, b.threads, b.seed, b.relative_gap)
+    proven = mip.status is not Status.ERROR and np.isfinite(mip.bound)
+    values = _all_unplanned(f, b)
+    objective = float(f.model.cost @ values)
+    found = replace(mip, duals=np.zeros(0))
+    result = _result(f, b, found, values, objective, "bound", time.perf_counter() - started)
+    return replace(result, lp_bound=mip.bound if proven else np.nan)
 
 
 def _result(

@@ -69,14 +69,19 @@ def unit_reduced_cost(rows: CapacityRows, prices: RowPrices) -> np.ndarray:
 def row_terms(rows: CapacityRows, unit_limit: np.ndarray, prices: RowPrices) -> float:
     """The rows' part of the bound: units whose reduced cost is negative bought to their
     limit, less the priced capacity and the cuts' priced right-hand sides."""
+    return float(row_parts(rows, unit_limit, prices).sum())
+
+
+def row_parts(rows: CapacityRows, unit_limit: np.ndarray, prices: RowPrices) -> np.ndarray:
+    """`row_terms` per capacity row (a cut's right-hand side on the first row of its Q), so
+    that a piece of the network that shares no row with the rest has its own part."""
     reduced_unit = unit_reduced_cost(rows, prices)
-    units = float(np.minimum(reduced_unit, 0.0) @ np.where(reduced_unit < 0, unit_limit, 0.0))
+    units = np.minimum(reduced_unit, 0.0) * np.where(reduced_unit < 0, unit_limit, 0.0)
     cap_kg, cap_m3 = _capacity_prices(rows, prices)
-    capacity = float(
-        cap_kg @ np.where(cap_kg > 0, rows.cap_kg, 0.0)
-        + cap_m3 @ np.where(cap_m3 > 0, rows.cap_m3, 0.0)
+    capacity = cap_kg * np.where(cap_kg > 0, rows.cap_kg, 0.0) + cap_m3 * np.where(
+        cap_m3 > 0, rows.cap_m3, 0.0
     )
-    return units - capacity - prices.cuts.constant()
+    return units - capacity - prices.cuts.constants(len(rows))
 
 
 @dataclass(frozen=True)

@@ -74,9 +74,11 @@ class Cuts:
         j = self.row_of()
         return np.bincount(self.rows, (self.price * self.frac)[j], n_row)
 
-    def constant(self) -> float:
-        """The priced right-hand sides, which the bound subtracts."""
-        return float(self.price @ self.rhs)
+    def constants(self, n_row: int) -> np.ndarray:
+        """The priced right-hand sides, which the bound subtracts, each on the first
+        capacity row of its cut."""
+        first = self.rows[self.row_start[:-1]] if len(self) else np.zeros(0, dtype=np.int64)
+        return np.bincount(first, self.price * self.rhs, n_row)
 
 
 def concat(parts: list[Cuts]) -> Cuts:

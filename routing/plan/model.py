@@ -68,6 +68,8 @@ class BlockData:
     # its own global id); commodities split from one share one linking row per departure
     cut_rounds: int = 0  # LP rounds of cutset inequalities in solve_block (cuts.py)
     cut_arcs: int = 10_000  # ... on blocks of at most this many arcs
+    exact_bound: bool = False  # solve_block: only the whole MIP's proven bound, no plan
+    # (pieces.py: a piece of the universe, each order a commodity, every route)
 
 
 @dataclass(frozen=True)

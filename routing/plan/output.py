@@ -275,6 +275,12 @@ def summary(result: PlanResult) -> dict[str, Any]:
         "bound": _finite(result.bound / scale, digits),
         "gap_to_bound": _finite(result.gap, 6),
         "fixed_penalty": round(result.fixed_penalty / scale, digits),
+        "bound_whole_units": {  # pieces of the universe bounded by their own MIP (pieces.py)
+            "pieces": result.pieces.pieces,
+            "orders": result.pieces.orders,
+            "optimal": result.pieces.optimal,
+            "lifted": round(result.pieces.lifted / scale, digits),
+        },
         "bound_covers": "every route and departure within the horizon (the next ones past "
         "it where none is within)",
         "columns": {

@@ -80,6 +80,8 @@ class PlanParams:
     cut_arcs: int = 30_000  # ... on blocks of at most this many arcs (a round is a fresh LP)
     solo_pairs: int = 30_000  # a block whose orders have at most this many (order, arc)
     # pairs is solved with each order a commodity of its own (columns.py); 0: never
+    exact_pairs: int = 50_000  # pieces of the universe (no capacity row shared) of at most
+    # this many (order, arc) pairs get a bound with whole units, their MIP's (pieces.py)
     pricing_gap: float = 0.001  # column generation stops once the LP is within this share
     # of the bound over every route
     integer_flows: bool = False  # True: whole orders per arc in the model (slower); False:
@@ -129,6 +131,7 @@ class PlanParams:
             "cut_rounds",
             "cut_arcs",
             "solo_pairs",
+            "exact_pairs",
         ):
             if getattr(self, name) < 0:
                 raise InvalidPlanInput(f"{name} must be >= 0, got {getattr(self, name)}")

@@ -46,6 +46,7 @@ from routing.plan.master import collect, in_minor, link_groups, model_blocks
 from routing.plan.matrix import LaneMatrix, lane_matrix
 from routing.plan.model import BlockData
 from routing.plan.params import PlanParams, Scenario
+from routing.plan.pieces import PieceBound, pieces, tightened
 from routing.plan.pricing import COMPLETIONS, price_orders
 from routing.plan.repack import repack
 from routing.plan.routes import RouteSet, enumerate_routes
@@ -83,7 +84,8 @@ class PlanResult:
     repacked: int  # departures whose load `repack` changed (0: it did not help)
     lp_bound: float  # optimum of the model's (strengthened) LP relaxation
     bound: float  # no plan of these orders over any route and departure of the universe
-    # costs less (pricing.py)
+    # costs less (pricing.py), with whole units on the small pieces (pieces.py)
+    pieces: PieceBound  # those pieces and what they added
     fixed_penalty: float  # unplanned penalty of orders with no candidate at all (any plan)
     blocks: list[BlockResult]
     price_kg: np.ndarray  # per row: LP dual of the booked capacity (saving per extra kg)
@@ -158,8 +160,10 @@ def plan_orders(
         base = greedy(orders, pairs, arcs, rows)
         group = link_groups(coarse, com)
         blocks = model.solved.warm(model_blocks(com, arcs, rows, base, params, group))
-    with clock("solve"):
-        results = solve_blocks(blocks, map_fn)
+        found = pieces(orders, coarse, universe, w.costs, rows, params)
+    with clock("solve"):  # the pieces' MIPs beside the model's blocks, through one map
+        solved = solve_blocks(blocks + [b for p in found for b in p.blocks], map_fn)
+        results, exact = solved[: len(blocks)], solved[len(blocks) :]
     with clock("disaggregate"):
         flow, units, prices = collect(results, len(arcs), len(rows), group, com.count)
         optimized = disaggregate(orders, com, arcs, rows, flow, units, pairs, costs, penalty)
@@ -189,7 +193,8 @@ def plan_orders(
             com.of_order,
         )
         # every round's prices gave a bound too (columns.py): the best of them holds
-        bound = min(max(priced.bound, columns.bound), chosen_eval.objective)
+        whole = tightened(priced, found, exact)
+        bound = min(max(whole.bound, columns.bound), chosen_eval.objective)
     return PlanResult(
         orders=orders,
         invalid=list(invalid or []),
@@ -212,6 +217,7 @@ def plan_orders(
         repacked=repacked,
         lp_bound=float(sum(b.lp_bound for b in results)),
         bound=bound,
+        pieces=whole,
         fixed_penalty=float((base.reason == NO_ROUTE).sum()) * penalty,
         blocks=results,
         price_kg=prices.capacity_kg,

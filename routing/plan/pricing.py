@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from routing.plan.arcs import Arcs
-from routing.plan.bound import RowPrices, arc_prices, row_terms, unit_reduced_cost
+from routing.plan.bound import RowPrices, arc_prices, row_parts, unit_reduced_cost
 from routing.plan.capacity import CapacityRows
 from routing.plan.commodities import Commodities
 from routing.plan.costs import OrderCosts
@@ -43,7 +43,9 @@ class Pricing:
     best: np.ndarray  # int64 per order: universe arc of least reduced cost, -1: unplanned
     # costs less (or no arc at all)
     reduced: np.ndarray  # float64 per order: min(penalty, that reduced cost)
-    bound: float  # no plan of these orders over the universe costs less
+    bound: float  # no plan of these orders over the universe costs less: reduced.sum() +
+    # row_part.sum()
+    row_part: np.ndarray  # float64 per capacity row: its part of the bound (bound.py)
     columns: np.ndarray  # universe arcs outside the model that some order prefers to
     # every arc in it (empty unless `active` was given)
 
@@ -87,8 +89,8 @@ def price_orders(
         best, reduced, columns = _cheapest(
             orders, coarse, universe, costs, rows, prices, penalty, charges, active
         )
-    bound = float(reduced.sum()) + row_terms(rows, unit_limit, prices)
-    return Pricing(best, reduced, bound, columns)
+    part = row_parts(rows, unit_limit, prices)
+    return Pricing(best, reduced, float(reduced.sum() + part.sum()), part, columns)
 
 
 def _cheapest(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from routing.network import Network
 from routing.plan import PlanParams, plan_orders, plan_table, summary, validate_orders
@@ -42,14 +43,18 @@ def test_pricing_finds_the_air_route_the_candidates_left_out(two_lanes: Network)
 def test_the_rounds_stop_at_the_limit_and_say_so(two_lanes: Network) -> None:
     """One round prices the LP of rail alone and adds air, and no round is left to price
     again: the report says the limit stopped it. The bound holds all the same: it is the
-    LP's half pallet (EUR 25) below the plan, which is the optimum."""
+    LP's half pallet (EUR 25) below the plan, which is the optimum; with whole units on
+    the piece (pieces.py) it is the optimum itself."""
     table, _ = validate_orders(one_kilo_orders(150), two_lanes)
-    params = replace(NARROW, pricing_rounds=1, refine_rounds=1)
+    params = replace(NARROW, pricing_rounds=1, refine_rounds=1, exact_pairs=0)
     result = plan_orders(table, two_lanes, params)
     assert result.columns.rounds == 1 and not result.columns.converged
     e = result.plan_eval
     assert abs(e.objective - e.duties.sum() - 45_000) < 1e-6
     assert abs(result.plan_eval.objective - result.bound - 2_500) < 1e-6
+    whole = plan_orders(table, two_lanes, replace(params, exact_pairs=NARROW.exact_pairs))
+    assert whole.plan_eval.objective == pytest.approx(e.objective)
+    assert whole.bound == pytest.approx(e.objective)
 
 
 def test_no_round_begins_that_the_time_left_cannot_pay_for(two_lanes: Network) -> None:

@@ -63,6 +63,7 @@ def test_the_defaults_are_valid() -> None:
         ),
         ("refine_rounds", -1, "refine_rounds must be >= 0, got -1"),
         ("solo_pairs", -1, "solo_pairs must be >= 0, got -1"),
+        ("exact_pairs", -1, "exact_pairs must be >= 0, got -1"),
         ("plan_quantile", 1.0, "plan_quantile must be in (0, 1), got 1.0"),
     ],
 )
