@@ -68,31 +68,24 @@ def pieces(
         loaded = arcs.rows[held]
         piece_rows = np.unique(loaded[loaded >= 0])
         if len(piece_rows):
-            blocks = _mip(orders, coarse, universe, costs, rows, params, held, mine)
-            out.append(Piece(np.flatnonzero(mine), piece_rows, blocks))
+            sub = take(arcs, np.flatnonzero(held))
+            splitter = Splitter(orders, coarse, sub, costs.with_arcs(sub))
+            out.append(Piece(np.flatnonzero(mine), piece_rows, _mip(splitter, mine, rows, params)))
     return out
 
 
 def _mip(
-    orders: OrdersTable,
-    coarse: Commodities,
-    universe: Universe,
-    costs: OrderCosts,
-    rows: CapacityRows,
-    params: PlanParams,
-    held: np.ndarray,
-    mine: np.ndarray,
+    splitter: Splitter, mine: np.ndarray, rows: CapacityRows, params: PlanParams
 ) -> list[BlockData]:
-    """The blocks of a piece's MIP: its orders (`mine`) each a commodity on its arcs of
-    the universe (`held`). Orders of other pieces have no arc here: they make a block
-    that loads no row, which is left out."""
-    sub = take(universe.arcs, np.flatnonzero(held))
-    splitter = Splitter(orders, coarse, sub, costs.with_arcs(sub))
+    """The blocks of a piece's MIP: its orders (`mine`) each a commodity on the arcs of
+    the piece that `splitter` holds. Orders of other pieces have no arc there: they make
+    a block that loads no row, which is left out."""
     com, arcs, _, _ = splitter.split([np.where(mine, np.arange(len(mine)), -1)])
     limit = params.time_limit_s / 4
+    group = link_groups(splitter.coarse, com)
     return [
         replace(b, exact_bound=True, time_limit_s=limit, hint=None)
-        for b in model_blocks(com, arcs, rows, None, params, link_groups(coarse, com))
+        for b in model_blocks(com, arcs, rows, None, params, group)
         if len(b.rows)
     ]
 
