@@ -17,14 +17,10 @@ figures (`OrderCosts`) and none ever loading a departure past its booked kg or m
 5. fill units: orders move to a cheaper arc of their commodity with room in units
    already open, and unplanned orders come in where that costs less than the penalty.
 
-`improve` runs steps 4 and 5 on any plan: where the greedy plan costs less than the
-disaggregated one (whole orders pack differently from the model's mean kg and m3; on
-small, tight instances greedy packing can be the better start), the planner improves
-the greedy plan that way and returns that.
-
-Steps 3-5 are what keeps the plan close to the model's optimum: without them, the few
+`improve` runs steps 4 and 5 on any plan (the greedy one, where it costs less: on small,
+tight instances greedy packing can be the better start). Without steps 3-5, the few
 orders that a departure's exact m3 cannot hold open a whole unit (an air pallet for a
-handful of parcels costs more than the rest of their freight).
+handful of parcels costs more than the rest of their freight). reopen.py opens units.
 """
 
 from __future__ import annotations
@@ -78,13 +74,11 @@ def improve(
     cost_of: CostOf,
     penalty: float,
 ) -> Assignment:
-    """Steps 4 and 5 on any plan (the greedy one): units closed where that saves money,
-    orders moved into room already open. Never dearer than `plan`."""
-    arc = plan.arc.copy()
-    state = _State(orders, arcs, rows, arc)
+    """Steps 4 and 5 on any plan (the greedy one); never dearer than `plan`."""
+    state = _State(orders, arcs, rows, plan.arc.copy())
     _close_units(state, pairs, cost_of, penalty)
     _fill_units(state, pairs, cost_of, penalty)
-    return Assignment(arc, _reasons(state, pairs))
+    return Assignment(state.arc, _reasons(state, pairs))
 
 
 def _fill(
@@ -273,8 +267,7 @@ def _first_fit(
 
 def _close_units(state: _State, pairs: OrderArcs, cost_of: CostOf, penalty: float) -> None:
     """Step 4: per departure with units, close its last unit while that saves money; again
-    over all departures while any closed (an order leaving one departure of a two-leg arc
-    can leave the other's last unit empty)."""
+    while any closed (an order leaving a two-leg arc can empty the other leg's unit)."""
     closed = True
     while closed:
         closed = False
@@ -321,14 +314,10 @@ def _move_out_costs(
 ) -> np.ndarray:
     """Per order of `on`: the cost of its cheapest home off row r (an arc with room in the
     units open now, or unplanned) less its cost now."""
-    counts = pairs.start[on + 1] - pairs.start[on]
-    idx = np.repeat(pairs.start[on], counts) + (
-        np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    )
-    who, a = np.repeat(on, counts), pairs.arc[idx]
-    ok = state.fits(who, a, state.limits(units)) & ~(state.arc_rows[a] == r).any(axis=1)
+    idx, pos = _entries(pairs, on)
+    a = pairs.arc[idx]
+    ok = state.fits(on[pos], a, state.limits(units)) & ~(state.arc_rows[a] == r).any(axis=1)
     best = np.full(len(on), penalty)
-    pos = np.repeat(np.arange(len(on)), counts)
     np.minimum.at(best, pos[ok], pairs.cost[idx][ok])
     return best - cost_of(on, state.arc[on])
 
@@ -342,8 +331,8 @@ def _evict(
     r: int,
     units: np.ndarray,
 ) -> bool:
-    """Move `out` off row r one by one (room checked each time); undo unless a unit of r
-    is saved for less than it costs."""
+    """Move `out` off row r one by one (room checked each time); undo unless a unit of r is
+    saved for less than it costs."""
     undo: list[tuple[int, int]] = []
     extra, worth = 0.0, state.rows.unit_cost[r] - 1e-6
     now = cost_of(out, state.arc[out])
@@ -362,23 +351,38 @@ def _evict(
     return False
 
 
-def _fill_units(state: _State, pairs: OrderArcs, cost_of: CostOf, penalty: float) -> None:
-    """Step 5: orders (planned or not) move to a cheaper arc with room in the units open
-    when the step starts (so it never buys one), biggest saving first."""
-    now = np.full(len(state.arc), penalty)
-    planned = np.flatnonzero(state.arc >= 0)
-    now[planned] = cost_of(planned, state.arc[planned])
-    who = pairs.owner
-    limits = state.limits(state.needed())
-    better = (pairs.cost < now[who] - 1e-6) & state.fits(who, pairs.arc, limits)
-    firsts = np.unique(who[better], return_index=True)[1]  # each order's cheapest such arc
-    idx = np.flatnonzero(better)[firsts]
-    gain = now[who[idx]] - pairs.cost[idx]
-    for i in idx[np.lexsort((who[idx], -gain))].tolist():
-        o = int(who[i])
-        p = _first_fit(state, pairs, o, limits, now[o] - 1e-6)
+def _fill_units(
+    state: _State,
+    pairs: OrderArcs,
+    cost_of: CostOf,
+    penalty: float,
+    among: np.ndarray | None = None,
+    units: np.ndarray | None = None,
+) -> None:
+    """Step 5: orders (planned or not; of `among` if given) move to a cheaper arc with room
+    in `units` (default: those open now, so it buys none), biggest saving first."""
+    among = np.arange(len(state.arc)) if among is None else among
+    now = np.full(len(among), penalty)
+    planned = state.arc[among] >= 0
+    now[planned] = cost_of(among[planned], state.arc[among[planned]])
+    idx, pos = _entries(pairs, among)
+    limits = state.limits(state.needed() if units is None else units)
+    better = (pairs.cost[idx] < now[pos] - 1e-6) & state.fits(among[pos], pairs.arc[idx], limits)
+    firsts = np.unique(pos[better], return_index=True)[1]  # each order's cheapest such arc
+    hit = np.flatnonzero(better)[firsts]
+    gain = now[pos[hit]] - pairs.cost[idx[hit]]
+    for i in hit[np.lexsort((pos[hit], -gain))].tolist():
+        o = int(among[pos[i]])
+        p = _first_fit(state, pairs, o, limits, now[pos[i]] - 1e-6)
         if p >= 0:
             state.move(o, int(pairs.arc[p]))
+
+
+def _entries(pairs: OrderArcs, among: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pair entries of the orders `among`, and the position in `among` of each."""
+    counts = pairs.start[among + 1] - pairs.start[among]
+    first = np.repeat(pairs.start[among] - np.cumsum(counts) + counts, counts)
+    return first + np.arange(counts.sum()), np.repeat(np.arange(len(among)), counts)
 
 
 def _reasons(state: _State, pairs: OrderArcs) -> np.ndarray:

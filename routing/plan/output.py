@@ -267,6 +267,7 @@ def summary(result: PlanResult) -> dict[str, Any]:
         "greedy": _totals(result.greedy_eval, digits),
         "plan_source": result.plan_source,
         "repacked_departures": result.repacked,
+        "units_opened": result.opened,
         "saving_vs_greedy": round(
             (result.greedy_eval.objective - result.plan_eval.objective) / scale, digits
         ),

@@ -12,9 +12,10 @@ Stages (each reported to `stages`, e.g. a progress display):
   orders' choices at the LP's prices (refine.py); then the greedy plan and the blocks;
 - solve: per block the LP (bound, prices) and whole units near it (blocks.py);
 - disaggregate: one route and departure per order (disaggregate.py), full departures
-  repacked with the orders that save most per priced kg and m3 (repack.py), both plans
-  costed on the orders' own figures, and the bound over every route and departure of the
-  universe that no plan of these orders can beat (pricing.py).
+  repacked with the orders that save most per priced kg and m3 (repack.py), units opened
+  where the orders they draw pay for them (reopen.py), both plans costed on the orders'
+  own figures, and the bound over every route and departure of the universe that no plan
+  of these orders can beat (pricing.py).
 
 Loading and writing belong to the caller (`api/commands/plan.py`).
 """
@@ -48,6 +49,7 @@ from routing.plan.model import BlockData
 from routing.plan.params import PlanParams, Scenario
 from routing.plan.pieces import PieceBound, pieces, tightened
 from routing.plan.pricing import COMPLETIONS, price_orders
+from routing.plan.reopen import open_units
 from routing.plan.repack import repack
 from routing.plan.routes import RouteSet, enumerate_routes
 from routing.plan.table import InvalidRow, OrdersTable, resample
@@ -82,6 +84,7 @@ class PlanResult:
     greedy_eval: Evaluation
     plan_source: str  # "model" (disaggregated optimum) or "greedy, improved", the cheaper
     repacked: int  # departures whose load `repack` changed (0: it did not help)
+    opened: int  # units that `open_units` opened because their orders pay for them
     lp_bound: float  # optimum of the model's (strengthened) LP relaxation
     bound: float  # no plan of these orders over any route and departure of the universe
     # costs less (pricing.py), with whole units on the small pieces (pieces.py)
@@ -178,6 +181,9 @@ def plan_orders(
             chosen, chosen_eval = packed, packed_eval
         else:
             repacked = 0
+        wider, opened = open_units(orders, arcs, rows, chosen, pairs, costs, penalty)
+        if opened:
+            chosen, chosen_eval = wider, costs.evaluate(wider, rows)
         limit = unit_limit(rows)
         priced = price_orders(
             orders,
@@ -215,6 +221,7 @@ def plan_orders(
         greedy_eval=greedy_eval,
         plan_source=source,
         repacked=repacked,
+        opened=opened,
         lp_bound=float(sum(b.lp_bound for b in results)),
         bound=bound,
         pieces=whole,
