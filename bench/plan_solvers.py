@@ -101,7 +101,7 @@ def main() -> None:
             lp_value = s.objective if lp == "highs" else lp_value
             print(_row("LP", lp, s.seconds, s.status.value, s.objective, lp_value), flush=True)
         started = time.perf_counter()
-        found = solve_block(replace(b, hint=None, rounding="descent"))
+        found = solve_block(replace(b, rounding="descent"))
         print(
             _row(
                 "units",
@@ -115,7 +115,7 @@ def main() -> None:
         )
         for mip in ("highs", "scip", "cp_sat"):
             started = time.perf_counter()
-            found = solve_block(replace(b, hint=None, rounding="window", solver=mip))
+            found = solve_block(replace(b, rounding="window", solver=mip))
             print(
                 _row(
                     "units",

@@ -89,7 +89,6 @@ def averaged_prices(
                     cap_kg=b.cap_kg * scale[b.rows],
                     cap_m3=b.cap_m3 * scale[b.rows],
                     lp=None,
-                    hint=None,
                 )
                 for b in blocks
             ]

@@ -20,7 +20,6 @@ A block is solved in two steps (the model is in `routing.plan.model`):
    from there. `window` instead hands the MIP with each y_r in [floor(y*), ceil(y*)] to a MIP
    solver. bench/plan_solvers.py compares them: on the largest blocks of 100,000 orders
    the window MIP needs 40 s or more (HiGHS, SCIP) for what the descent finds in a few.
-   The greedy plan is kept if it is cheaper.
 
 Both are deterministic when they finish within the block's time limit; a block stopped
 by it reports status `feasible` and may then depend on the machine's speed.
@@ -42,7 +41,7 @@ from scipy.sparse.csgraph import connected_components
 
 from routing.plan.cuts import Cuts, tighten
 from routing.plan.descent import descent, rounded
-from routing.plan.model import BlockData, Formulation, build_model, point
+from routing.plan.model import BlockData, Formulation, build_model
 from routing.plan.solver import Solution, Status, solve
 
 __all__ = [
@@ -74,7 +73,7 @@ class BlockResult:
     link_row: np.ndarray
     link_price: np.ndarray
     objective: float  # of the flows and units returned, in the model's terms
-    status: str  # of the units step ("lp" for a relaxation); "greedy" if greedy was kept
+    status: str  # of the units step ("lp" for a relaxation)
     seconds: float
     lp: Solution | None = None  # a relaxation's LP as solved (solve_relaxation only)
     cuts: Cuts = field(default_factory=Cuts.none)  # the cutset inequalities of the LP, priced
@@ -90,10 +89,7 @@ def solve_block(b: BlockData) -> BlockResult:
     f, lp, cuts = tighten(f, b, lp)
     lp_ok = lp.status is Status.OPTIMAL
     if not lp_ok:
-        hint = point(f, b, b.hint) if b.hint is not None else None
-        found = solve(
-            f.model, b.solver, b.time_limit_s, b.threads, b.seed, b.relative_gap, hint=hint
-        )
+        found = solve(f.model, b.solver, b.time_limit_s, b.threads, b.seed, b.relative_gap)
     elif b.rounding == "window":
         found = _window(f, b, lp, started)
     else:
@@ -184,18 +180,9 @@ def _polish(f: Formulation, b: BlockData, found: Solution, started: float) -> So
 
 
 def _best(f: Formulation, b: BlockData, found: Solution) -> tuple[np.ndarray, float, str]:
-    """The units step's answer, or the greedy plan where that is cheaper or there is none."""
-    options = []
-    if len(found.values):
-        options.append((float(f.model.cost @ found.values), found.values, found.status.value))
-    if b.hint is not None:
-        greedy = point(f, b, b.hint)
-        options.append((float(f.model.cost @ greedy), greedy, "greedy"))
-    if not options:
-        values = _all_unplanned(f, b)
-        return values, float(f.model.cost @ values), found.status.value
-    objective, values, status = min(options, key=lambda o: o[0])
-    return values, objective, status
+    """The units step's answer; every order unplanned where there is none."""
+    values = found.values if len(found.values) else _all_unplanned(f, b)
+    return values, float(f.model.cost @ values), found.status.value
 
 
 def _all_unplanned(f: Formulation, b: BlockData) -> np.ndarray:

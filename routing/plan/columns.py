@@ -97,7 +97,7 @@ def generate(
     while rounds < params.pricing_rounds:
         started = time.perf_counter()
         group = link_groups(coarse, com)
-        relaxed = relax(model_blocks(com, arcs, rows, None, params, group))
+        relaxed = relax(model_blocks(com, arcs, rows, params, group))
         prices = collect(relaxed, len(arcs), len(rows), group, com.count)[2]
         found = price_orders(orders, coarse, universe, costs, rows, limit, prices, penalty, active)
         lp = float(sum(b.lp_bound for b in relaxed))

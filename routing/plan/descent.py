@@ -158,7 +158,6 @@ def _sub_block(
         unit_kg=none,
         unit_m3=none,
         unit_cost=none,
-        hint=None,
         lp=None,
         link_group=None,
     )

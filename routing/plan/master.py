@@ -8,7 +8,6 @@ import numpy as np
 
 from carriers.money import minor_units
 from routing.plan.arcs import Arcs
-from routing.plan.assign import Assignment
 from routing.plan.blocks import BlockResult, components
 from routing.plan.bound import RowPrices
 from routing.plan.capacity import CapacityRows, unit_limit
@@ -32,18 +31,14 @@ def model_blocks(
     com: Commodities,
     arcs: Arcs,
     rows: CapacityRows,
-    base: Assignment | None,
     params: PlanParams,
     group: np.ndarray,
 ) -> list[BlockData]:
-    """The model cut into independent blocks, each with the greedy plan (if any) as hint.
-    An arc is left out where another of its commodity loads the same departures for less
-    (the model's optimum is the same without it)."""
+    """The model cut into independent blocks. An arc is left out where another of its
+    commodity loads the same departures for less (the model's optimum is the same
+    without it)."""
     block_of = components(arcs.commodity, arcs.rows, len(com), len(rows))
-    kept, keeper = undominated(arcs)
-    hint = None
-    if base is not None:
-        hint = np.bincount(keeper[base.arc[base.arc >= 0]], minlength=len(arcs)).astype(float)
+    kept = undominated(arcs)
     limit = unit_limit(rows)
     penalty = in_minor(params.unplanned_penalty, params.currency)
     out = []
@@ -74,7 +69,6 @@ def model_blocks(
                 unit_cost=rows.unit_cost[rs],
                 unit_limit=limit[rs],
                 unplanned_penalty=penalty,
-                hint=None if hint is None else hint[a],
                 solver=params.solver,
                 rounding=params.rounding,
                 lp_solver=params.lp_solver,
@@ -91,19 +85,16 @@ def model_blocks(
     return out
 
 
-def undominated(arcs: Arcs) -> tuple[np.ndarray, np.ndarray]:
+def undominated(arcs: Arcs) -> np.ndarray:
     """The arcs that are the cheapest of their commodity on their departures (ties: the
-    first), and per arc, that cheapest one."""
+    first)."""
     order = np.lexsort(
         (np.arange(len(arcs)), arcs.cost, arcs.rows[:, 1], arcs.rows[:, 0], arcs.commodity)
     )
     key = np.stack([arcs.commodity, arcs.rows[:, 0], arcs.rows[:, 1]], axis=1)[order]
     first = np.ones(len(arcs), dtype=bool)
     first[1:] = (key[1:] != key[:-1]).any(axis=1)
-    group = np.cumsum(first) - 1
-    keeper = np.empty(len(arcs), dtype=np.int64)
-    keeper[order] = order[first][group]
-    return np.sort(order[first]), keeper
+    return np.sort(order[first])
 
 
 def collect(

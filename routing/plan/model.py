@@ -51,7 +51,6 @@ class BlockData:
     unit_cost: np.ndarray
     unit_limit: np.ndarray
     unplanned_penalty: float
-    hint: np.ndarray | None  # per arc, the greedy plan's orders
     solver: str = "highs"  # MIP solver of the `window` rounding
     lp_solver: str = "highs"
     rounding: str = "descent"  # or "window" (blocks.py)

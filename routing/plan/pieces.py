@@ -84,8 +84,8 @@ def _mip(
     limit = params.time_limit_s / 4
     group = link_groups(splitter.coarse, com)
     return [
-        replace(b, exact_bound=True, time_limit_s=limit, hint=None)
-        for b in model_blocks(com, arcs, rows, None, params, group)
+        replace(b, exact_bound=True, time_limit_s=limit)
+        for b in model_blocks(com, arcs, rows, params, group)
         if len(b.rows)
     ]
 

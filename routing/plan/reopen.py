@@ -2,12 +2,13 @@
 
 The steps before (disaggregate.py, repack.py) close units and move orders into room that
 is already open; only step 3 opens one, for an order the model planned that finds no
-room, and step 4 closes one that the model bought when its orders find room elsewhere. The model moves commodities at their mean kg, m3 and cost, so
-it cannot see which orders a unit should carry: on 100,000 sample orders it bought a
-4.3 m3 air unit for 436 orders of one block, step 4 closed it and 18 heavy parcels were
-left unplanned, while HiGHS's plan of the block's own orders (bench/exact_mip.py, 200 s)
-carried 528 parcels that are cheaper there in a unit of the next day's flight and let 13
-of the 18 in, EUR 1,730 less. This step, doing the same, saves EUR 1,867 there.
+room, and step 4 closes one that the model bought when its orders find room elsewhere.
+The model moves commodities at their mean kg, m3 and cost, so it cannot see which orders
+a unit should carry: on 100,000 sample orders it bought a 4.3 m3 air unit for 436 orders
+of one block, step 4 closed it and 18 heavy parcels were left unplanned, while HiGHS's
+plan of the block's own orders (bench/exact_mip.py, 200 s) carried 528 parcels that are
+cheaper there in a unit of the next day's flight and let 13 of the 18 in, EUR 1,730
+less. This step, doing the same, saves EUR 1,867 there.
 
 `open_units` tries one more unit on each departure that may take one, where what it could
 save at most pays for it: the orders that are cheaper on it move there (biggest saving

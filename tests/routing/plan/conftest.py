@@ -130,7 +130,6 @@ def one_commodity_block(
         unit_cost=np.array([5000.0]),
         unit_limit=np.array([10.0]),
         unplanned_penalty=50_000.0,
-        hint=None,
     )
 
 

@@ -30,7 +30,6 @@ def degenerate_block() -> BlockData:
         unit_cost=np.array([0.0]),
         unit_limit=np.array([0.0]),
         unplanned_penalty=500.0,
-        hint=None,
     )
 
 

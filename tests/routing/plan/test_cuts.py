@@ -37,7 +37,6 @@ def two_flights(orders: int, m3: float, rounds: int = 4) -> BlockData:
         unit_cost=np.array([10_000.0, 10_000.0]),
         unit_limit=np.array([2.0, 2.0]),
         unplanned_penalty=100_000.0,
-        hint=None,
         cut_rounds=rounds,
     )
 

@@ -33,7 +33,7 @@ class Clock:
 
 def a_block(time_limit_s: float) -> BlockData:
     empty = np.zeros(0)
-    return BlockData(*[empty] * 15, unplanned_penalty=1.0, hint=None, time_limit_s=time_limit_s)
+    return BlockData(*[empty] * 15, unplanned_penalty=1.0, time_limit_s=time_limit_s)
 
 
 def test_each_stage_is_checked_before_it_begins() -> None:

@@ -40,7 +40,6 @@ def _block(
         unit_cost=np.array([UNIT, 0.0]),
         unit_limit=np.array([10.0, 0.0]),
         unplanned_penalty=50_000.0,
-        hint=None,
         time_limit_s=10.0,
     )
 
