@@ -12,9 +12,10 @@ less. This step, doing the same, saves EUR 1,867 there.
 
 `open_units` tries one more unit on each departure that may take one, where what it could
 save at most pays for it: the orders that are cheaper on it move there (biggest saving
-first, while they fit), then the unplanned orders take the room they left or the rest of
-the unit. The unit stays where the plan then costs less, units included; else every move
-is undone. So the plan never costs more.
+first, while they fit; as many as twice its room holds are tried), then the unplanned
+orders whose arcs ride it, or ride the departures those orders left, take the room. The
+unit stays where the plan then costs less, units included; else every move is undone.
+So the plan never costs more.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import numpy as np
 from routing.plan.arcs import Arcs, OrderArcs
 from routing.plan.assign import Assignment
 from routing.plan.capacity import CapacityRows, unit_limit
-from routing.plan.disaggregate import CostOf, _fill_units, _reasons, _State
+from routing.plan.disaggregate import CostOf, _entries, _fill_units, _reasons, _State
 from routing.plan.table import OrdersTable
 
 
@@ -42,23 +43,71 @@ def open_units(
     owner, riding = pairs.owner, _riding(arcs, rows, pairs)
     now = _costs_of(np.arange(len(orders)), state.arc, cost_of, penalty)
     limit = unit_limit(rows)
+    waiting = _Waiting(state, pairs, penalty)
     opened = 0
     for r in np.flatnonzero(state.has_unit).tolist():
-        ride = riding[r]
-        if state.needed()[r] >= limit[r] or not len(ride):
+        if state.needed()[r] >= limit[r] or not len(riding[r]):
             continue
-        gain = np.zeros(len(now))
-        np.maximum.at(gain, owner[ride], now[owner[ride]] - pairs.cost[ride])
-        waiting = np.flatnonzero((state.arc < 0) & (pairs.counts > 0))
-        most = gain.sum() + np.maximum(now[waiting] - pairs.cost[pairs.start[waiting]], 0).sum()
-        if most <= rows.unit_cost[r]:
+        movers, saving = _movers(state, owner, pairs, riding[r], now, r)
+        left = state.arc_rows[state.arc[movers[state.arc[movers] >= 0]]]
+        near = waiting.near(np.append(np.unique(left[left >= 0]), r))
+        if saving.sum() + waiting.slack[near].sum() <= rows.unit_cost[r]:
             continue  # all that movers and unplanned orders could save cannot pay for it
-        moved = _try(state, pairs, cost_of, penalty, r, np.flatnonzero(gain > 0), waiting)
-        now[moved] = _costs_of(moved, state.arc, cost_of, penalty)
-        opened += len(moved) > 0
+        moved = _try(state, pairs, cost_of, penalty, r, movers, waiting.orders[near])
+        if len(moved):
+            now[moved] = _costs_of(moved, state.arc, cost_of, penalty)
+            waiting = _Waiting(state, pairs, penalty)
+            opened += 1
     if not opened:
         return plan, 0
     return Assignment(state.arc, _reasons(state, pairs)), opened
+
+
+def _movers(
+    state: _State,
+    owner: np.ndarray,
+    pairs: OrderArcs,
+    ride: np.ndarray,
+    now: np.ndarray,
+    r: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The orders that cost less on an arc through row r (pair entries `ride`) than now,
+    biggest saving first, as many as twice the room of one more unit holds (some will
+    not fit: the other leg of their arc may be full); and what each saves."""
+    saving = now[owner[ride]] - pairs.cost[ride]
+    cheaper = saving > 1e-6
+    who, saving = owner[ride][cheaper], saving[cheaper]
+    ranked = np.lexsort((who, -saving))
+    who, saving = who[ranked], saving[ranked]
+    best = np.sort(np.unique(who, return_index=True)[1])  # each order's biggest saving
+    who, saving = who[best], saving[best]
+    rows = state.rows
+    fits = np.ones(len(who), dtype=bool)
+    for load, size, own in (
+        (state.kg, rows.unit_kg, state.kg_o),
+        (state.m3, rows.unit_m3, state.m3_o),
+    ):
+        if size[r] > 0:
+            room = (state.needed()[r] + 1) * size[r] - load[r]
+            fits &= np.cumsum(own[who]) <= 2 * room
+    return who[fits], saving[fits]
+
+
+class _Waiting:
+    """The unplanned orders that some arc could carry, what each would save at most, and
+    the rows their arcs ride."""
+
+    def __init__(self, state: _State, pairs: OrderArcs, penalty: float) -> None:
+        self.orders = np.flatnonzero((state.arc < 0) & (pairs.counts > 0))
+        self.slack = np.maximum(penalty - pairs.cost[pairs.start[self.orders]], 0.0)
+        idx, pos = _entries(pairs, self.orders)
+        self.touch = np.zeros((len(self.orders), len(state.rows) + 1), dtype=bool)
+        for slot in range(state.arc_rows.shape[1]):  # -1 (no row) marks the last column
+            self.touch[pos, state.arc_rows[pairs.arc[idx], slot]] = True
+
+    def near(self, rows: np.ndarray) -> np.ndarray:
+        """Positions (in `orders`) of those with an arc through any of `rows`."""
+        return np.flatnonzero(self.touch[:, rows].any(axis=1))
 
 
 def _riding(arcs: Arcs, rows: CapacityRows, pairs: OrderArcs) -> list[np.ndarray]:

@@ -8,21 +8,13 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from routing.plan.assign import Assignment, evaluate, loads
+from routing.plan.assign import Assignment, loads
 from routing.plan.reopen import open_units
 from tests.routing.plan.conftest import array_arcs, array_orders, array_rows
-from tests.routing.plan.test_disaggregate import candidates, cost_of
+from tests.routing.plan.test_disaggregate import _objective, candidates, cost_of
 
 PENALTY = 500.0
 TODAY, TOMORROW, ROAD = 0, 1, 2  # arcs: today's flight (row 0), tomorrow's (row 1), no row
-
-
-def _objective(orders, arcs, rows, plan: Assignment, pairs) -> float:
-    planned = np.flatnonzero(plan.arc >= 0)
-    shipping = np.zeros(len(plan.arc))
-    shipping[planned] = cost_of(pairs)(planned, plan.arc[planned])
-    e = evaluate(orders, arcs, rows, plan, shipping, np.zeros(len(plan.arc)), 0.0, PENALTY)
-    return e.objective
 
 
 def _two_flights(unit_cost: float):
