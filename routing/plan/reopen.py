@@ -10,8 +10,8 @@ plan of the block's own orders (bench/exact_mip.py, 200 s) carried 528 parcels t
 cheaper there in a unit of the next day's flight and let 13 of the 18 in, EUR 1,730
 less. This step, doing the same, saves EUR 1,867 there.
 
-`open_units` tries one more unit on each departure that may take one, where what it could
-save at most pays for it: the orders that are cheaper on it move there (biggest saving
+`open_units` tries one more unit on each departure that may take one, where what its orders
+could save at most pays for it: the orders that are cheaper on it move there (biggest saving
 first, while they fit; as many as twice its room holds are tried), then the unplanned
 orders whose arcs ride it, or ride the departures those orders left, take the room. The
 unit stays where the plan then costs less, units included; else every move is undone.
