@@ -74,22 +74,22 @@ def _movers(
     """The orders that cost less on an arc through row r (pair entries `ride`) than now,
     biggest saving first, as many as twice the room of one more unit holds (some will
     not fit: the other leg of their arc may be full); and what each saves."""
-    saving = now[owner[ride]] - pairs.cost[ride]
+    riders = owner[ride]
+    saving = now[riders] - pairs.cost[ride]
     cheaper = saving > 1e-6
-    who, saving = owner[ride][cheaper], saving[cheaper]
+    who, saving = riders[cheaper], saving[cheaper]
     ranked = np.lexsort((who, -saving))
     who, saving = who[ranked], saving[ranked]
     best = np.sort(np.unique(who, return_index=True)[1])  # each order's biggest saving
     who, saving = who[best], saving[best]
-    rows = state.rows
+    rows, units = state.rows, state.needed()[r] + 1
     fits = np.ones(len(who), dtype=bool)
     for load, size, own in (
         (state.kg, rows.unit_kg, state.kg_o),
         (state.m3, rows.unit_m3, state.m3_o),
     ):
         if size[r] > 0:
-            room = (state.needed()[r] + 1) * size[r] - load[r]
-            fits &= np.cumsum(own[who]) <= 2 * room
+            fits &= np.cumsum(own[who]) <= 2 * (units * size[r] - load[r])
     return who[fits], saving[fits]
 
 
