@@ -58,6 +58,7 @@ class Restricted:
     pairs: OrderArcs  # every order's arcs of the model, with its own cost on each
     source: np.ndarray  # per model arc, its universe arc
     active: np.ndarray  # per universe arc: in the model
+    priced: np.ndarray  # per universe arc: added by a pricing round
     solved: Relaxations  # the LPs the rounds solved
 
 
@@ -69,6 +70,7 @@ class ColumnReport:
     # of the bound over every route (else the round limit stopped it)
     bound: float  # the best bound over every route that a round's prices gave (pricing.py)
     stopped: str  # "converged", "round limit" or "time limit"
+    completed: int = 0  # universe arcs the final model holds besides (`complete_pairs`)
 
 
 def generate(
@@ -86,10 +88,13 @@ def generate(
     With `time_left` (seconds), no round begins that would leave the final solve less
     than about two rounds' time (LATER)."""
     active = universe.initial.copy()
+    priced = np.zeros(len(active), dtype=bool)
     model = _Model(orders, coarse, universe, costs, active)
     com, arcs, pairs, source = model.split(model.splitter.preferences(params.refine_top))
     limit = unit_limit(rows)
-    rounds = added = 0
+    rounds = added = completed = 0
+    # a small universe is held whole by the final model: its LP then prices every route
+    whole = int(np.diff(universe.start)[coarse.of_order].sum()) <= params.complete_pairs
     converged = False
     bound = -np.inf
     stopped = "round limit"
@@ -103,26 +108,32 @@ def generate(
         lp = float(sum(b.lp_bound for b in relaxed))
         bound = max(bound, found.bound)
         close = lp - found.bound <= params.pricing_gap * abs(lp)
-        new = found.columns
         rounds += 1
-        converged = close or not len(new)
-        if len(new) and not (converged and rounds >= params.refine_rounds):
-            active[new] = True
-            added += len(new)
-            del model, pairs  # the old splitter's pairs go before the new one's are made
-            model = _Model(orders, coarse, universe, costs, active)
+        converged = close or not len(found.columns)
+        settled = converged and rounds >= params.refine_rounds
+        new = found.columns[: 0 if settled else len(found.columns)]
+        added += len(new)
+        priced[new] = True
         splits = rounds <= params.refine_rounds
-        if converged and rounds >= params.refine_rounds:
+        if settled:
             stopped = "converged"
         elif time_left is not None and time_left() < LATER * (time.perf_counter() - started):
             stopped = "time limit"
         last = stopped != "round limit" or rounds >= params.pricing_rounds
+        if last and whole:
+            rest = np.flatnonzero(~active & ~priced)
+            completed = len(rest)
+            new = np.concatenate([new, rest])
+        if len(new):
+            active[new] = True
+            del model, pairs  # the old splitter's pairs go before the new one's are made
+            model = _Model(orders, coarse, universe, costs, active)
         solo = [solo_keys(relaxed, com, arcs, params.solo_pairs)] if last else []
         com, arcs, pairs, source = model.split([com.of_order] + [found.best] * splits + solo)
         if last:
             break
-    report = ColumnReport(rounds, added, converged, bound, stopped)
-    return Restricted(com, arcs, pairs, source, active, relax), report
+    report = ColumnReport(rounds, added, converged, bound, stopped, completed)
+    return Restricted(com, arcs, pairs, source, active, priced, relax), report
 
 
 def solo_keys(relaxed: list[BlockResult], com: Commodities, arcs: Arcs, limit: int) -> np.ndarray:

@@ -236,13 +236,15 @@ def _without_on_time_candidate(result: PlanResult) -> int:
 
 
 def _route_sources(result: PlanResult) -> dict[str, int]:
-    """Planned orders on a departure past the horizon, and on an arc that pricing added
-    (column generation, not the first candidates)."""
+    """Planned orders on a departure past the horizon, on an arc that pricing added
+    (column generation, not the first candidates), and on one that the final model holds
+    only because its piece of the universe is small enough to be held whole."""
     arc = result.plan.arc[result.plan.arc >= 0]
     source = result.arc_source[arc]
     return {
         "beyond_horizon": int(result.universe.beyond[source].sum()),
-        "routed_by_pricing": int((~result.universe.initial[source]).sum()),
+        "routed_by_pricing": int(result.priced[source].sum()),
+        "routed_by_completion": int((~result.universe.initial & ~result.priced)[source].sum()),
     }
 
 
@@ -289,6 +291,7 @@ def summary(result: PlanResult) -> dict[str, Any]:
             "generated": result.columns.columns,
             "converged": result.columns.converged,
             "stopped_by": result.columns.stopped,
+            "completed": result.columns.completed,
             "universe": len(result.universe),
         },
         "solver": {

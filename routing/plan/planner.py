@@ -77,6 +77,7 @@ class PlanResult:
     universe: Universe  # every route and departure within the horizon (universe.py)
     arcs: Arcs
     arc_source: np.ndarray  # per arc, its universe arc
+    priced: np.ndarray  # per universe arc: added by column generation's pricing
     columns: ColumnReport
     rows: CapacityRows
     pairs: OrderArcs  # every order's candidate arcs with its own cost on each
@@ -217,6 +218,7 @@ def plan_orders(
         universe=universe,
         arcs=arcs,
         arc_source=model.source,
+        priced=model.priced,
         columns=columns,
         rows=rows,
         pairs=pairs,

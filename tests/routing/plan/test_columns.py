@@ -84,3 +84,26 @@ def test_a_small_block_is_planned_order_by_order(two_lanes: Network) -> None:
     assert abs(solo.bound - pooled.bound) < 1e-6
     assert solo.bound <= solo.plan_eval.objective + 1e-6
     assert (plan_table(solo)["status"] == "planned").all()
+
+
+def test_a_small_universe_is_held_whole_by_the_final_model(two_lanes: Network) -> None:
+    """100 one-kilo orders fit the 100 kg of rail: pricing finds no column, so air is not
+    brought in. Where the universe has at most `complete_pairs` (order, arc) pairs, the
+    final model holds every arc of it all the same, and the report counts those that
+    neither the first candidates nor pricing brought; with 0 it holds only theirs. The
+    plan, rail for all, is the same either way."""
+    table, _ = validate_orders(one_kilo_orders(100), two_lanes)
+    whole = plan_orders(table, two_lanes, NARROW)
+    held = plan_orders(table, two_lanes, replace(NARROW, complete_pairs=0))
+    everything = np.arange(len(whole.universe.arcs))
+    assert np.array_equal(np.unique(whole.arc_source), everything)
+    brought = whole.universe.initial | whole.priced
+    assert whole.columns.completed == int((~brought).sum()) > 0
+    assert held.columns.completed == 0
+    assert np.isin(held.arc_source, np.flatnonzero(brought)).all()
+    for result in (whole, held):
+        assert result.columns.columns == result.priced.sum() == 0
+        assert result.bound <= result.plan_eval.objective + 1e-6
+        assert (result.plan.arc >= 0).all()
+    assert whole.plan_eval.objective == pytest.approx(held.plan_eval.objective)
+    assert summary(whole)["columns"]["completed"] == whole.columns.completed
