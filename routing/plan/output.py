@@ -238,7 +238,7 @@ def _without_on_time_candidate(result: PlanResult) -> int:
 def _route_sources(result: PlanResult) -> dict[str, int]:
     """Planned orders on a departure past the horizon, on an arc that pricing added
     (column generation, not the first candidates), and on one that the final model holds
-    only because its piece of the universe is small enough to be held whole."""
+    for departures that neither brought (`complete_departures`, columns.py)."""
     arc = result.plan.arc[result.plan.arc >= 0]
     source = result.arc_source[arc]
     return {

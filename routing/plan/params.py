@@ -82,8 +82,8 @@ class PlanParams:
     # pairs is solved with each order a commodity of its own (columns.py); 0: never
     exact_pairs: int = 50_000  # pieces of the universe (no capacity row shared) of at most
     # this many (order, arc) pairs get a bound with whole units, their MIP's (pieces.py)
-    complete_pairs: int = 1_000_000  # the final model holds every route and departure of
-    # the universe where it has at most this many (order, arc) pairs (columns.py); 0: never
+    complete_departures: bool = True  # the final model holds, per commodity, an arc on
+    # every set of departures the universe offers it (columns.py)
     pricing_gap: float = 0.001  # column generation stops once the LP is within this share
     # of the bound over every route
     integer_flows: bool = False  # True: whole orders per arc in the model (slower); False:
@@ -134,7 +134,6 @@ class PlanParams:
             "cut_arcs",
             "solo_pairs",
             "exact_pairs",
-            "complete_pairs",
         ):
             if getattr(self, name) < 0:
                 raise InvalidPlanInput(f"{name} must be >= 0, got {getattr(self, name)}")

@@ -10,6 +10,7 @@ import pytest
 
 from routing.network import Network
 from routing.plan import PlanParams, plan_orders, plan_table, summary, validate_orders
+from routing.plan.arcs import Arcs
 from tests.routing.plan.conftest import one_kilo_orders, weighed_orders
 
 # One signature per commodity: the first candidates hold rail only (EUR 2 an order with
@@ -86,24 +87,30 @@ def test_a_small_block_is_planned_order_by_order(two_lanes: Network) -> None:
     assert (plan_table(solo)["status"] == "planned").all()
 
 
-def test_a_small_universe_is_held_whole_by_the_final_model(two_lanes: Network) -> None:
-    """100 one-kilo orders fit the 100 kg of rail: pricing finds no column, so air is not
-    brought in. Where the universe has at most `complete_pairs` (order, arc) pairs, the
-    final model holds every arc of it all the same, and the report counts those that
-    neither the first candidates nor pricing brought; with 0 it holds only theirs. The
-    plan, rail for all, is the same either way."""
+def test_the_final_model_holds_every_departure_the_universe_offers(two_lanes: Network) -> None:
+    """100 one-kilo orders fit the 100 kg of rail: pricing finds no column, so the air
+    departure is not brought in by it. The final model holds an arc on it all the same
+    (the cheapest that loads it), and the report counts it; without `complete_departures`
+    the model holds only what the first candidates and pricing brought. The plan, rail
+    for all, is the same either way."""
     table, _ = validate_orders(one_kilo_orders(100), two_lanes)
-    whole = plan_orders(table, two_lanes, NARROW)
-    held = plan_orders(table, two_lanes, replace(NARROW, complete_pairs=0))
-    everything = np.arange(len(whole.universe.arcs))
-    assert np.array_equal(np.unique(whole.arc_source), everything)
-    brought = whole.universe.initial | whole.priced
-    assert whole.columns.completed == int((~brought).sum()) > 0
-    assert held.columns.completed == 0
-    assert np.isin(held.arc_source, np.flatnonzero(brought)).all()
-    for result in (whole, held):
+    held = plan_orders(table, two_lanes, NARROW)
+    bare = plan_orders(table, two_lanes, replace(NARROW, complete_departures=False))
+    arcs = held.universe.arcs
+    source = held.arc_source
+    assert _departure_sets(arcs, source) == _departure_sets(arcs, np.arange(len(arcs)))
+    brought = held.universe.initial | held.priced
+    assert held.columns.completed == len(np.setdiff1d(source, np.flatnonzero(brought))) > 0
+    assert bare.columns.completed == 0
+    assert np.isin(bare.arc_source, np.flatnonzero(brought)).all()
+    for result in (held, bare):
         assert result.columns.columns == result.priced.sum() == 0
         assert result.bound <= result.plan_eval.objective + 1e-6
         assert (result.plan.arc >= 0).all()
-    assert whole.plan_eval.objective == pytest.approx(held.plan_eval.objective)
-    assert summary(whole)["columns"]["completed"] == whole.columns.completed
+    assert held.plan_eval.objective == pytest.approx(bare.plan_eval.objective)
+    assert summary(held)["columns"]["completed"] == held.columns.completed
+
+
+def _departure_sets(arcs: Arcs, which: np.ndarray) -> set[tuple[int, ...]]:
+    """(commodity, its capacity rows) of the arcs `which`."""
+    return {tuple(x) for x in np.column_stack([arcs.commodity[which], arcs.rows[which]]).tolist()}
