@@ -137,6 +137,9 @@ class PlanParams:
         ):
             if getattr(self, name) < 0:
                 raise InvalidPlanInput(f"{name} must be >= 0, got {getattr(self, name)}")
+        for name in ("hard_deadlines", "integer_flows", "complete_departures"):
+            if not isinstance(getattr(self, name), bool):  # "no" from a file is not False
+                raise InvalidPlanInput(f"{name} must be true or false, got {getattr(self, name)!r}")
         if not 0 < self.plan_quantile < 1:
             raise InvalidPlanInput(f"plan_quantile must be in (0, 1), got {self.plan_quantile}")
 

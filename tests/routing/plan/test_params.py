@@ -65,6 +65,8 @@ def test_the_defaults_are_valid() -> None:
         ("solo_pairs", -1, "solo_pairs must be >= 0, got -1"),
         ("exact_pairs", -1, "exact_pairs must be >= 0, got -1"),
         ("plan_quantile", 1.0, "plan_quantile must be in (0, 1), got 1.0"),
+        ("complete_departures", "no", "complete_departures must be true or false, got 'no'"),
+        ("hard_deadlines", 1, "hard_deadlines must be true or false, got 1"),
     ],
 )
 def test_a_bad_parameter_says_which_and_why(field: str, value: object, message: str) -> None:
@@ -118,6 +120,10 @@ def test_parameters_load_from_toml_with_money_as_decimals(tmp_path: Path) -> Non
         ("late_fee = nan\n", "late_fee must be an amount >= 0, got NaN"),
         ("unplanned_penalty = -inf\n", "unplanned_penalty must be an amount > 0, got -Infinity"),
         (
+            'integer_flows = "false"\n',
+            "integer_flows must be true or false, got 'false'",
+        ),
+        (
             'late_share = "10%"\n',
             "late_share must be a share of the goods' value in [0, 1], got '10%'",
         ),
@@ -130,6 +136,7 @@ def test_parameters_load_from_toml_with_money_as_decimals(tmp_path: Path) -> Non
         "amount-bool",
         "amount-nan",
         "amount-inf",
+        "flag-text",
         "share-text",
     ],
 )
