@@ -25,7 +25,8 @@ import numpy as np
 from routing.plan.arcs import Arcs, OrderArcs
 from routing.plan.assign import Assignment
 from routing.plan.capacity import CapacityRows, unit_limit
-from routing.plan.disaggregate import CostOf, _entries, _fill_units, _reasons, _State
+from routing.plan.disaggregate import CostOf, _fill_units
+from routing.plan.loading import Loading, entries, reasons
 from routing.plan.table import OrdersTable
 
 
@@ -39,7 +40,7 @@ def open_units(
     penalty: float,
 ) -> tuple[Assignment, int]:
     """The plan with the units that pay for themselves opened, and how many were."""
-    state = _State(orders, arcs, rows, plan.arc.copy())
+    state = Loading(orders, arcs, rows, plan.arc.copy())
     owner, riding = pairs.owner, _riding(arcs, rows, pairs)
     now = _costs_of(np.arange(len(orders)), state.arc, cost_of, penalty)
     limit = unit_limit(rows)
@@ -60,11 +61,11 @@ def open_units(
             opened += 1
     if not opened:
         return plan, 0
-    return Assignment(state.arc, _reasons(state, pairs)), opened
+    return Assignment(state.arc, reasons(state, pairs)), opened
 
 
 def _movers(
-    state: _State,
+    state: Loading,
     owner: np.ndarray,
     pairs: OrderArcs,
     ride: np.ndarray,
@@ -97,10 +98,10 @@ class _Waiting:
     """The unplanned orders that some arc could carry, what each would save at most, and
     the rows their arcs ride."""
 
-    def __init__(self, state: _State, pairs: OrderArcs, penalty: float) -> None:
+    def __init__(self, state: Loading, pairs: OrderArcs, penalty: float) -> None:
         self.orders = np.flatnonzero((state.arc < 0) & (pairs.counts > 0))
         self.slack = np.maximum(penalty - pairs.cost[pairs.start[self.orders]], 0.0)
-        idx, pos = _entries(pairs, self.orders)
+        idx, pos = entries(pairs, self.orders)
         self.touch = np.zeros((len(self.orders), len(state.rows) + 1), dtype=bool)
         for slot in range(state.arc_rows.shape[1]):  # -1 (no row) marks the last column
             self.touch[pos, state.arc_rows[pairs.arc[idx], slot]] = True
@@ -123,7 +124,7 @@ def _riding(arcs: Arcs, rows: CapacityRows, pairs: OrderArcs) -> list[np.ndarray
 
 
 def _try(
-    state: _State,
+    state: Loading,
     pairs: OrderArcs,
     cost_of: CostOf,
     penalty: float,

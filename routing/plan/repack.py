@@ -25,7 +25,8 @@ from routing.plan.arcs import Arcs, OrderArcs
 from routing.plan.assign import Assignment
 from routing.plan.bound import RowPrices
 from routing.plan.capacity import CapacityRows
-from routing.plan.disaggregate import CostOf, _reasons, _State
+from routing.plan.disaggregate import CostOf
+from routing.plan.loading import Loading, reasons
 from routing.plan.table import OrdersTable
 
 _EPS = 1e-9
@@ -47,12 +48,12 @@ def repack(
     if not len(scarce):
         return plan, 0
     scarce = scarce[np.lexsort((scarce, -(per_kg + per_m3)[scarce]))]
-    state = _State(orders, arcs, rows, plan.arc.copy())
+    state = Loading(orders, arcs, rows, plan.arc.copy())
     packer = _Packer(state, pairs, cost_of, penalty, scarce)
     repacked = sum(packer.row(r, per_kg[r], per_m3[r]) for r in scarce.tolist())
     if not repacked:
         return plan, 0
-    return Assignment(state.arc, _reasons(state, pairs)), repacked
+    return Assignment(state.arc, reasons(state, pairs)), repacked
 
 
 def _row_prices(rows: CapacityRows, prices: RowPrices) -> tuple[np.ndarray, np.ndarray]:
@@ -82,7 +83,7 @@ class _Packer:
     were open when it started."""
 
     def __init__(
-        self, state: _State, pairs: OrderArcs, cost_of: CostOf, penalty: float, scarce: np.ndarray
+        self, state: Loading, pairs: OrderArcs, cost_of: CostOf, penalty: float, scarce: np.ndarray
     ) -> None:
         self.state, self.pairs, self.cost_of, self.penalty = state, pairs, cost_of, penalty
         limits = state.limits(state.needed())
@@ -160,7 +161,7 @@ class _Packer:
         return True
 
 
-def _shift(state: _State, who: np.ndarray, on: np.ndarray, sign: float) -> None:
+def _shift(state: Loading, who: np.ndarray, on: np.ndarray, sign: float) -> None:
     """Add (sign 1) or take away (-1) the loads of orders `who` on arcs `on`."""
     for slot in range(state.arc_rows.shape[1]):
         r = state.arc_rows[on, slot]
