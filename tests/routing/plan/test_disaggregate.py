@@ -80,49 +80,36 @@ def test_a_split_commodity_sends_each_order_where_it_costs_least() -> None:
     assert plan.arc.tolist() == [0, 1, 0] and plan.reason.tolist() == ["", "", ""]
 
 
-def test_an_overfull_departure_gives_back_its_latest_orders() -> None:
-    """3 orders of 1 kg all sent on arc 0, whose departure books 2 kg, each losing 200 by
-    leaving it: the last created (order 0) goes back and takes arc 1 instead, for 300."""
+@pytest.mark.parametrize(
+    ("elsewhere", "expected"),
+    [([300.0, 300.0, 300.0], [1, 0, 0]), ([300.0, 120.0, 300.0], [0, 1, 0])],
+    ids=["equal-losses-latest-goes", "least-loss-goes"],
+)
+def test_an_overfull_departure_gives_back_the_orders_that_lose_least(
+    elsewhere: list[float], expected: list[int]
+) -> None:
+    """3 orders of 1 kg all sent on arc 0 (100 each), whose departure books 2 kg. Where
+    each pays 300 on arc 1, the last created (order 0) goes back there (the plan costs
+    500); where order 1 pays 120 there, it goes back instead (320)."""
     orders = array_orders([1.0, 1.0, 1.0], created_min=[9, 1, 2])
     arcs = array_arcs([[0, -1], [-1, -1]], [100.0, 300.0])
-    pairs = candidates([{0: 100.0, 1: 300.0}] * 3)
-    flow = np.array([3.0, 0.0])
+    pairs = candidates([{0: 100.0, 1: cost} for cost in elsewhere])
+    rows = array_rows([2.0])
     plan = disaggregate(
         orders,
         one_commodity(3),
         arcs,
-        array_rows([2.0]),
-        flow,
+        rows,
+        np.array([3.0, 0.0]),
         np.zeros(1),
         pairs,
         cost_of(pairs),
         PENALTY,
     )
-    assert plan.arc.tolist() == [1, 0, 0]
+    assert plan.arc.tolist() == expected
     kg, _ = loads(orders, arcs, 1, np.arange(3), plan.arc)
     assert kg.tolist() == [2.0]
-
-
-def test_an_overfull_departure_gives_back_the_order_that_loses_least() -> None:
-    """The same departure, but order 1 (not the latest) has another arc at 120 where the
-    others pay 300: it goes back and the plan costs 320, not 500."""
-    orders = array_orders([1.0, 1.0, 1.0], created_min=[9, 1, 2])
-    arcs = array_arcs([[0, -1], [-1, -1]], [100.0, 300.0])
-    pairs = candidates([{0: 100.0, 1: 300.0}, {0: 100.0, 1: 120.0}, {0: 100.0, 1: 300.0}])
-    flow = np.array([3.0, 0.0])
-    plan = disaggregate(
-        orders,
-        one_commodity(3),
-        arcs,
-        array_rows([2.0]),
-        flow,
-        np.zeros(1),
-        pairs,
-        cost_of(pairs),
-        PENALTY,
-    )
-    assert plan.arc.tolist() == [0, 1, 0]
-    assert _objective(orders, arcs, array_rows([2.0]), plan, pairs) == pytest.approx(320.0)
+    assert _objective(orders, arcs, rows, plan, pairs) == pytest.approx(200.0 + min(elsewhere))
 
 
 def test_what_stays_unplanned_says_why() -> None:
