@@ -10,7 +10,7 @@ from functools import cached_property
 import numpy as np
 
 from routing.plan.arcs import Arcs, OrderArcs
-from routing.plan.assign import NO_CAPACITY, NO_ROUTE, UNECONOMIC, loads
+from routing.plan.assign import NO_CAPACITY, NO_ROUTE, UNECONOMIC, loads, units_for
 from routing.plan.capacity import CapacityRows
 from routing.plan.table import OrdersTable
 
@@ -53,8 +53,7 @@ class Loading:
 
     def needed(self) -> np.ndarray:
         """Units per row that the current loads need."""
-        r = self.rows
-        return np.maximum(units_for(self.kg[:-1], r.unit_kg), units_for(self.m3[:-1], r.unit_m3))
+        return units_for(self.kg[:-1], self.m3[:-1], self.rows)
 
     def limits(self, open_units: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """kg and m3 a row may hold: its booked capacity, and on unit rows also no more
@@ -78,10 +77,6 @@ class Loading:
                 self.m3_o[o] <= lim_m3[r] - self.m3[r] + EPS
             )
         return ok
-
-
-def units_for(load: np.ndarray, size: np.ndarray) -> np.ndarray:
-    return np.where(size > 0, np.ceil(load / np.where(size > 0, size, 1) - 1e-9), 0)
 
 
 def entries(pairs: OrderArcs, among: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
