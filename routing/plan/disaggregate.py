@@ -33,7 +33,7 @@ from dataclasses import replace
 import numpy as np
 
 from routing.plan.arcs import Arcs, OrderArcs
-from routing.plan.assign import Assignment, loads
+from routing.plan.assign import Assignment
 from routing.plan.capacity import CapacityRows
 from routing.plan.commodities import Commodities
 from routing.plan.loading import EPS, Loading, entries, reasons
@@ -160,12 +160,13 @@ def _give_back(
     back the latest alone moved 1,235 orders of the 100,000-order week onto later arcs,
     for EUR 1,650 of late days, where others had room at no loss."""
     for _ in range(4):
-        placed = np.flatnonzero(arc >= 0)
-        kg, m3 = loads(orders, arcs, len(rows), placed, arc[placed])
-        over = np.flatnonzero((kg > rows.cap_kg + EPS) | (m3 > rows.cap_m3 + EPS))
+        room = Loading(orders, arcs, rows, arc)  # loads, and room elsewhere, as the pass begins
+        over = np.flatnonzero(
+            (room.kg[:-1] > rows.cap_kg + EPS) | (room.m3[:-1] > rows.cap_m3 + EPS)
+        )
         if not len(over):
             return
-        room = Loading(orders, arcs, rows, arc)  # room elsewhere as the pass begins
+        placed = np.flatnonzero(arc >= 0)
         for r in over.tolist():
             on = placed[(arcs.rows[arc[placed]] == r).any(axis=1)]
             loss = _regret(pairs, room, arc, on, r, penalty)
