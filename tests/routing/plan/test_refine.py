@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from routing.network import Network
 from routing.plan import PlanParams, plan_orders, validate_orders
 from routing.plan.costs import OrderCosts
 from routing.plan.late import LateCost
-from routing.plan.refine import Splitter
+from routing.plan.refine import Splitter, _group_ids
 from tests.routing.plan.conftest import costed_arcs, one_kilo_orders
 
 PARAMS = PlanParams(horizon_days=7, max_departures=1, time_limit_s=10)
@@ -110,3 +112,18 @@ def test_each_order_pays_its_own_late_rate(two_lanes: Network) -> None:
     assert split.late_days[[rail[int(p)] for p in parent]].tolist() == [3.5]
     own = {rail[int(parent[pairs.arc[i]])]: pairs.cost[i] for i in pairs.of(0)}
     assert own[True] - own[False] == pytest.approx((750.0 + 605.0) - (250.0 + 626.0))
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3), st.integers(-1, 6), st.integers(-1, 10**6)),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_group_ids_rank_the_key_tuples_in_order(rows: list[tuple[int, int, int]]) -> None:
+    """Orders with equal keys share an id, and ids follow the keys' lexicographic order
+    (a split's commodities are numbered as the sorted tuples would be)."""
+    keys = [np.array(column, dtype=np.int64) for column in zip(*rows, strict=True)]
+    ranks = {t: i for i, t in enumerate(sorted(set(rows)))}
+    assert _group_ids(keys).tolist() == [ranks[t] for t in rows]
