@@ -51,7 +51,7 @@ from routing.plan.costs import OrderCosts
 from routing.plan.master import collect, link_groups, model_blocks
 from routing.plan.model import BlockData
 from routing.plan.params import PlanParams
-from routing.plan.pricing import price_orders
+from routing.plan.pricing import UniverseCosts, price_orders
 from routing.plan.refine import Splitter
 from routing.plan.table import OrdersTable
 from routing.plan.universe import Universe
@@ -85,18 +85,18 @@ class ColumnReport:
 
 def generate(
     orders: OrdersTable,
-    coarse: Commodities,
-    universe: Universe,
-    costs: OrderCosts,
+    universe_costs: UniverseCosts,
     rows: CapacityRows,
     params: PlanParams,
     penalty: float,
     map_fn: MapFunction,
     time_left: Callable[[], float] | None = None,
 ) -> tuple[Restricted, ColumnReport]:
-    """`costs` prices the universe's arcs; `penalty` per unplanned order (minor units).
-    With `time_left` (seconds), no round begins that would leave the final solve less
-    than about two rounds' time (LATER)."""
+    """`universe_costs`: every order's own cost on the universe's arcs of its coarse
+    commodity; `penalty` per unplanned order (minor units). With `time_left` (seconds),
+    no round begins that would leave the final solve less than about two rounds' time
+    (LATER)."""
+    coarse, universe, costs = universe_costs.coarse, universe_costs.universe, universe_costs.costs
     active = universe.initial.copy()
     priced = np.zeros(len(active), dtype=bool)
     model = _Model(orders, coarse, universe, costs, active)
@@ -112,7 +112,7 @@ def generate(
         group = link_groups(coarse, com)
         relaxed = relax(model_blocks(com, arcs, rows, params, group))
         prices = collect(relaxed, len(arcs), len(rows), group, com.count)[2]
-        found = price_orders(orders, coarse, universe, costs, rows, limit, prices, penalty, active)
+        found = price_orders(orders, universe_costs, rows, limit, prices, penalty, active)
         lp = float(sum(b.lp_bound for b in relaxed))
         bound = max(bound, found.bound)
         close = lp - found.bound <= params.pricing_gap * abs(lp)

@@ -51,7 +51,7 @@ from routing.plan.matrix import LaneMatrix, lane_matrix
 from routing.plan.model import BlockData
 from routing.plan.params import PlanParams, Scenario
 from routing.plan.pieces import PieceBound, pieces, tightened
-from routing.plan.pricing import COMPLETIONS, price_orders
+from routing.plan.pricing import COMPLETIONS, UniverseCosts, price_orders
 from routing.plan.reopen import open_units
 from routing.plan.repack import repack
 from routing.plan.routes import RouteSet, enumerate_routes
@@ -158,10 +158,9 @@ def plan_orders(
     clock = _Clock(stages)
     w = prepare(orders, network, params, scenario, overrides, fx, clock)
     orders, coarse, universe, rows, penalty = w.orders, w.coarse, w.universe, w.rows, w.penalty
+    universe_costs = UniverseCosts(coarse, universe, w.costs)  # kept for every pricing
     with clock("refine"):
-        model, columns = generate(
-            orders, coarse, universe, w.costs, rows, params, penalty, map_fn, time_left
-        )
+        model, columns = generate(orders, universe_costs, rows, params, penalty, map_fn, time_left)
         com, arcs, pairs = model.com, model.arcs, model.pairs
         costs = w.costs.with_arcs(arcs)
         group = link_groups(coarse, com)
@@ -194,9 +193,7 @@ def plan_orders(
         limit = unit_limit(rows)
         priced = price_orders(
             orders,
-            coarse,
-            universe,
-            w.costs,
+            universe_costs,
             rows,
             limit,
             prices,

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from routing.network import Network
 from routing.plan import PlanParams, Scenario, validate_orders
 from routing.plan.bound import RowPrices
 from routing.plan.capacity import unit_limit
 from routing.plan.planner import prepare
-from routing.plan.pricing import COMPLETIONS, price_orders
+from routing.plan.pricing import COMPLETIONS, UniverseCosts, _first_least, price_orders
 from tests.routing.plan.conftest import one_kilo_orders
 
 PARAMS = PlanParams(horizon_days=7, max_departures=1)
@@ -31,9 +33,7 @@ def _priced(two_lanes: Network, n: int, scenario: Scenario, capacity_kg: float =
         prices.capacity_kg[:] = capacity_kg
     found = price_orders(
         w.orders,
-        w.coarse,
-        w.universe,
-        w.costs,
+        UniverseCosts(w.coarse, w.universe, w.costs),
         w.rows,
         unit_limit(w.rows),
         prices,
@@ -77,3 +77,29 @@ def test_an_order_priced_past_the_penalty_is_left_unplanned(
     w, found = _priced(two_lanes, 4, Scenario(), capacity_kg=60_000)
     assert (found.best == -1).all()
     assert found.reduced == pytest.approx(np.full(4, w.penalty))
+
+
+@given(st.lists(st.lists(st.integers(0, 4), min_size=1, max_size=6), min_size=1, max_size=12))
+def test_each_order_gets_its_least_arc_and_the_lowest_among_equals(costs: list[list[int]]) -> None:
+    """Pairs in runs per order, arcs rising: the position found per order holds its least
+    cost, and no earlier arc of the order costs as little (the tie goes to the lowest
+    arc, as sorting by order, cost and arc would give it)."""
+    owner = np.repeat(np.arange(len(costs)), [len(c) for c in costs])
+    rc = np.concatenate([np.array(c, dtype=float) for c in costs])
+    at = _first_least(owner, rc)
+    order = np.lexsort((np.arange(len(rc)), rc, owner))
+    first = order[np.r_[True, owner[order][1:] != owner[order][:-1]]]
+    assert at.tolist() == first.tolist()
+
+
+def test_universe_costs_are_each_orders_own_and_costed_once(two_lanes: Network) -> None:
+    """The kept cost of each (order, arc) pair is the order's own cost on the arc, and a
+    second pass hands back the arrays the first one costed."""
+    table, _ = validate_orders(one_kilo_orders(6), two_lanes)
+    w = prepare(table, two_lanes, PARAMS, Scenario())
+    pairs = UniverseCosts(w.coarse, w.universe, w.costs)
+    first = list(pairs.chunks())
+    assert first and sum(len(o) for o, _, _ in first) == 6 * len(w.universe.arcs)
+    for owner, arc, cost in first:
+        assert np.array_equal(cost, w.costs(owner, arc))
+    assert all(a[2] is b[2] for a, b in zip(first, pairs.chunks(), strict=True))
