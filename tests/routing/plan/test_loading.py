@@ -19,12 +19,13 @@ ARCS = array_arcs([[0, -1], [0, 1], [-1, -1]], [1.0, 2.0, 3.0])
 def test_loads_follow_the_orders_as_they_move() -> None:
     """Orders of 4, 8 and 3 kg on arcs 0, 1 and unplanned: row 0 holds 12 kg (two
     units), row 1 holds 8 kg. Moving the 8 kg order to arc 2 and the 3 kg one to arc 0
-    leaves row 0 with 7 kg (one unit) and row 1 empty; the rows of an arc are read
-    only at the first move."""
+    leaves row 0 with 7 kg (one unit) and row 1 empty; an arc's rows are read at the
+    first move onto or off it, and no others."""
     state = Loading(array_orders([4.0, 8.0, 3.0]), ARCS, ROWS, np.array([0, 1, -1]))
-    assert "rows_of" not in vars(state)
+    assert state._rows == {}
     assert state.kg[:-1].tolist() == [12.0, 8.0] and state.needed().tolist() == [2, 0]
     state.move(1, 2)
+    assert state._rows == {1: (0, 1), 2: ()}
     state.move(2, 0)
     assert state.arc.tolist() == [0, 2, 0]
     assert state.kg[:-1].tolist() == [7.0, 0.0] and state.needed().tolist() == [1, 0]
