@@ -36,6 +36,23 @@ class Arcs:
         return len(self.commodity)
 
 
+class RowTuples:
+    """Each arc's capacity rows as a tuple (`rows`: arcs x 2, -1 none), made at the arc's
+    first use. The greedy plan and the repair steps place one order at a time, where a
+    loop over a tuple costs less than a numpy call; most arcs are never used, and making
+    every arc's took 0.7 s a step on 100,000 orders."""
+
+    def __init__(self, rows: np.ndarray) -> None:
+        self.rows = rows
+        self.made: dict[int, tuple[int, ...]] = {}
+
+    def __getitem__(self, a: int) -> tuple[int, ...]:
+        found = self.made.get(a)
+        if found is None:
+            found = self.made[a] = tuple(r for r in self.rows[a].tolist() if r >= 0)
+        return found
+
+
 @dataclass(frozen=True)
 class OrderArcs:
     """Entries start[o]:start[o + 1] are order o's candidate arcs, cheapest first for it,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from routing.plan.arcs import Arcs, OrderArcs
+from routing.plan.arcs import Arcs, OrderArcs, RowTuples
 from routing.plan.assign import NO_CAPACITY, NO_ROUTE, UNECONOMIC, loads, units_for
 from routing.plan.capacity import CapacityRows
 from routing.plan.table import OrdersTable
@@ -28,26 +28,17 @@ class Loading:
         kg, m3 = loads(orders, arcs, len(rows), placed, arc[placed])
         self.kg, self.m3 = np.append(kg, 0.0), np.append(m3, 0.0)
         self.has_unit = (rows.unit_kg > 0) | (rows.unit_m3 > 0)
-        self._rows: dict[int, tuple[int, ...]] = {}
-
-    def rows_of(self, a: int) -> tuple[int, ...]:
-        """Arc a's rows as a tuple: an order moves one at a time, where numpy's call costs
-        more than the loop. Each arc's is made at its first move: the steps move orders
-        onto few of the arcs, and making them all took 0.7 s a step on 100,000 orders."""
-        found = self._rows.get(a)
-        if found is None:
-            found = self._rows[a] = tuple(r for r in self.arc_rows[a].tolist() if r >= 0)
-        return found
+        self.rows_of = RowTuples(arcs.rows)  # per arc, its rows (made at its first move)
 
     def move(self, o: int, a: int) -> None:
         """Order o onto arc a (-1: unplanned)."""
         kg, m3 = self.kg_o[o], self.m3_o[o]
         if self.arc[o] >= 0:
-            for r in self.rows_of(int(self.arc[o])):
+            for r in self.rows_of[int(self.arc[o])]:
                 self.kg[r] -= kg
                 self.m3[r] -= m3
         if a >= 0:
-            for r in self.rows_of(a):
+            for r in self.rows_of[a]:
                 self.kg[r] += kg
                 self.m3[r] += m3
         self.arc[o] = a

@@ -155,7 +155,7 @@ class _Packer:
 
     def _fits(self, o: int, a: int) -> bool:
         state, kg, m3 = self.state, self.kg_o[o], self.m3_o[o]
-        for r in state.rows_of(a):
+        for r in state.rows_of[a]:
             if kg > self.lim_kg[r] - state.kg[r] + _EPS or m3 > self.lim_m3[r] - state.m3[r] + _EPS:
                 return False
         return True

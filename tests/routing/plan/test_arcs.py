@@ -15,6 +15,7 @@ from routing.calendar import day_number
 from routing.network import Network
 from routing.plan.arcs import (
     OrderArcs,
+    RowTuples,
     build_arcs,
     late_days,
     late_means,
@@ -177,3 +178,13 @@ def test_take_keeps_every_column_of_the_arcs_it_keeps(two_lanes: Network) -> Non
     kept = take(arcs, np.array([1]))
     assert len(kept) == 1 and kept.freight.tolist() == [2.0]
     assert kept.rows.tolist() == [arcs.rows[1].tolist()] and kept.p90[0] == arcs.p90[1]
+
+
+def test_row_tuples_are_each_arcs_rows_made_at_first_use() -> None:
+    """Arc 0 rides rows 3 and 5, arc 1 row 4 only, arc 2 none: each reads as a tuple of
+    its rows, and an arc never asked for is never made."""
+    rows = RowTuples(np.array([[3, 5], [4, -1], [-1, -1]]))
+    assert rows.made == {}
+    assert rows[1] == (4,) and rows[2] == () and rows[1] is rows[1]
+    assert rows.made == {1: (4,), 2: ()}
+    assert rows[0] == (3, 5)

@@ -22,10 +22,10 @@ def test_loads_follow_the_orders_as_they_move() -> None:
     leaves row 0 with 7 kg (one unit) and row 1 empty; an arc's rows are read at the
     first move onto or off it, and no others."""
     state = Loading(array_orders([4.0, 8.0, 3.0]), ARCS, ROWS, np.array([0, 1, -1]))
-    assert state._rows == {}
+    assert state.rows_of.made == {}
     assert state.kg[:-1].tolist() == [12.0, 8.0] and state.needed().tolist() == [2, 0]
     state.move(1, 2)
-    assert state._rows == {1: (0, 1), 2: ()}
+    assert state.rows_of.made == {1: (0, 1), 2: ()}
     state.move(2, 0)
     assert state.arc.tolist() == [0, 2, 0]
     assert state.kg[:-1].tolist() == [7.0, 0.0] and state.needed().tolist() == [1, 0]
