@@ -152,3 +152,9 @@ def build_arcs(
 
 def take(arcs: Arcs, index: np.ndarray) -> Arcs:
     return Arcs(**{k: getattr(arcs, k)[index] for k in arcs.__dataclass_fields__})
+
+
+def join(first: Arcs, then: Arcs) -> Arcs:
+    """The arcs of `first`, then those of `then` (ids of `first` keep their meaning)."""
+    fields = first.__dataclass_fields__
+    return Arcs(**{k: np.concatenate([getattr(first, k), getattr(then, k)]) for k in fields})

@@ -113,11 +113,13 @@ def solve_relaxation(b: BlockData) -> BlockResult:
 
 def _exact_bound(b: BlockData, started: float) -> BlockResult:
     """The block's whole MIP, for the bound its solver proves (as `lp_bound`; nan where it
-    proves none) within the block's time limit: no plan, no prices."""
+    proves none) within the block's time limit, and its best solution (all unplanned
+    without one; `lp_status` says which): no prices."""
     f = build_model(b)
     mip = solve(f.model, b.solver, b.time_limit_s, b.threads, b.seed, b.relative_gap)
     proven = mip.status is not Status.ERROR and np.isfinite(mip.bound)
-    values = _all_unplanned(f, b)
+    has = mip.status in (Status.OPTIMAL, Status.FEASIBLE) and len(mip.values) > 0
+    values = mip.values if has else _all_unplanned(f, b)
     objective = float(f.model.cost @ values)
     found = replace(mip, duals=np.zeros(0))
     result = _result(f, b, found, values, objective, "bound", time.perf_counter() - started)

@@ -270,6 +270,7 @@ def summary(result: PlanResult) -> dict[str, Any]:
         "plan_source": result.plan_source,
         "repacked_departures": result.repacked,
         "units_opened": result.opened,
+        "pieces_planned_by_mip": result.adopted.pieces,  # their own MIP's plan (adopt.py)
         "saving_vs_greedy": round(
             (result.greedy_eval.objective - result.plan_eval.objective) / scale, digits
         ),

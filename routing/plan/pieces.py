@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from routing.plan.arcs import take
+from routing.plan.arcs import Arcs, take
 from routing.plan.blocks import BlockResult, components
 from routing.plan.capacity import CapacityRows
 from routing.plan.commodities import Commodities
@@ -46,6 +46,9 @@ class Piece:
     orders: np.ndarray  # int64: its orders
     rows: np.ndarray  # int64: the capacity rows its orders' universe arcs load
     blocks: list[BlockData]  # its MIP in independent blocks (`exact_bound` set)
+    arcs: Arcs  # the MIP's arcs (the blocks' global arc ids index them)
+    source: np.ndarray  # int64 per MIP arc: its universe arc
+    commodity: np.ndarray  # int64 per order of the piece: its commodity in the MIP
 
 
 def pieces(
@@ -68,26 +71,72 @@ def pieces(
         loaded = arcs.rows[held]
         piece_rows = np.unique(loaded[loaded >= 0])
         if len(piece_rows):
-            sub = take(arcs, np.flatnonzero(held))
+            held_arcs = np.flatnonzero(held)
+            sub = take(arcs, held_arcs)
             splitter = Splitter(orders, coarse, sub, costs.with_arcs(sub))
-            out.append(Piece(np.flatnonzero(mine), piece_rows, _mip(splitter, mine, rows, params)))
+            out.append(_mip(splitter, mine, piece_rows, held_arcs, rows, params))
     return out
 
 
 def _mip(
-    splitter: Splitter, mine: np.ndarray, rows: CapacityRows, params: PlanParams
-) -> list[BlockData]:
-    """The blocks of a piece's MIP: its orders (`mine`) each a commodity on the arcs of
-    the piece that `splitter` holds. Orders of other pieces have no arc there: they make
-    a block that loads no row, which is left out."""
-    com, arcs, _, _ = splitter.split([np.where(mine, np.arange(len(mine)), -1)])
+    splitter: Splitter,
+    mine: np.ndarray,
+    piece_rows: np.ndarray,
+    held_arcs: np.ndarray,
+    rows: CapacityRows,
+    params: PlanParams,
+) -> Piece:
+    """A piece and the blocks of its MIP: its orders (`mine`) each a commodity on the arcs
+    of the piece that `splitter` holds (universe arcs `held_arcs`). Orders of other pieces
+    have no arc there: they make a block that loads no row, which is left out."""
+    com, arcs, _, parent = splitter.split([np.where(mine, np.arange(len(mine)), -1)])
     limit = params.time_limit_s / 4
     group = link_groups(splitter.coarse, com)
-    return [
+    blocks = [
         replace(b, exact_bound=True, time_limit_s=limit)
         for b in model_blocks(com, arcs, rows, params, group)
         if len(b.rows)
     ]
+    own = np.flatnonzero(mine)
+    return Piece(own, piece_rows, blocks, arcs, held_arcs[parent], com.of_order[own])
+
+
+@dataclass(frozen=True)
+class MipPlan:
+    """A piece's MIP solution: its flows (one entry per positive flow), the share of each
+    order it leaves unplanned, and the units it buys."""
+
+    order: np.ndarray  # int64 per flow
+    arc: np.ndarray  # int64 per flow: universe arc
+    flow: np.ndarray
+    left: np.ndarray  # per order of the piece (as `Piece.orders`)
+    rows: np.ndarray  # int64: capacity rows of the MIP's blocks
+    units: np.ndarray  # per those rows (0 without a unit)
+
+
+def mip_plan(piece: Piece, done: list[BlockResult]) -> MipPlan | None:
+    """The solution of a piece's MIP (`done`: its blocks solved); None where some block
+    found none."""
+    if any(r.lp_status not in ("optimal", "feasible") for r in done):
+        return None
+    left = np.zeros(int(piece.commodity.max()) + 1)
+    of_commodity = np.full(len(left), -1)
+    of_commodity[piece.commodity] = piece.orders
+    order, arc, flow = [], [], []
+    for r in done:
+        left[r.commodities] = r.unplanned
+        some = r.flow > 1e-6
+        order.append(of_commodity[piece.arcs.commodity[r.arcs[some]]])
+        arc.append(piece.source[r.arcs[some]])
+        flow.append(r.flow[some])
+    return MipPlan(
+        np.concatenate(order),
+        np.concatenate(arc),
+        np.concatenate(flow),
+        left[piece.commodity],
+        np.concatenate([r.rows for r in done]),
+        np.concatenate([r.units for r in done]),
+    )
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ import numpy as np
 from routing.calendar import day_date
 from routing.fx import FxRates, load_fx
 from routing.network import Network
+from routing.plan.adopt import Adopted, adopt
 from routing.plan.arcs import Arcs, OrderArcs
 from routing.plan.assign import NO_ROUTE, Assignment, Evaluation, greedy
 from routing.plan.blocks import BlockResult, MapFunction, solve_blocks, worker_pool
@@ -89,6 +90,7 @@ class PlanResult:
     plan_source: str  # "model" (disaggregated optimum) or "greedy, improved", the cheaper
     repacked: int  # departures whose load `repack` changed (0: it did not help)
     opened: int  # units that `open_units` opened because their orders pay for them
+    adopted: Adopted  # pieces whose own MIP's plan was taken (adopt.py)
     lp_bound: float  # optimum of the model's (strengthened) LP relaxation
     bound: float  # no plan of these orders over any route and departure of the universe
     # costs less (pricing.py), with whole units on the small pieces (pieces.py)
@@ -190,6 +192,12 @@ def plan_orders(
         wider, opened = open_units(orders, arcs, rows, chosen, pairs, costs, penalty)
         if opened:
             chosen, chosen_eval = wider, costs.evaluate(wider, rows)
+        took = adopt(
+            orders, com, arcs, model.source, pairs, chosen, w.costs, rows, penalty, found, exact
+        )
+        arcs, arc_source, pairs, chosen = took.arcs, took.source, took.pairs, took.plan
+        if took.pieces:
+            chosen_eval = w.costs.with_arcs(arcs).evaluate(chosen, rows)
         limit = unit_limit(rows)
         priced = price_orders(
             orders,
@@ -214,7 +222,7 @@ def plan_orders(
         routes=w.routes,
         universe=universe,
         arcs=arcs,
-        arc_source=model.source,
+        arc_source=arc_source,
         priced=model.priced,
         columns=columns,
         rows=rows,
@@ -227,6 +235,7 @@ def plan_orders(
         plan_source=source,
         repacked=repacked,
         opened=opened,
+        adopted=took,
         lp_bound=float(sum(b.lp_bound for b in results)),
         bound=bound,
         pieces=whole,
