@@ -144,7 +144,8 @@ def adopt(
     """The plan with each piece's orders on its MIP's plan where that costs less (`solved`
     holds the pieces' blocks in order; `universe_costs` costs every universe arc)."""
     scope = _Scope(orders, universe_costs, rows, penalty)
-    now = np.where(plan.arc >= 0, source[np.maximum(plan.arc, 0)], -1)
+    now, planned = np.full(len(orders), -1), plan.arc >= 0  # per order: its universe arc
+    now[planned] = source[plan.arc[planned]]
     moved = np.full(len(orders), -2)  # per order: the universe arc it moves to, -1 none
     saved, taken, at = 0.0, 0, 0
     for piece in found:
