@@ -163,7 +163,9 @@ def main() -> None:
         f"GiB: the planning process + the largest of the {args.workers} block workers. "
         "base n: the orders of an ordinary week (peak holds 13/7 of it); priced: planned "
         f"orders whose route came from pricing; full: departures at >= {FULL:.0%} of booked "
-        "capacity / capacitated departures used"
+        "capacity / capacitated departures used. The 10,000-order weeks' largest piece "
+        "needs its own MIP for that gap: --sizes 10000 --time-limit 4800 --exact-pairs "
+        "300000 (normal), 9600 and 600000 (peak)"
     )
 
 
