@@ -123,7 +123,7 @@ class _Scope:
         r = piece_rows
         if (kg[r] > self.rows.cap_kg[r] + 1e-6).any() or (m3[r] > self.rows.cap_m3[r] + 1e-9).any():
             return np.inf
-        units = units_for(kg[r], m3[r], _only(self.rows, r))
+        units = units_for(kg, m3, self.rows)[r]
         own = self.costs(who[go], on[go]).sum()
         return float(own + units @ self.rows.unit_cost[r] + self.penalty * (~go).sum())
 
@@ -196,7 +196,3 @@ def _with(pairs: OrderArcs, who: np.ndarray, arc: np.ndarray, cost: np.ndarray) 
     order = np.lexsort((costs, owner))
     start = np.concatenate(([0], np.cumsum(np.bincount(owner, minlength=len(pairs.start) - 1))))
     return OrderArcs(start, arcs[order], costs[order])
-
-
-def _only(rows: CapacityRows, r: np.ndarray) -> CapacityRows:
-    return CapacityRows(**{k: getattr(rows, k)[r] for k in rows.__dataclass_fields__})
